@@ -1,0 +1,40 @@
+package dev.opsledger.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * A resource was added or changed in Git at a revision.
+ *
+ * @param resource the resource
+ * @param sourceId the source that declares it
+ * @param revision the commit at which this is the declared state
+ * @param path the file that declares it, relative to the repository root
+ * @param contentHash {@code sha256:<hex>} of {@link #manifest()} in canonical JSON
+ * @param manifest the manifest as canonical JSON; Secret values are sealed (see {@link
+ *     SecretProtector}), never plain
+ * @param author who wrote the commit
+ * @param committedAt when the commit was made
+ * @param pullRequest the pull request of the commit, or {@code null}
+ */
+public record DesiredStateChanged(
+    ResourceKey resource,
+    String sourceId,
+    String revision,
+    String path,
+    String contentHash,
+    JsonNode manifest,
+    Person author,
+    Instant committedAt,
+    PullRequestRef pullRequest)
+    implements ResourceEvent {
+
+  /** Checks the required fields. */
+  public DesiredStateChanged {
+    Require.present("resource", resource);
+    Require.text("sourceId", sourceId);
+    Require.text("revision", revision);
+    Require.text("contentHash", contentHash);
+    Require.present("manifest", manifest);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.opsledger.events;
+
+import java.time.Instant;
+
+/**
+ * A resource is no longer declared in Git at a revision.
+ *
+ * @param resource the resource
+ * @param sourceId the source that declared it
+ * @param revision the first commit at which it is gone
+ * @param path the file that declared it at the previous revision
+ * @param author who wrote the commit
+ * @param committedAt when the commit was made
+ * @param pullRequest the pull request of the commit, or {@code null}
+ */
+public record DesiredStateRemoved(
+    ResourceKey resource,
+    String sourceId,
+    String revision,
+    String path,
+    Person author,
+    Instant committedAt,
+    PullRequestRef pullRequest)
+    implements ResourceEvent {
+
+  /** Checks the required fields. */
+  public DesiredStateRemoved {
+    Require.present("resource", resource);
+    Require.text("sourceId", sourceId);
+    Require.text("revision", revision);
+  }
+}

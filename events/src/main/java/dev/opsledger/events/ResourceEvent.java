@@ -1,0 +1,28 @@
+package dev.opsledger.events;
+
+/** An event about one resource; it is keyed by that resource on its topic. */
+public sealed interface ResourceEvent extends OpsLedgerEvent
+    permits DesiredStateChanged,
+        DesiredStateRemoved,
+        ObservedStateChanged,
+        ObservedStateAbsent,
+        ObservationFailed,
+        DriftDetected,
+        ResourceInSync,
+        ResourceMissing,
+        ResourceExtraneous,
+        ResourceRemoved,
+        DiffFailed,
+        ApplyStarted,
+        ApplySucceeded,
+        ApplyFailed,
+        ApplySkipped {
+
+  /** The resource the event is about. */
+  ResourceKey resource();
+
+  @Override
+  default String subject() {
+    return resource().toString();
+  }
+}

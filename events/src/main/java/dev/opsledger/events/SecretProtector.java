@@ -1,0 +1,233 @@
+package dev.opsledger.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Keeps Secret values out of the log in plain text while letting the differ see that a value
+ * changed and the applier write it.
+ *
+ * <ul>
+ *   <li>Desired values are <em>sealed</em>: {@code opsledger:sealed:v1:<fingerprint>:<ciphertext>}
+ *       — AES-256-GCM ciphertext that the applier can open with the fleet's key.
+ *   <li>Observed values are <em>hashed</em>: {@code opsledger:hashed:v1:<fingerprint>} — nothing to
+ *       open.
+ *   <li>The fingerprint is HMAC-SHA-256 of the plain value under a key derived from the fleet's
+ *       key, so the same value gives the same fingerprint on both sides and nobody without the key
+ *       can test guesses against it.
+ * </ul>
+ *
+ * <p>{@link #protectManifest} applies this to a Kubernetes {@code Secret}: every {@code data} value
+ * (base64-decoded first) and every {@code stringData} value (moved into {@code data}, as the API
+ * server does on write), and it drops the {@code last-applied-configuration} annotation, which
+ * holds the plain values.
+ */
+public final class SecretProtector {
+
+  /** The prefix of a sealed value. */
+  public static final String SEALED_PREFIX = "opsledger:sealed:v1:";
+
+  /** The prefix of a hashed value. */
+  public static final String HASHED_PREFIX = "opsledger:hashed:v1:";
+
+  /** The annotation kubectl writes with the whole applied object, Secret values included. */
+  public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  private static final int NONCE_BYTES = 12;
+  private static final int TAG_BITS = 128;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final SecretKeySpec fingerprintKey;
+  private final SecretKeySpec encryptionKey;
+
+  /**
+   * A protector for the fleet's key.
+   *
+   * @param key at least 32 bytes of secret key material, the same in every service
+   */
+  public SecretProtector(byte[] key) {
+    if (key == null || key.length < 32) {
+      throw new IllegalArgumentException("the secret key must have at least 32 bytes");
+    }
+    this.fingerprintKey = new SecretKeySpec(derive(key, "fingerprint"), "HmacSHA256");
+    this.encryptionKey = new SecretKeySpec(derive(key, "encryption"), "AES");
+  }
+
+  /** The keyed fingerprint of a plain value, as lowercase hex. */
+  public String fingerprint(byte[] plain) {
+    return HexFormat.of().formatHex(hmac(fingerprintKey, plain));
+  }
+
+  /** A sealed value, for desired state. */
+  public String seal(byte[] plain) {
+    try {
+      byte[] nonce = new byte[NONCE_BYTES];
+      RANDOM.nextBytes(nonce);
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(TAG_BITS, nonce));
+      byte[] sealed = cipher.doFinal(plain);
+      byte[] out = new byte[nonce.length + sealed.length];
+      System.arraycopy(nonce, 0, out, 0, nonce.length);
+      System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
+      return SEALED_PREFIX
+          + fingerprint(plain)
+          + ":"
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM is available on every JVM", e);
+    }
+  }
+
+  /** A hashed value, for observed state. */
+  public String hash(byte[] plain) {
+    return HASHED_PREFIX + fingerprint(plain);
+  }
+
+  /**
+   * Opens a sealed value.
+   *
+   * @throws IllegalArgumentException when it is not a sealed value or was sealed with another key
+   */
+  public byte[] unseal(String sealed) {
+    if (sealed == null || !sealed.startsWith(SEALED_PREFIX)) {
+      throw new IllegalArgumentException("not a sealed OpsLedger value");
+    }
+    String rest = sealed.substring(SEALED_PREFIX.length());
+    int colon = rest.indexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("a sealed value has no ciphertext");
+    }
+    try {
+      byte[] in = Base64.getUrlDecoder().decode(rest.substring(colon + 1));
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(
+          Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
+      return cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "the sealed value cannot be opened with this key (another fleet's key, or damaged)");
+    }
+  }
+
+  /**
+   * The fingerprint in a sealed or hashed value, for comparing the two.
+   *
+   * @return the fingerprint, or empty when the text is neither
+   */
+  public static Optional<String> fingerprintOf(String protectedValue) {
+    if (protectedValue == null) {
+      return Optional.empty();
+    }
+    String rest;
+    if (protectedValue.startsWith(SEALED_PREFIX)) {
+      rest = protectedValue.substring(SEALED_PREFIX.length());
+      int colon = rest.indexOf(':');
+      return colon < 0 ? Optional.empty() : Optional.of(rest.substring(0, colon));
+    }
+    if (protectedValue.startsWith(HASHED_PREFIX)) {
+      return Optional.of(protectedValue.substring(HASHED_PREFIX.length()));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a manifest is a Kubernetes core {@code Secret}. */
+  public static boolean isSecret(JsonNode manifest) {
+    return manifest != null
+        && "Secret".equals(manifest.path("kind").asText())
+        && "v1".equals(manifest.path("apiVersion").asText());
+  }
+
+  /**
+   * Protects a manifest in place when it is a {@code Secret}; other manifests are returned as they
+   * are. Values that are already protected are left alone, so the call is idempotent.
+   *
+   * @param manifest the manifest
+   * @param seal {@code true} to seal (desired state), {@code false} to hash (observed state)
+   * @return the same node
+   * @throws IllegalArgumentException when a {@code data} value is not base64 or not a string
+   */
+  public ObjectNode protectManifest(ObjectNode manifest, boolean seal) {
+    if (!isSecret(manifest)) {
+      return manifest;
+    }
+    JsonNode annotations = manifest.path("metadata").path("annotations");
+    if (annotations instanceof ObjectNode a) {
+      a.remove(LAST_APPLIED);
+    }
+    ObjectNode data =
+        manifest.has("data") && manifest.get("data").isObject()
+            ? (ObjectNode) manifest.get("data")
+            : manifest.objectNode();
+    List<String> names = new ArrayList<>();
+    data.fieldNames().forEachRemaining(names::add);
+    for (String name : names) {
+      JsonNode v = data.get(name);
+      if (v.isNull()) {
+        continue;
+      }
+      if (!v.isTextual()) {
+        throw new IllegalArgumentException("Secret data." + name + " must be a string");
+      }
+      if (fingerprintOf(v.asText()).isPresent()) {
+        continue;
+      }
+      byte[] plain;
+      try {
+        plain = Base64.getMimeDecoder().decode(v.asText());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Secret data." + name + " is not valid base64");
+      }
+      data.set(name, TextNode.valueOf(seal ? seal(plain) : hash(plain)));
+    }
+    JsonNode stringData = manifest.get("stringData");
+    if (stringData instanceof ObjectNode sd) {
+      for (var it = sd.fields(); it.hasNext(); ) {
+        var e = it.next();
+        if (!e.getValue().isTextual()) {
+          throw new IllegalArgumentException(
+              "Secret stringData." + e.getKey() + " must be a string");
+        }
+        String text = e.getValue().asText();
+        String value =
+            fingerprintOf(text).isPresent()
+                ? text
+                : (seal
+                    ? seal(text.getBytes(StandardCharsets.UTF_8))
+                    : hash(text.getBytes(StandardCharsets.UTF_8)));
+        data.set(e.getKey(), TextNode.valueOf(value));
+      }
+      manifest.remove("stringData");
+    }
+    if (!data.isEmpty()) {
+      manifest.set("data", data);
+    }
+    return manifest;
+  }
+
+  private static byte[] derive(byte[] key, String purpose) {
+    return hmac(new SecretKeySpec(key, "HmacSHA256"), purpose.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] hmac(SecretKeySpec key, byte[] data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return mac.doFinal(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is available on every JVM", e);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.opsledger.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The chain of every upcaster of the contract, applied by {@link EventCodec} when it reads. */
+public final class Upcasters {
+
+  private final Map<EventType, Map<Integer, Upcaster>> byTypeAndVersion = new HashMap<>();
+
+  /** A chain of the given upcasters; at most one per type and version. */
+  public Upcasters(List<Upcaster> upcasters) {
+    for (Upcaster u : upcasters) {
+      Upcaster previous =
+          byTypeAndVersion.computeIfAbsent(u.type(), t -> new HashMap<>()).put(u.fromVersion(), u);
+      if (previous != null) {
+        throw new IllegalArgumentException(
+            "two upcasters for " + u.type() + " version " + u.fromVersion());
+      }
+    }
+  }
+
+  /** Every upcaster the contract ships. */
+  public static Upcasters standard() {
+    return new Upcasters(List.of(new CommitObservedV1ToV2()));
+  }
+
+  /**
+   * Brings a body of {@code type} at {@code version} up to the type's current version.
+   *
+   * @throws IllegalStateException when a step of the chain is missing
+   */
+  public ObjectNode upcast(EventType type, int version, ObjectNode body) {
+    ObjectNode current = body;
+    for (int v = version; v < type.version(); v++) {
+      Upcaster step = byTypeAndVersion.getOrDefault(type, Map.of()).get(v);
+      if (step == null) {
+        throw new IllegalStateException(
+            "no upcaster for " + type.ceType() + " from version " + v + " to " + (v + 1));
+      }
+      current = step.upcast(current);
+    }
+    return current;
+  }
+
+  /**
+   * Version 1 of {@code dev.opsledger.commit.observed} wrote {@code author} and {@code committer}
+   * as {@code "Name <email>"} strings; version 2 writes them as {@link Person} objects, so that a
+   * subscriber need not parse Git's text form.
+   */
+  static final class CommitObservedV1ToV2 implements Upcaster {
+
+    @Override
+    public EventType type() {
+      return EventType.COMMIT_OBSERVED;
+    }
+
+    @Override
+    public int fromVersion() {
+      return 1;
+    }
+
+    @Override
+    public ObjectNode upcast(ObjectNode body) {
+      personFromText(body, "author");
+      personFromText(body, "committer");
+      return body;
+    }
+
+    private static void personFromText(ObjectNode body, String field) {
+      JsonNode value = body.get(field);
+      if (value == null || value.isNull()) {
+        return;
+      }
+      if (!value.isTextual()) {
+        throw new IllegalArgumentException(field + " must be a string in version 1");
+      }
+      Person p = Person.parse(value.asText());
+      ObjectNode person = body.objectNode();
+      person.put("name", p.name());
+      person.put("email", p.email());
+      body.set(field, person);
+    }
+  }
+}
