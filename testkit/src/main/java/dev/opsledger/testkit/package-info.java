@@ -1,0 +1,9 @@
+/**
+ * Test fixtures shared by every module: a real Kafka broker, real Git repositories and the
+ * Awaitility defaults.
+ *
+ * <p>Invariants: nothing here fakes a protocol. The broker is an external one ({@code
+ * KAFKA_BOOTSTRAP_SERVERS}), a Testcontainers broker when a Docker engine answers, or the
+ * in-process KRaft broker; Git repositories are real repositories on disk.
+ */
+package dev.opsledger.testkit;
