@@ -1,0 +1,110 @@
+package dev.opsledger.service;
+
+import dev.opsledger.events.EventCodec;
+import dev.opsledger.events.SecretProtector;
+import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.TopicBootstrapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.stream.binder.kafka.utils.DlqDestinationResolver;
+import org.springframework.context.annotation.Bean;
+
+/** The beans every OpsLedger service gets. */
+@AutoConfiguration
+@EnableConfigurationProperties({OpsLedgerKafkaProperties.class, OpsLedgerSecretsProperties.class})
+public class OpsLedgerServiceAutoConfiguration {
+
+  private static final Logger LOG =
+      LoggerFactory.getLogger(OpsLedgerServiceAutoConfiguration.class);
+
+  /** The contract's codec with every upcaster. */
+  @Bean
+  @ConditionalOnMissingBean
+  public EventCodec eventCodec() {
+    return new EventCodec();
+  }
+
+  /**
+   * Creates the topic catalogue before any binding or producer starts, so that topics get their
+   * configuration from the catalogue rather than from the binder's defaults.
+   */
+  @Bean
+  public TopicCatalogInitializer topicCatalogInitializer(OpsLedgerKafkaProperties props) {
+    return new TopicCatalogInitializer(props);
+  }
+
+  /** The publisher; it depends on the initializer so topics exist before the first send. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public EventPublisher eventPublisher(
+      OpsLedgerKafkaProperties props,
+      EventCodec codec,
+      ObjectProvider<MeterRegistry> meters,
+      TopicCatalogInitializer topicsReady) {
+    return new EventPublisher(props.getBootstrapServers(), codec, meters.getIfAvailable());
+  }
+
+  /** Decodes consumed messages; unreadable ones become poison for the DLQ. */
+  @Bean
+  @ConditionalOnMissingBean
+  public EventMessages eventMessages(EventCodec codec, ObjectProvider<MeterRegistry> meters) {
+    return new EventMessages(codec, meters.getIfAvailable());
+  }
+
+  /** Every consumer's dead letters go to {@code <topic>.dlq}, as the catalogue names them. */
+  @Bean
+  @ConditionalOnMissingBean
+  public DlqDestinationResolver opsledgerDlqDestinationResolver() {
+    return (record, exception) -> record.topic() + Topic.DLQ_SUFFIX;
+  }
+
+  /** The fleet's secret protector. */
+  @Bean
+  @ConditionalOnMissingBean
+  public SecretProtector secretProtector(OpsLedgerSecretsProperties props) {
+    if (props.getKeyFile() != null) {
+      return new SecretProtector(SecretKeys.read(props.getKeyFile()));
+    }
+    if (props.getKey() != null && !props.getKey().isBlank()) {
+      return new SecretProtector(SecretKeys.decode(props.getKey()));
+    }
+    LOG.warn(
+        "no opsledger.secrets.key-file or OPSLEDGER_SECRETS_KEY: using a random key for this"
+            + " process only; Secrets sealed now cannot be opened by another process");
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return new SecretProtector(key);
+  }
+
+  /** Runs the topic bootstrapper once, when the context creates it. */
+  public static class TopicCatalogInitializer implements InitializingBean {
+    private final OpsLedgerKafkaProperties props;
+
+    TopicCatalogInitializer(OpsLedgerKafkaProperties props) {
+      this.props = props;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+      if (!props.isCreateTopics()) {
+        return;
+      }
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.getBootstrapServers()))) {
+        new TopicBootstrapper(admin, props.getReplicationFactor(), props.getTopicReadyTimeout())
+            .ensureCatalogue();
+      }
+    }
+  }
+}
