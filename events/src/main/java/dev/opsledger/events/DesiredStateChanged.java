@@ -35,6 +35,6 @@ public record DesiredStateChanged(
     Require.text("sourceId", sourceId);
     Require.text("revision", revision);
     Require.text("contentHash", contentHash);
-    Require.present("manifest", manifest);
+    Require.node("manifest", manifest);
   }
 }

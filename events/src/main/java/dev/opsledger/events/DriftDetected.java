@@ -33,7 +33,7 @@ public record DriftDetected(
     Require.present("resource", resource);
     Require.text("desiredRevision", desiredRevision);
     Require.present("detectedAt", detectedAt);
-    Require.present("patch", patch);
+    Require.node("patch", patch);
     diff = diff == null ? "" : diff;
     changedPaths = List.copyOf(changedPaths == null ? List.of() : changedPaths);
   }

@@ -27,7 +27,7 @@ public record ObservedStateChanged(
     Require.present("resource", resource);
     Require.present("observedAt", observedAt);
     Require.text("contentHash", contentHash);
-    Require.present("live", live);
+    Require.node("live", live);
     resourceVersion = resourceVersion == null ? "" : resourceVersion;
   }
 }

@@ -184,12 +184,7 @@ public final class SecretProtector {
       if (fingerprintOf(v.asText()).isPresent()) {
         continue;
       }
-      byte[] plain;
-      try {
-        plain = Base64.getMimeDecoder().decode(v.asText());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("Secret data." + name + " is not valid base64");
-      }
+      byte[] plain = decodeData(name, v.asText());
       data.set(name, TextNode.valueOf(seal ? seal(plain) : hash(plain)));
     }
     JsonNode stringData = manifest.get("stringData");
@@ -215,6 +210,27 @@ public final class SecretProtector {
       manifest.set("data", data);
     }
     return manifest;
+  }
+
+  /**
+   * Decodes a {@code data} value as the API server does: standard base64, strictly. Line breaks and
+   * blanks (from YAML block scalars) are dropped first. The MIME decoder is not used because it
+   * skips every character outside the alphabet, so a plain value put in {@code data} by mistake
+   * would pass here and only fail at apply.
+   */
+  private static byte[] decodeData(String name, String text) {
+    StringBuilder compact = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        compact.append(c);
+      }
+    }
+    try {
+      return Base64.getDecoder().decode(compact.toString());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Secret data." + name + " is not valid base64");
+    }
   }
 
   private static byte[] derive(byte[] key, String purpose) {
