@@ -1,0 +1,145 @@
+package dev.opsledger.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opsledger.events.Person;
+import dev.opsledger.events.PullRequestRef;
+import dev.opsledger.events.ResourceKey;
+import java.time.Instant;
+import java.util.List;
+
+/** The shapes of the audit's answers; serialised as JSON by the HTTP API and the CLI. */
+public final class Answers {
+
+  private Answers() {}
+
+  /**
+   * One thing that happened to a resource.
+   *
+   * @param time when it happened (the event's time)
+   * @param topic the topic it was recorded on
+   * @param type the event's {@code ce_type}
+   * @param summary a line for people
+   * @param revision the desired revision it concerns, or {@code null}
+   * @param author who wrote that revision, or {@code null} when unknown
+   * @param pullRequest the pull request of that revision, or {@code null}
+   * @param eventId the event's {@code ce_id}
+   * @param data the event itself
+   */
+  public record HistoryEntry(
+      Instant time,
+      String topic,
+      String type,
+      String summary,
+      String revision,
+      Person author,
+      PullRequestRef pullRequest,
+      String eventId,
+      JsonNode data) {}
+
+  /**
+   * The history of one resource.
+   *
+   * @param resource the resource
+   * @param entries what happened, oldest first
+   * @param unreadable records of the range that could not be read
+   */
+  public record ResourceHistory(
+      ResourceKey resource, List<HistoryEntry> entries, List<String> unreadable) {}
+
+  /**
+   * A resource as it was at a moment.
+   *
+   * @param resource the resource
+   * @param declared whether Git declared it at that moment
+   * @param declaredRevision the revision of its declared state, or {@code null}
+   * @param declaredHash the content hash of its declared state, or {@code null}
+   * @param author who wrote the declared revision
+   * @param observed {@code present}, {@code absent} or {@code unknown}
+   * @param observedHash the content hash of the live state, or {@code null}
+   * @param syncState {@code InSync}, {@code Drifted}, {@code Missing}, {@code Extraneous}, {@code
+   *     Removed}, {@code DiffFailed} or {@code Unknown}
+   * @param lastApply the last apply outcome ({@code CREATED}, {@code PATCHED}, ..., {@code FAILED},
+   *     {@code SKIPPED}), or {@code null}
+   * @param lastApplyAt when it happened, or {@code null}
+   */
+  public record ResourceState(
+      ResourceKey resource,
+      boolean declared,
+      String declaredRevision,
+      String declaredHash,
+      Person author,
+      String observed,
+      String observedHash,
+      String syncState,
+      String lastApply,
+      Instant lastApplyAt) {}
+
+  /**
+   * Everything at a moment.
+   *
+   * @param at the moment
+   * @param resources every resource the log knew of by then
+   */
+  public record StateAt(Instant at, List<ResourceState> resources) {}
+
+  /**
+   * One step of a commit's way through the pipeline.
+   *
+   * @param time when
+   * @param sinceCommitMillis milliseconds since the commit was recorded
+   * @param type the event's {@code ce_type}
+   * @param subject the resource or source
+   * @param summary a line for people
+   */
+  public record TimelineStep(
+      Instant time, long sinceCommitMillis, String type, String subject, String summary) {}
+
+  /**
+   * How a commit went: commit → desired → diff → apply → in sync.
+   *
+   * @param sha the commit
+   * @param author who wrote it
+   * @param pullRequest its pull request, or {@code null}
+   * @param committedAt when it was committed
+   * @param recordedAt when the git-watcher recorded it
+   * @param steps every event correlated with it, oldest first
+   * @param firstDesiredMillis latency to the first desired event, or -1
+   * @param firstDiffMillis latency to the first diff event, or -1
+   * @param firstApplyMillis latency to the first successful apply, or -1
+   * @param allInSyncMillis latency until every resource of the commit was last reported in sync, or
+   *     -1 when some never was
+   */
+  public record CommitTimeline(
+      String sha,
+      Person author,
+      PullRequestRef pullRequest,
+      Instant committedAt,
+      Instant recordedAt,
+      List<TimelineStep> steps,
+      long firstDesiredMillis,
+      long firstDiffMillis,
+      long firstApplyMillis,
+      long allInSyncMillis) {}
+
+  /**
+   * One change in a time range: a commit (accepted or rejected) or an approval.
+   *
+   * @param time when it was made
+   * @param kind {@code commit}, {@code rejected-commit} or {@code approval}
+   * @param who the author or approver
+   * @param committer the committer, for commits
+   * @param revision the commit, or the approved revision
+   * @param pullRequest the pull request, or {@code null}
+   * @param message the first line of the commit message, or the approval's reason
+   * @param resources the resources the change declared, changed or removed
+   */
+  public record Change(
+      Instant time,
+      String kind,
+      Person who,
+      Person committer,
+      String revision,
+      PullRequestRef pullRequest,
+      String message,
+      List<String> resources) {}
+}

@@ -1,0 +1,186 @@
+package dev.opsledger.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.opsledger.events.EventJson;
+import dev.opsledger.events.ResourceKey;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit's read-only HTTP JSON API:
+ *
+ * <ul>
+ *   <li>{@code GET /api/v1/history?resource=KEY[&from=T][&to=T]}
+ *   <li>{@code GET /api/v1/state?at=T}
+ *   <li>{@code GET /api/v1/timeline?sha=SHA}
+ *   <li>{@code GET /api/v1/changes?since=T&until=T}
+ * </ul>
+ *
+ * Times are RFC 3339 instants. With a token configured, every request needs {@code Authorization:
+ * Bearer <token>} (compared in constant time). Only GET is served.
+ */
+public final class AuditHttpServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuditHttpServer.class);
+
+  private final HttpServer server;
+  private final AuditService audit;
+  private final byte[] token;
+
+  /**
+   * Starts the API.
+   *
+   * @param audit the audit to answer from
+   * @param address where to listen (port 0 picks one)
+   * @param bearerToken the token requests must carry, or {@code null} for none
+   */
+  public AuditHttpServer(AuditService audit, InetSocketAddress address, String bearerToken)
+      throws IOException {
+    this.audit = audit;
+    this.token = bearerToken == null ? null : bearerToken.getBytes(StandardCharsets.UTF_8);
+    this.server = HttpServer.create(address, 0);
+    server.createContext("/api/v1/", this::handle);
+    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.start();
+  }
+
+  /** The port the API listens on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try {
+      answer(ex);
+    } finally {
+      ex.close();
+    }
+  }
+
+  private void answer(HttpExchange ex) throws IOException {
+    try {
+      if (!"GET".equals(ex.getRequestMethod())) {
+        ex.getResponseHeaders().add("Allow", "GET");
+        send(ex, 405, Map.of("error", "the audit API is read-only: GET only"));
+        return;
+      }
+      if (!authorized(ex)) {
+        ex.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+        send(ex, 401, Map.of("error", "a valid bearer token is required"));
+        return;
+      }
+      Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+      String path = ex.getRequestURI().getPath();
+      Object answer =
+          switch (path) {
+            case "/api/v1/history" ->
+                audit.history(
+                    ResourceKey.parse(required(q, "resource")), time(q, "from"), time(q, "to"));
+            case "/api/v1/state" -> audit.stateAt(timeRequired(q, "at"));
+            case "/api/v1/timeline" -> audit.timeline(required(q, "sha"));
+            case "/api/v1/changes" -> audit.who(timeRequired(q, "since"), timeRequired(q, "until"));
+            default -> null;
+          };
+      if (answer == null) {
+        send(ex, 404, Map.of("error", "no such endpoint: " + path));
+      } else {
+        send(ex, 200, answer);
+      }
+    } catch (IllegalArgumentException e) {
+      send(ex, 400, Map.of("error", e.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.warn("audit request failed", e);
+      send(ex, 503, Map.of("error", "the log could not be read: " + e.getMessage()));
+    }
+  }
+
+  private boolean authorized(HttpExchange ex) {
+    if (token == null) {
+      return true;
+    }
+    String header = ex.getRequestHeaders().getFirst("Authorization");
+    if (header == null || !header.startsWith("Bearer ")) {
+      return false;
+    }
+    byte[] given = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
+    return MessageDigest.isEqual(given, token);
+  }
+
+  private static void send(HttpExchange ex, int status, Object body) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      bytes = "{\"error\":\"cannot serialise the answer\"}".getBytes(StandardCharsets.UTF_8);
+      status = 500;
+    }
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> out = new HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      out.put(k, v);
+    }
+    return out;
+  }
+
+  private static String required(Map<String, String> q, String name) {
+    String v = q.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("query parameter '" + name + "' is required");
+    }
+    return v;
+  }
+
+  private static Instant timeRequired(Map<String, String> q, String name) {
+    return parseTime(name, required(q, name));
+  }
+
+  private static Instant time(Map<String, String> q, String name) {
+    String v = q.get(name);
+    return v == null || v.isBlank() ? null : parseTime(name, v);
+  }
+
+  private static Instant parseTime(String name, String v) {
+    try {
+      return Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "'"
+              + name
+              + "' must be an RFC 3339 instant such as 2026-01-02T03:04:05Z, got '"
+              + v
+              + "'");
+    }
+  }
+}

@@ -1,0 +1,473 @@
+package dev.opsledger.audit;
+
+import dev.opsledger.audit.Answers.Change;
+import dev.opsledger.audit.Answers.CommitTimeline;
+import dev.opsledger.audit.Answers.HistoryEntry;
+import dev.opsledger.audit.Answers.ResourceHistory;
+import dev.opsledger.audit.Answers.ResourceState;
+import dev.opsledger.audit.Answers.StateAt;
+import dev.opsledger.audit.Answers.TimelineStep;
+import dev.opsledger.events.ApplyFailed;
+import dev.opsledger.events.ApplySkipped;
+import dev.opsledger.events.ApplyStarted;
+import dev.opsledger.events.ApplySucceeded;
+import dev.opsledger.events.CommitObserved;
+import dev.opsledger.events.CommitRejected;
+import dev.opsledger.events.DesiredStateChanged;
+import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.DiffFailed;
+import dev.opsledger.events.DriftDetected;
+import dev.opsledger.events.EventJson;
+import dev.opsledger.events.NotificationFailed;
+import dev.opsledger.events.NotificationSent;
+import dev.opsledger.events.ObservationFailed;
+import dev.opsledger.events.ObservedStateAbsent;
+import dev.opsledger.events.ObservedStateChanged;
+import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.Person;
+import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.ResourceExtraneous;
+import dev.opsledger.events.ResourceInSync;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.ResourceMissing;
+import dev.opsledger.events.ResourceRemoved;
+import dev.opsledger.events.SyncApproved;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The audit's answers as pure functions of events in log order. No I/O: {@link AuditService} reads
+ * the log and hands the events here.
+ */
+public final class AuditProjections {
+
+  private AuditProjections() {}
+
+  /** Everything that happened to {@code key}, with the commit behind each desired revision. */
+  public static ResourceHistory history(List<LoggedEvent> events, ResourceKey key) {
+    Map<String, CommitObserved> commits = commitsBySha(events);
+    List<HistoryEntry> entries = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    String subject = key.toString();
+    for (LoggedEvent e : events) {
+      if (!e.readable()) {
+        if (subject.equals(e.key())) {
+          unreadable.add(e.topic() + "/" + e.partition() + "@" + e.offset() + ": " + e.error());
+        }
+        continue;
+      }
+      if (!subject.equals(e.event().subject())) {
+        continue;
+      }
+      OpsLedgerEvent data = e.data();
+      String revision = revisionOf(data);
+      CommitObserved commit = revision == null ? null : commits.get(revision);
+      entries.add(
+          new HistoryEntry(
+              e.event().time(),
+              e.topic(),
+              e.event().type().ceType(),
+              summary(data),
+              revision,
+              commit != null ? commit.author() : authorOf(data),
+              commit != null ? commit.pullRequest() : null,
+              e.event().id(),
+              EventJson.mapper().valueToTree(data)));
+    }
+    return new ResourceHistory(key, entries, unreadable);
+  }
+
+  /** The state of every resource as of {@code at}, from events recorded up to then. */
+  public static StateAt stateAt(List<LoggedEvent> events, Instant at) {
+    Map<ResourceKey, StateBuilder> states =
+        new TreeMap<>(Comparator.comparing(ResourceKey::toString));
+    for (LoggedEvent e : events) {
+      if (!e.readable() || e.event().time().isAfter(at)) {
+        continue;
+      }
+      if (e.data() instanceof ResourceEvent re) {
+        states.computeIfAbsent(re.resource(), StateBuilder::new).apply(re, e.event().time());
+      }
+    }
+    return new StateAt(at, states.values().stream().map(StateBuilder::build).toList());
+  }
+
+  /** The way one commit went through the pipeline, with latencies from its recording. */
+  public static CommitTimeline timeline(List<LoggedEvent> events, String sha) {
+    CommitObserved commit = null;
+    Instant recordedAt = null;
+    List<LoggedEvent> chain = new ArrayList<>();
+    for (LoggedEvent e : events) {
+      if (!e.readable()) {
+        continue;
+      }
+      if (e.data() instanceof CommitObserved c && c.sha().equals(sha)) {
+        commit = c;
+        recordedAt = e.event().time();
+      }
+      if (sha.equals(e.event().correlation()) || revisionMatches(e.data(), sha)) {
+        chain.add(e);
+      }
+    }
+    chain.sort(
+        Comparator.comparing((LoggedEvent e) -> e.event().time())
+            .thenComparing(LoggedEvent.LOG_ORDER));
+    Instant origin = recordedAt;
+    if (origin == null && !chain.isEmpty()) {
+      origin = chain.get(0).event().time();
+    }
+    List<TimelineStep> steps = new ArrayList<>();
+    long firstDesired = -1;
+    long firstDiff = -1;
+    long firstApply = -1;
+    Set<String> declared = new LinkedHashSet<>();
+    Map<String, Long> lastInSync = new HashMap<>();
+    for (LoggedEvent e : chain) {
+      long since = origin == null ? 0 : Duration.between(origin, e.event().time()).toMillis();
+      OpsLedgerEvent d = e.data();
+      steps.add(
+          new TimelineStep(
+              e.event().time(), since, e.event().type().ceType(), d.subject(), summary(d)));
+      if (d instanceof DesiredStateChanged || d instanceof DesiredStateRemoved) {
+        declared.add(d.subject());
+        firstDesired = firstDesired < 0 ? since : firstDesired;
+      } else if (isDiff(d)) {
+        firstDiff = firstDiff < 0 ? since : firstDiff;
+        if (d instanceof ResourceInSync || d instanceof ResourceRemoved) {
+          lastInSync.put(d.subject(), since);
+        } else {
+          lastInSync.remove(d.subject());
+        }
+      } else if (d instanceof ApplySucceeded) {
+        firstApply = firstApply < 0 ? since : firstApply;
+      }
+    }
+    long allInSync = -1;
+    if (!declared.isEmpty() && lastInSync.keySet().containsAll(declared)) {
+      allInSync = declared.stream().mapToLong(lastInSync::get).max().orElse(-1);
+    }
+    return new CommitTimeline(
+        sha,
+        commit == null ? null : commit.author(),
+        commit == null ? null : commit.pullRequest(),
+        commit == null ? null : commit.committedAt(),
+        recordedAt,
+        steps,
+        firstDesired,
+        firstDiff,
+        firstApply,
+        allInSync);
+  }
+
+  /** Who changed what between {@code since} and {@code until}: commits, rejections, approvals. */
+  public static List<Change> who(List<LoggedEvent> events, Instant since, Instant until) {
+    Map<String, Set<String>> resourcesByRevision = new HashMap<>();
+    for (LoggedEvent e : events) {
+      if (e.readable()
+          && (e.data() instanceof DesiredStateChanged || e.data() instanceof DesiredStateRemoved)) {
+        resourcesByRevision
+            .computeIfAbsent(revisionOf(e.data()), r -> new LinkedHashSet<>())
+            .add(e.data().subject());
+      }
+    }
+    List<Change> out = new ArrayList<>();
+    Map<String, Boolean> seen = new LinkedHashMap<>();
+    for (LoggedEvent e : events) {
+      if (!e.readable()) {
+        continue;
+      }
+      Instant t = e.event().time();
+      if (t.isBefore(since) || t.isAfter(until)) {
+        continue;
+      }
+      OpsLedgerEvent d = e.data();
+      if (d instanceof CommitObserved c && seen.putIfAbsent("c" + c.sha(), true) == null) {
+        out.add(
+            new Change(
+                c.committedAt() == null ? t : c.committedAt(),
+                "commit",
+                c.author(),
+                c.committer(),
+                c.sha(),
+                c.pullRequest(),
+                firstLine(c.message()),
+                List.copyOf(resourcesByRevision.getOrDefault(c.sha(), Set.of()))));
+      } else if (d instanceof CommitRejected r && seen.putIfAbsent("r" + r.sha(), true) == null) {
+        out.add(
+            new Change(
+                r.committedAt() == null ? t : r.committedAt(),
+                "rejected-commit",
+                r.author(),
+                null,
+                r.sha(),
+                r.pullRequest(),
+                r.errors().size() + " manifest error(s), first: " + r.errors().get(0),
+                List.of()));
+      } else if (d instanceof SyncApproved a) {
+        out.add(
+            new Change(
+                a.approvedAt(),
+                "approval",
+                a.approvedBy(),
+                null,
+                a.revision(),
+                null,
+                a.reason(),
+                a.resource() == null ? List.of() : List.of(a.resource().toString())));
+      }
+    }
+    out.sort(Comparator.comparing(Change::time));
+    return out;
+  }
+
+  /** A line for people about one event. */
+  public static String summary(OpsLedgerEvent d) {
+    if (d instanceof CommitObserved c) {
+      return "commit " + shortSha(c.sha()) + " by " + c.author() + ": " + firstLine(c.message());
+    }
+    if (d instanceof CommitRejected r) {
+      return "commit " + shortSha(r.sha()) + " rejected: " + r.errors();
+    }
+    if (d instanceof DesiredStateChanged c) {
+      return "declared at " + shortSha(c.revision()) + " in " + c.path();
+    }
+    if (d instanceof DesiredStateRemoved r) {
+      return "removed from Git at " + shortSha(r.revision());
+    }
+    if (d instanceof ObservedStateChanged o) {
+      return "live state changed (" + o.contentHash() + ")";
+    }
+    if (d instanceof ObservedStateAbsent a) {
+      return "not live (" + a.reason() + ")";
+    }
+    if (d instanceof ObservationFailed f) {
+      return "observation failed: " + f.reason() + " " + f.message();
+    }
+    if (d instanceof DriftDetected dd) {
+      return "drift at " + String.join(", ", dd.changedPaths());
+    }
+    if (d instanceof ResourceInSync s) {
+      return "in sync with " + shortSha(s.desiredRevision());
+    }
+    if (d instanceof ResourceMissing m) {
+      return "declared but missing live";
+    }
+    if (d instanceof ResourceExtraneous x) {
+      return "live but no longer declared";
+    }
+    if (d instanceof ResourceRemoved r) {
+      return "removed";
+    }
+    if (d instanceof DiffFailed f) {
+      return "could not compare: " + f.reason();
+    }
+    if (d instanceof ApplyStarted s) {
+      return (s.dryRun() ? "dry-run " : "")
+          + s.action().name().toLowerCase()
+          + " started, attempt "
+          + s.attempt();
+    }
+    if (d instanceof ApplySucceeded s) {
+      return (s.dryRun() ? "dry-run " : "") + "applied: " + s.outcome();
+    }
+    if (d instanceof ApplyFailed f) {
+      return (f.terminal() ? "apply failed (terminal): " : "apply failed (will retry): ")
+          + f.reason()
+          + " "
+          + f.message();
+    }
+    if (d instanceof ApplySkipped s) {
+      return "apply skipped by policy " + s.policy();
+    }
+    if (d instanceof SyncApproved a) {
+      return "sync approved by " + a.approvedBy();
+    }
+    if (d instanceof NotificationSent n) {
+      return "notified " + n.channel();
+    }
+    if (d instanceof NotificationFailed n) {
+      return "notification to " + n.channel() + " failed: " + n.reason();
+    }
+    throw new IllegalArgumentException("unknown event " + d);
+  }
+
+  private static boolean isDiff(OpsLedgerEvent d) {
+    return d instanceof DriftDetected
+        || d instanceof ResourceInSync
+        || d instanceof ResourceMissing
+        || d instanceof ResourceExtraneous
+        || d instanceof ResourceRemoved
+        || d instanceof DiffFailed;
+  }
+
+  private static boolean revisionMatches(OpsLedgerEvent d, String sha) {
+    return sha.equals(revisionOf(d));
+  }
+
+  static String revisionOf(OpsLedgerEvent d) {
+    if (d instanceof CommitObserved c) {
+      return c.sha();
+    }
+    if (d instanceof CommitRejected r) {
+      return r.sha();
+    }
+    if (d instanceof DesiredStateChanged c) {
+      return c.revision();
+    }
+    if (d instanceof DesiredStateRemoved r) {
+      return r.revision();
+    }
+    if (d instanceof DriftDetected dd) {
+      return dd.desiredRevision();
+    }
+    if (d instanceof ResourceInSync s) {
+      return s.desiredRevision();
+    }
+    if (d instanceof ResourceMissing m) {
+      return m.desiredRevision();
+    }
+    if (d instanceof ResourceExtraneous x) {
+      return x.removedInRevision();
+    }
+    if (d instanceof ResourceRemoved r) {
+      return r.removedInRevision();
+    }
+    if (d instanceof DiffFailed f) {
+      return f.desiredRevision();
+    }
+    if (d instanceof ApplyStarted s) {
+      return s.desiredRevision();
+    }
+    if (d instanceof ApplySucceeded s) {
+      return s.desiredRevision();
+    }
+    if (d instanceof ApplyFailed f) {
+      return f.desiredRevision();
+    }
+    if (d instanceof ApplySkipped s) {
+      return s.desiredRevision();
+    }
+    if (d instanceof SyncApproved a) {
+      return a.revision();
+    }
+    return null;
+  }
+
+  private static Person authorOf(OpsLedgerEvent d) {
+    if (d instanceof DesiredStateChanged c) {
+      return c.author();
+    }
+    if (d instanceof DesiredStateRemoved r) {
+      return r.author();
+    }
+    if (d instanceof SyncApproved a) {
+      return a.approvedBy();
+    }
+    return null;
+  }
+
+  private static Map<String, CommitObserved> commitsBySha(List<LoggedEvent> events) {
+    Map<String, CommitObserved> out = new HashMap<>();
+    for (LoggedEvent e : events) {
+      if (e.readable() && e.data() instanceof CommitObserved c) {
+        out.put(c.sha(), c);
+      }
+    }
+    return out;
+  }
+
+  private static String shortSha(String sha) {
+    return sha == null ? "?" : sha.length() > 12 ? sha.substring(0, 12) : sha;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return (nl < 0 ? message : message.substring(0, nl)).trim();
+  }
+
+  /** Folds one resource's events into its state. */
+  private static final class StateBuilder {
+    private final ResourceKey key;
+    private boolean declared;
+    private String declaredRevision;
+    private String declaredHash;
+    private Person author;
+    private String observed = "unknown";
+    private String observedHash;
+    private String syncState = "Unknown";
+    private String lastApply;
+    private Instant lastApplyAt;
+
+    StateBuilder(ResourceKey key) {
+      this.key = key;
+    }
+
+    void apply(ResourceEvent e, Instant time) {
+      if (e instanceof DesiredStateChanged c) {
+        declared = true;
+        declaredRevision = c.revision();
+        declaredHash = c.contentHash();
+        author = c.author();
+      } else if (e instanceof DesiredStateRemoved r) {
+        declared = false;
+        declaredRevision = r.revision();
+        declaredHash = null;
+        author = r.author();
+      } else if (e instanceof ObservedStateChanged o) {
+        observed = "present";
+        observedHash = o.contentHash();
+      } else if (e instanceof ObservedStateAbsent) {
+        observed = "absent";
+        observedHash = null;
+      } else if (e instanceof DriftDetected) {
+        syncState = "Drifted";
+      } else if (e instanceof ResourceInSync) {
+        syncState = "InSync";
+      } else if (e instanceof ResourceMissing) {
+        syncState = "Missing";
+      } else if (e instanceof ResourceExtraneous) {
+        syncState = "Extraneous";
+      } else if (e instanceof ResourceRemoved) {
+        syncState = "Removed";
+      } else if (e instanceof DiffFailed) {
+        syncState = "DiffFailed";
+      } else if (e instanceof ApplySucceeded s) {
+        lastApply = (s.dryRun() ? "DRY_RUN_" : "") + s.outcome().name();
+        lastApplyAt = time;
+      } else if (e instanceof ApplyFailed f) {
+        lastApply = f.terminal() ? "FAILED" : "RETRYING";
+        lastApplyAt = time;
+      } else if (e instanceof ApplySkipped s) {
+        lastApply = "SKIPPED(" + s.policy() + ")";
+        lastApplyAt = time;
+      }
+      // Apply starts and observation failures do not change the resource's state.
+    }
+
+    ResourceState build() {
+      return new ResourceState(
+          key,
+          declared,
+          declaredRevision,
+          declaredHash,
+          author,
+          observed,
+          observedHash,
+          syncState,
+          lastApply,
+          lastApplyAt);
+    }
+  }
+}

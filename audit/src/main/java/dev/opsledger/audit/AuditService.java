@@ -1,0 +1,68 @@
+package dev.opsledger.audit;
+
+import dev.opsledger.audit.Answers.Change;
+import dev.opsledger.audit.Answers.CommitTimeline;
+import dev.opsledger.audit.Answers.ResourceHistory;
+import dev.opsledger.audit.Answers.StateAt;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.Topic;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The audit over a Kafka cluster: each question reads the topics it needs from the log and folds
+ * them with {@link AuditProjections}. Every call opens its own reader, so calls may run
+ * concurrently.
+ */
+public final class AuditService {
+
+  private static final Set<Topic> STATE_TOPICS =
+      EnumSet.of(Topic.DESIRED, Topic.OBSERVED, Topic.DIFFS, Topic.APPLIES);
+
+  private final String bootstrapServers;
+
+  /** An audit of the cluster at {@code bootstrapServers}. */
+  public AuditService(String bootstrapServers) {
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /** Everything that happened to one resource in {@code [from, to]} (nulls: the whole log). */
+  public ResourceHistory history(ResourceKey key, Instant from, Instant to) {
+    try (LogReader reader = new LogReader(bootstrapServers)) {
+      List<LoggedEvent> events = reader.read(EnumSet.allOf(Topic.class), from, to);
+      if (from != null) {
+        // Commits before the range still name the authors of desired revisions in it.
+        List<LoggedEvent> commits = reader.read(EnumSet.of(Topic.COMMITS), null, to);
+        commits.addAll(events);
+        commits.sort(LoggedEvent.LOG_ORDER);
+        events = commits;
+      }
+      return AuditProjections.history(events, key);
+    }
+  }
+
+  /** The state of every resource at {@code at}. */
+  public StateAt stateAt(Instant at) {
+    try (LogReader reader = new LogReader(bootstrapServers)) {
+      return AuditProjections.stateAt(reader.read(STATE_TOPICS, null, at), at);
+    }
+  }
+
+  /** How one commit went through the pipeline. */
+  public CommitTimeline timeline(String sha) {
+    try (LogReader reader = new LogReader(bootstrapServers)) {
+      return AuditProjections.timeline(reader.read(EnumSet.allOf(Topic.class), null, null), sha);
+    }
+  }
+
+  /** Who changed what in {@code [since, until]}. */
+  public List<Change> who(Instant since, Instant until) {
+    try (LogReader reader = new LogReader(bootstrapServers)) {
+      List<LoggedEvent> events =
+          reader.read(EnumSet.of(Topic.COMMITS, Topic.DESIRED, Topic.APPROVALS), null, until);
+      return AuditProjections.who(events, since, until);
+    }
+  }
+}
