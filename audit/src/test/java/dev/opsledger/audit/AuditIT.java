@@ -12,9 +12,6 @@ import dev.opsledger.events.CanonicalJson;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DriftDetected;
-import dev.opsledger.events.EncodedEvent;
-import dev.opsledger.events.EventCodec;
-import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.EventJson;
 import dev.opsledger.events.ObservedStateChanged;
 import dev.opsledger.events.OpsLedgerEvent;
@@ -24,9 +21,8 @@ import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
 import dev.opsledger.events.Topic;
-import dev.opsledger.kafka.KafkaRecords;
-import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.kafka.TopicBootstrapper;
+import dev.opsledger.testkit.LogWriter;
 import dev.opsledger.testkit.SharedKafka;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,8 +37,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -76,7 +70,7 @@ class AuditIT {
     JsonNode v1 = manifest("web:1");
     JsonNode v2 = manifest("web:2");
     String live1 = CanonicalJson.hash(v1);
-    try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(bootstrap))) {
+    try (var producer = new LogWriter(bootstrap)) {
       send(
           producer,
           t0,
@@ -145,15 +139,7 @@ class AuditIT {
           c2,
           new ResourceInSync(web, "deploy", c2, CanonicalJson.hash(v2), t1.plusMillis(1500)));
       // A record no one can read, about the same resource: the audit must report it, not die.
-      producer
-          .send(
-              new ProducerRecord<>(
-                  Topic.DIFFS.topicName(),
-                  null,
-                  t1.plusMillis(1600).toEpochMilli(),
-                  web.toString(),
-                  "{garbage".getBytes()))
-          .get();
+      producer.writeRaw(Topic.DIFFS.topicName(), web.toString(), "{garbage".getBytes());
     }
     audit = new AuditService(bootstrap);
   }
@@ -323,22 +309,7 @@ class AuditIT {
   }
 
   private static void send(
-      KafkaProducer<String, byte[]> producer, Instant time, String correlation, OpsLedgerEvent data)
-      throws Exception {
-    var envelope =
-        new EventEnvelope<>(
-            UUID.randomUUID().toString(), "/opsledger/test", time, correlation, "", "", data);
-    EncodedEvent e = new EventCodec().encode(envelope);
-    var record = KafkaRecords.toProducerRecord(e);
-    producer
-        .send(
-            new ProducerRecord<>(
-                record.topic(),
-                null,
-                time.toEpochMilli(),
-                record.key(),
-                record.value(),
-                record.headers()))
-        .get();
+      LogWriter producer, Instant time, String correlation, OpsLedgerEvent data) {
+    producer.write(time, correlation, data);
   }
 }

@@ -1,0 +1,73 @@
+package dev.opsledger.cli;
+
+import dev.opsledger.audit.Answers.ResourceState;
+import dev.opsledger.audit.AuditProjections;
+import dev.opsledger.audit.LogReader;
+import dev.opsledger.audit.LoggedEvent;
+import dev.opsledger.events.ApplySkipped;
+import dev.opsledger.events.DriftDetected;
+import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.Topic;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of every resource now, with the last drift of each and the approvals it waits for: what
+ * {@code status}, {@code diff} and {@code sync} show.
+ *
+ * @param resources the state of every resource
+ * @param drift the last drift report of each resource whose state is drifted
+ * @param awaitingApproval resources whose last apply was skipped for manual approval, with the
+ *     revision that waits
+ */
+public record CurrentState(
+    List<ResourceState> resources,
+    Map<ResourceKey, DriftDetected> drift,
+    Map<ResourceKey, ApplySkipped> awaitingApproval) {
+
+  /** Reads the state from the log. */
+  public static CurrentState read(String bootstrapServers) {
+    Instant now = Instant.now();
+    try (LogReader reader = new LogReader(bootstrapServers)) {
+      List<LoggedEvent> events =
+          reader.read(
+              EnumSet.of(Topic.DESIRED, Topic.OBSERVED, Topic.DIFFS, Topic.APPLIES), null, null);
+      var state = AuditProjections.stateAt(events, now.plusSeconds(1));
+      Map<ResourceKey, DriftDetected> lastDrift = new HashMap<>();
+      Map<ResourceKey, ApplySkipped> waiting = new HashMap<>();
+      for (LoggedEvent e : events) {
+        if (!e.readable() || !(e.data() instanceof ResourceEvent re)) {
+          continue;
+        }
+        if (re instanceof DriftDetected d) {
+          lastDrift.put(d.resource(), d);
+        }
+        if (re instanceof ApplySkipped s && "manual-approval".equals(s.policy())) {
+          waiting.put(s.resource(), s);
+        } else if (e.topic().equals(Topic.APPLIES.topicName())) {
+          waiting.remove(re.resource());
+        }
+      }
+      Map<ResourceKey, DriftDetected> drift = new HashMap<>();
+      for (ResourceState r : state.resources()) {
+        if ("Drifted".equals(r.syncState()) && lastDrift.containsKey(r.resource())) {
+          drift.put(r.resource(), lastDrift.get(r.resource()));
+        }
+      }
+      return new CurrentState(state.resources(), drift, waiting);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new CliException(
+          ExitCodes.UNAVAILABLE,
+          "cannot read the log at " + bootstrapServers + ": " + e.getMessage());
+    }
+  }
+
+  /** The keys of every resource. */
+  public List<ResourceKey> keys() {
+    return resources.stream().map(ResourceState::resource).toList();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.opsledger.cli;
+
+import dev.opsledger.audit.Answers.ResourceState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code opsledger status}: every resource with its sync state, revision and last apply. */
+@Command(
+    name = "status",
+    description = "Every resource with its sync state, declared revision and last apply.")
+public class StatusCommand implements Callable<Integer> {
+
+  @Mixin Connection connection;
+  @Mixin OutputFormat output;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    CurrentState state = CurrentState.read(connection.bootstrap());
+    var out = spec.commandLine().getOut();
+    if (output.json()) {
+      Printer.json(out, state.resources());
+      return ExitCodes.OK;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (ResourceState r : state.resources()) {
+      rows.add(
+          List.of(
+              r.resource().shortName(),
+              r.resource().target(),
+              r.syncState(),
+              r.declared() ? Printer.shortSha(r.declaredRevision()) : "(not declared)",
+              r.observed(),
+              r.lastApply() == null ? "-" : r.lastApply()));
+    }
+    Printer.table(
+        out, List.of("RESOURCE", "TARGET", "SYNC", "REVISION", "LIVE", "LAST APPLY"), rows);
+    return ExitCodes.OK;
+  }
+}

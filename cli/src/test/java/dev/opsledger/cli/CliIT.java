@@ -1,0 +1,270 @@
+package dev.opsledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.audit.LogReader;
+import dev.opsledger.events.ApplyOutcome;
+import dev.opsledger.events.ApplySkipped;
+import dev.opsledger.events.ApplySucceeded;
+import dev.opsledger.events.CanonicalJson;
+import dev.opsledger.events.CommitObserved;
+import dev.opsledger.events.DesiredStateChanged;
+import dev.opsledger.events.DriftDetected;
+import dev.opsledger.events.EventJson;
+import dev.opsledger.events.Person;
+import dev.opsledger.events.ResourceInSync;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.SyncApproved;
+import dev.opsledger.events.Topic;
+import dev.opsledger.testkit.LogWriter;
+import dev.opsledger.testkit.SharedKafka;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code opsledger} commands against a real broker holding a small, known log. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliIT {
+
+  private final String target = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+  private final String ns = "ns-" + target;
+  private final ResourceKey web = ResourceKey.of(target, "apps", "Deployment", ns, "web");
+  private final ResourceKey cfg = ResourceKey.of(target, "", "ConfigMap", ns, "cfg");
+  private final ResourceKey gated = ResourceKey.of(target, "", "ConfigMap", ns, "gated");
+  private final String sha =
+      "c0ffee" + UUID.randomUUID().toString().replace("-", "").substring(0, 32) + "ab";
+  private final Instant t0 =
+      Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+  private final Person alice = new Person("Alice", "alice@example.com");
+  private String bootstrap;
+
+  @TempDir Path emptyDataDir;
+
+  @BeforeAll
+  void writeTheLog() throws Exception {
+    bootstrap = SharedKafka.bootstrapServers();
+    try (LogWriter log = new LogWriter(bootstrap)) {
+      for (ResourceKey k : List.of(web, cfg, gated)) {
+        ObjectNode m = EventJson.mapper().createObjectNode();
+        m.put("kind", k.kind()).putObject("metadata").put("name", k.name());
+        log.write(
+            t0,
+            sha,
+            new DesiredStateChanged(
+                k, "deploy", sha, "apps.yaml", CanonicalJson.hash(m), m, alice, t0, null));
+      }
+      log.write(
+          t0.plusMillis(5),
+          sha,
+          new CommitObserved(
+              "deploy",
+              "file:///repo",
+              "main",
+              sha,
+              List.of(),
+              alice,
+              alice,
+              t0,
+              t0,
+              "Ship it",
+              List.of("apps.yaml"),
+              null,
+              false,
+              null));
+      log.write(
+          t0.plusMillis(100),
+          sha,
+          new ApplySucceeded(
+              cfg, "deploy", sha, ApplyOutcome.CREATED, false, 1, t0.plusMillis(100), 20));
+      log.write(
+          t0.plusMillis(200),
+          sha,
+          new ResourceInSync(cfg, "deploy", sha, "sha256:" + "a".repeat(64), t0.plusMillis(200)));
+      log.write(
+          t0.plusMillis(300),
+          sha,
+          new DriftDetected(
+              web,
+              "deploy",
+              sha,
+              "sha256:" + "b".repeat(64),
+              t0.plusMillis(300),
+              EventJson.mapper()
+                  .readTree("[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":3}]"),
+              "--- live\n+++ desired\n-replicas: 1\n+replicas: 3\n",
+              List.of("/spec/replicas")));
+      log.write(
+          t0.plusMillis(400),
+          sha,
+          new ApplySkipped(
+              gated,
+              "deploy",
+              sha,
+              "manual-approval",
+              "waits for opsledger sync",
+              t0.plusMillis(400)));
+    }
+  }
+
+  @Test
+  void statusListsEveryResourceWithSyncStateRevisionAndLastApply() throws Exception {
+    var run = run("status", "--bootstrap-servers", bootstrap);
+    assertThat(run.code).isZero();
+    assertThat(run.out)
+        .containsPattern(
+            ns
+                + "/ConfigMap/cfg\\s+"
+                + target
+                + "\\s+InSync\\s+"
+                + sha.substring(0, 12)
+                + "\\s+unknown\\s+CREATED");
+    assertThat(run.out).containsPattern(ns + "/Deployment/web\\s+" + target + "\\s+Drifted");
+
+    var json = run("status", "--bootstrap-servers", bootstrap, "-o", "json");
+    JsonNode rows = EventJson.mapper().readTree(json.out);
+    List<String> mine = new ArrayList<>();
+    rows.forEach(
+        r -> {
+          if (r.path("resource").path("target").asText().equals(target))
+            mine.add(r.path("resource").path("name").asText());
+        });
+    assertThat(mine).containsExactlyInAnyOrder("web", "cfg", "gated");
+  }
+
+  @Test
+  void diffShowsDriftAndExitsOneAndExitsZeroForAResourceInSync() {
+    var drift = run("diff", ns + "/Deployment/web", "--bootstrap-servers", bootstrap);
+    assertThat(drift.code).isEqualTo(ExitCodes.DRIFT);
+    assertThat(drift.out).contains("+replicas: 3");
+
+    var clean = run("diff", ns + "/ConfigMap/cfg", "--bootstrap-servers", bootstrap);
+    assertThat(clean.code).isZero();
+    assertThat(clean.out).contains("No drift");
+
+    var unknown = run("diff", ns + "/ConfigMap/nope", "--bootstrap-servers", bootstrap);
+    assertThat(unknown.code).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(unknown.err).contains("no resource");
+  }
+
+  @Test
+  void syncWritesAnApprovalForTheRevisionThatWaits() {
+    var run =
+        run(
+            "sync",
+            ns + "/ConfigMap/gated",
+            "--bootstrap-servers",
+            bootstrap,
+            "--as",
+            "oncall",
+            "--reason",
+            "change window");
+    assertThat(run.code).isZero();
+    try (LogReader reader = new LogReader(bootstrap)) {
+      var approvals =
+          reader.read(EnumSet.of(Topic.APPROVALS), null, null).stream()
+              .filter(
+                  e ->
+                      e.readable()
+                          && e.data() instanceof SyncApproved a
+                          && gated.equals(a.resource()))
+              .map(e -> (SyncApproved) e.data())
+              .toList();
+      assertThat(approvals).hasSize(1);
+      assertThat(approvals.get(0).revision()).isEqualTo(sha);
+      assertThat(approvals.get(0).approvedBy().name()).isEqualTo("oncall");
+      assertThat(approvals.get(0).reason()).isEqualTo("change window");
+    }
+  }
+
+  @Test
+  void auditCommandsAnswerFromTheLog() {
+    var history = run("audit", "history", ns + "/ConfigMap/cfg", "--bootstrap-servers", bootstrap);
+    assertThat(history.code).isZero();
+    assertThat(history.out).contains("desired.changed", "Alice", "apply.succeeded", "diff.insync");
+
+    var stateBefore =
+        run("audit", "state-at", t0.minusSeconds(60).toString(), "--bootstrap-servers", bootstrap);
+    assertThat(stateBefore.out).doesNotContain(target);
+
+    var timeline = run("audit", "timeline", sha, "--bootstrap-servers", bootstrap);
+    assertThat(timeline.code).isZero();
+    assertThat(timeline.out).contains("Commit " + sha + " by Alice", "diff.detected");
+
+    var unknownCommit = run("audit", "timeline", "0000000", "--bootstrap-servers", bootstrap);
+    assertThat(unknownCommit.code).isEqualTo(ExitCodes.UNAVAILABLE);
+
+    var who = run("audit", "who", "--since", "10m", "--bootstrap-servers", bootstrap);
+    assertThat(who.out).contains("Alice <alice@example.com>", "Ship it", "3 resource(s)");
+  }
+
+  @Test
+  void replayPrintsTheEventsWithTheirHeaders() throws Exception {
+    var run =
+        run(
+            "replay",
+            "--topic",
+            "diffs",
+            "--from",
+            t0.minusSeconds(1).toString(),
+            "--to",
+            t0.plusSeconds(1).toString(),
+            "--bootstrap-servers",
+            bootstrap,
+            "-o",
+            "json");
+    assertThat(run.code).isZero();
+    JsonNode events = EventJson.mapper().readTree(run.out);
+    List<JsonNode> mine = new ArrayList<>();
+    events.forEach(
+        e -> {
+          if (e.path("key").asText().startsWith(target + "/")) mine.add(e);
+        });
+    assertThat(mine).hasSize(2);
+    assertThat(mine.get(0).path("headers").path("ce_type").asText())
+        .isEqualTo("dev.opsledger.diff.insync");
+    assertThat(mine.get(0).path("headers").path("ce_correlation").asText()).isEqualTo(sha);
+    assertThat(mine.get(1).path("body").path("changedPaths").get(0).asText())
+        .isEqualTo("/spec/replicas");
+  }
+
+  @Test
+  void reportsClearErrorsWithNonZeroExitCodes() {
+    var noInstance = run("status", "--data-dir", emptyDataDir.toString());
+    assertThat(noInstance.code).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(noInstance.err).contains("no running OpsLedger found", "--bootstrap-servers");
+
+    var badTime = run("audit", "state-at", "yesterday", "--bootstrap-servers", bootstrap);
+    assertThat(badTime.code).isEqualTo(ExitCodes.USAGE);
+    assertThat(badTime.err).contains("is not a time");
+
+    var badTopic = run("replay", "--topic", "nope", "--bootstrap-servers", bootstrap);
+    assertThat(badTopic.code).isEqualTo(ExitCodes.USAGE);
+
+    var missingArg = run("sync");
+    assertThat(missingArg.code).isEqualTo(ExitCodes.USAGE);
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cl = OpsLedgerCli.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+}
