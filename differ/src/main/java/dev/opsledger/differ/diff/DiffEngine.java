@@ -1,0 +1,126 @@
+package dev.opsledger.differ.diff;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.differ.diff.DiffResult.CannotCompare;
+import dev.opsledger.differ.diff.DiffResult.Drifted;
+import dev.opsledger.differ.diff.DiffResult.InSync;
+import dev.opsledger.differ.diff.DiffResult.Missing;
+import dev.opsledger.differ.normalize.Comparison;
+import dev.opsledger.differ.normalize.IgnoreRules;
+import dev.opsledger.differ.normalize.Normalizer;
+import dev.opsledger.differ.normalize.NormalizerChain;
+import dev.opsledger.differ.tree.ManifestRef;
+import dev.opsledger.differ.tree.NotComparableException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Decides whether a live object does what its manifest declares: a pure function of the desired
+ * manifest, the live object and the ignore rules.
+ *
+ * <p>The steps, in order: read which object each document names and check they are the same one at
+ * the same API version; copy them (the live copy restricted to what the manifest sets); normalise
+ * the copies; compare them one way; and, when they differ, write the patch, the changed paths and
+ * the readable diff. Every step is deterministic, so replaying the same inputs gives the same
+ * result, and an instance is immutable and safe to share between threads.
+ *
+ * <pre>{@code
+ * DiffResult result = DiffEngine.standard().diff(desired, live, IgnoreRules.none());
+ * }</pre>
+ */
+public final class DiffEngine {
+
+  private static final DiffEngine STANDARD = new DiffEngine(NormalizerChain.standard());
+
+  private final Normalizer normalizer;
+
+  /**
+   * An engine with the given normalisation.
+   *
+   * @param normalizer applied to each comparison before the diff; usually {@link
+   *     NormalizerChain#standard()}
+   */
+  public DiffEngine(Normalizer normalizer) {
+    this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
+  }
+
+  /** The engine with the standard normalisers ({@link NormalizerChain#standard()}). */
+  public static DiffEngine standard() {
+    return STANDARD;
+  }
+
+  /**
+   * Compares a desired manifest with the live object, without ignore rules.
+   *
+   * @see #diff(JsonNode, JsonNode, IgnoreRules)
+   */
+  public DiffResult diff(JsonNode desired, JsonNode live) {
+    return diff(desired, live, IgnoreRules.none());
+  }
+
+  /**
+   * Compares a desired manifest with the live object.
+   *
+   * @param desired the desired manifest as JSON (Secret values sealed); not modified
+   * @param live the live object as JSON (Secret values hashed), or {@code null}, a JSON {@code
+   *     null} or a missing node when nothing lives under the manifest's name; not modified
+   * @param rules the ignore rules in force
+   * @return {@code InSync}, {@code Drifted}, {@code Missing} or {@code CannotCompare}; never throws
+   *     for bad input
+   */
+  public DiffResult diff(JsonNode desired, JsonNode live, IgnoreRules rules) {
+    Objects.requireNonNull(rules, "rules");
+    try {
+      ManifestRef ref = ManifestRef.of(desired, "desired manifest");
+      if (live == null || live.isMissingNode() || live.isNull()) {
+        return new Missing();
+      }
+      requireSameObject(ref, ManifestRef.of(live, "live object"));
+      Comparison comparison =
+          new Comparison(ref, (ObjectNode) desired.deepCopy(), Projection.of(desired, live), rules);
+      normalizer.normalize(comparison);
+      List<Change> changes = OneWayDiff.changes(comparison);
+      return changes.isEmpty() ? new InSync() : drifted(comparison, changes, live);
+    } catch (NotComparableException e) {
+      return new CannotCompare(e.reason());
+    }
+  }
+
+  private static void requireSameObject(ManifestRef desired, ManifestRef live)
+      throws NotComparableException {
+    boolean sameNamespace =
+        desired.namespace().isEmpty()
+            || live.namespace().isEmpty()
+            || desired.namespace().equals(live.namespace());
+    if (!desired.groupKind().equals(live.groupKind())
+        || !desired.name().equals(live.name())
+        || !sameNamespace) {
+      throw new NotComparableException(
+          "the desired manifest is "
+              + desired.describe()
+              + " but the live object is "
+              + live.describe());
+    }
+    if (!desired.version().equals(live.version())) {
+      throw new NotComparableException(
+          "the desired manifest is "
+              + desired.apiVersion()
+              + " but the live object was read as "
+              + live.apiVersion()
+              + ": fields differ between versions, so both must be read at the version the"
+              + " manifest declares");
+    }
+  }
+
+  private static Drifted drifted(Comparison comparison, List<Change> changes, JsonNode live) {
+    Set<String> paths = new LinkedHashSet<>();
+    changes.forEach(c -> paths.add(c.desiredPath().pointer()));
+    return new Drifted(
+        PatchBuilder.build(changes, live, comparison.desired()),
+        ReadableDiff.render(comparison),
+        List.copyOf(paths));
+  }
+}
