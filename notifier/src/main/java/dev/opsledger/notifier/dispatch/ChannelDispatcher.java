@@ -1,0 +1,188 @@
+package dev.opsledger.notifier.dispatch;
+
+import dev.opsledger.notifier.channel.Channel;
+import dev.opsledger.notifier.channel.DeliveryException;
+import dev.opsledger.notifier.notice.Notice;
+import dev.opsledger.notifier.once.Backoff;
+import dev.opsledger.notifier.once.SentLedger;
+import dev.opsledger.notifier.once.TokenBucket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One channel's queue: its own thread, its own token bucket, its own retries. A channel that hangs
+ * or is down only ever holds up its own queue, never the consumer or another channel.
+ *
+ * <p>Every accepted notice ends in exactly one outcome: sent, or failed after the last retry (or
+ * failed at shutdown when the notifier stops before it could be delivered), or superseded (a commit
+ * status whose state was replaced by a newer one before it went out).
+ */
+public final class ChannelDispatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChannelDispatcher.class);
+
+  private final Channel channel;
+  private final TokenBucket bucket;
+  private final Backoff backoff;
+  private final SentLedger ledger;
+  private final Outcomes outcomes;
+  private final NotifierMetrics metrics;
+  private final ScheduledThreadPoolExecutor executor;
+  private final Set<Job> pending = ConcurrentHashMap.newKeySet();
+
+  private static final class Job {
+    final Notice notice;
+    int attempts;
+    boolean rateLimited;
+    String lastError = "";
+
+    Job(Notice notice) {
+      this.notice = notice;
+    }
+  }
+
+  /** A dispatcher with its own thread, named after the channel. */
+  public ChannelDispatcher(
+      Channel channel,
+      TokenBucket bucket,
+      Backoff backoff,
+      SentLedger ledger,
+      Outcomes outcomes,
+      NotifierMetrics metrics) {
+    this.channel = channel;
+    this.bucket = bucket;
+    this.backoff = backoff;
+    this.ledger = ledger;
+    this.outcomes = outcomes;
+    this.metrics = metrics;
+    this.executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "notifier-" + channel.name());
+              t.setDaemon(true);
+              return t;
+            });
+    // Pending retries must not hold up shutdown; close() records what is left as failed.
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    executor.setRemoveOnCancelPolicy(true);
+    metrics.queue(channel.name(), pending::size);
+  }
+
+  /** The channel. */
+  public Channel channel() {
+    return channel;
+  }
+
+  /** Queues a notice the ledger has claimed for this channel. */
+  public void submit(Notice notice) {
+    Job job = new Job(notice);
+    pending.add(job);
+    schedule(job, Duration.ZERO);
+  }
+
+  /** How many notices are queued or being retried. */
+  public int pending() {
+    return pending.size();
+  }
+
+  private void schedule(Job job, Duration delay) {
+    try {
+      executor.schedule(() -> attempt(job), delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      finishFailed(job, "the notifier stopped before delivery");
+    }
+  }
+
+  private void attempt(Job job) {
+    Notice n = job.notice;
+    if (channel.changeMode() && !ledger.isCurrent(channel.name(), n.subject(), n.state())) {
+      pending.remove(job);
+      ledger.release(n.trigger().id(), channel.name());
+      metrics.outcome(channel.name(), "superseded");
+      return;
+    }
+    if (!bucket.tryTake()) {
+      if (!job.rateLimited) {
+        job.rateLimited = true;
+        metrics.rateLimited(channel.name());
+      }
+      schedule(job, bucket.untilNext());
+      return;
+    }
+    job.attempts++;
+    try {
+      channel.send(n);
+      metrics.attempt(channel.name(), "ok");
+      pending.remove(job);
+      outcomes.sent(channel, n, job.attempts);
+    } catch (DeliveryException.Retryable e) {
+      retryOrFail(job, e);
+    } catch (DeliveryException e) {
+      metrics.attempt(channel.name(), "terminal");
+      finishFailed(job, e.getMessage());
+    } catch (RuntimeException e) {
+      metrics.attempt(channel.name(), "terminal");
+      finishFailed(job, "channel '" + channel.name() + "': " + e.getClass().getSimpleName());
+    }
+  }
+
+  private void retryOrFail(Job job, DeliveryException.Retryable e) {
+    metrics.attempt(channel.name(), "retryable");
+    job.lastError = e.getMessage();
+    if (!backoff.retriesAfter(job.attempts)) {
+      finishFailed(job, e.getMessage());
+      return;
+    }
+    Duration delay = backoff.delayAfter(job.attempts, e.retryAfter());
+    LOG.info(
+        "{} (attempt {} of {}); retrying in {}",
+        e.getMessage(),
+        job.attempts,
+        backoff.maxAttempts(),
+        delay);
+    schedule(job, delay);
+  }
+
+  private void finishFailed(Job job, String reason) {
+    if (pending.remove(job)) {
+      outcomes.failed(channel, job.notice, job.attempts, reason);
+    }
+  }
+
+  /**
+   * Stops the queue: waits up to {@code timeout} for notices in flight, then records every notice
+   * that is still owed as failed, so that nothing is lost silently.
+   */
+  public void close(Duration timeout) {
+    executor.shutdown();
+    try {
+      executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    executor.shutdownNow();
+    List<Job> left = new ArrayList<>(pending);
+    for (Job job : left) {
+      finishFailed(
+          job,
+          "the notifier stopped before delivery after "
+              + job.attempts
+              + " attempt(s)"
+              + (job.lastError.isEmpty() ? "" : "; last error: " + job.lastError));
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,55 @@
+package dev.opsledger.notifier.dispatch;
+
+import dev.opsledger.notifier.notice.Notice;
+import dev.opsledger.notifier.notice.NoticeKind;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** Every channel's dispatcher by name; the engine's {@link NotifierEngine.Sink}. */
+public final class ChannelDispatchers implements NotifierEngine.Sink, AutoCloseable {
+
+  private final Map<String, ChannelDispatcher> byName = new LinkedHashMap<>();
+  private final Duration shutdownTimeout;
+
+  /** The dispatchers; closing waits up to {@code shutdownTimeout} for all of them together. */
+  public ChannelDispatchers(List<ChannelDispatcher> dispatchers, Duration shutdownTimeout) {
+    dispatchers.forEach(d -> byName.put(d.channel().name(), d));
+    this.shutdownTimeout = shutdownTimeout;
+  }
+
+  /** Per channel name, the notice kinds it carries (for the router). */
+  public Map<String, Set<NoticeKind>> kinds() {
+    Map<String, Set<NoticeKind>> out = new LinkedHashMap<>();
+    byName.forEach((name, d) -> out.put(name, d.channel().kinds()));
+    return out;
+  }
+
+  /** A dispatcher by channel name, or {@code null}. */
+  public ChannelDispatcher get(String channel) {
+    return byName.get(channel);
+  }
+
+  @Override
+  public void submit(String channel, Notice notice) {
+    byName.get(channel).submit(notice);
+  }
+
+  @Override
+  public boolean changeMode(String channel) {
+    return byName.get(channel).channel().changeMode();
+  }
+
+  /** Closes every dispatcher in parallel, so one hung channel does not eat the others' time. */
+  @Override
+  public void close() {
+    CompletableFuture.allOf(
+            byName.values().stream()
+                .map(d -> CompletableFuture.runAsync(() -> d.close(shutdownTimeout)))
+                .toArray(CompletableFuture[]::new))
+        .join();
+  }
+}

@@ -1,0 +1,110 @@
+package dev.opsledger.notifier.dispatch;
+
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.NotificationFailed;
+import dev.opsledger.events.NotificationSent;
+import dev.opsledger.notifier.channel.Channel;
+import dev.opsledger.notifier.notice.Notice;
+import dev.opsledger.notifier.once.SentLedger;
+import dev.opsledger.service.EventPublisher;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records outcomes: a {@code NotificationSent} or {@code NotificationFailed} on {@code
+ * opsledger.notifications} (causation = the trigger's id, correlation = the trigger's correlation),
+ * the ledger, the meters, one log line. Reasons are already cleaned of secrets by the channels.
+ */
+public final class LogOutcomes implements Outcomes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LogOutcomes.class);
+
+  private final EventPublisher publisher;
+  private final SentLedger ledger;
+  private final NotifierMetrics metrics;
+  private final Clock clock;
+  private final String source;
+  private final Duration publishTimeout;
+
+  /** Records through this publisher with this {@code ce_source}. */
+  public LogOutcomes(
+      EventPublisher publisher,
+      SentLedger ledger,
+      NotifierMetrics metrics,
+      Clock clock,
+      String source,
+      Duration publishTimeout) {
+    this.publisher = publisher;
+    this.ledger = ledger;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.source = source;
+    this.publishTimeout = publishTimeout;
+  }
+
+  @Override
+  public void sent(Channel channel, Notice notice, int attempts) {
+    var at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    ledger.sent(notice.trigger().id(), channel.name(), notice.dedupeKey(), at);
+    metrics.outcome(channel.name(), "sent");
+    LOG.info(
+        "{} notice about {} sent to channel '{}' after {} attempt(s)",
+        notice.kind().label(),
+        notice.subject(),
+        channel.name(),
+        attempts);
+    publish(
+        EventEnvelope.causedBy(
+            notice.trigger(),
+            source,
+            new NotificationSent(
+                notice.subject(),
+                channel.name(),
+                channel.type(),
+                notice.trigger().id(),
+                notice.trigger().type().ceType(),
+                notice.dedupeKey(),
+                attempts,
+                at)));
+  }
+
+  @Override
+  public void failed(Channel channel, Notice notice, int attempts, String reason) {
+    var at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    ledger.failed(notice.trigger().id(), channel.name(), notice.dedupeKey());
+    metrics.outcome(channel.name(), "failed");
+    LOG.warn(
+        "{} notice about {} not delivered to channel '{}' after {} attempt(s): {}",
+        notice.kind().label(),
+        notice.subject(),
+        channel.name(),
+        attempts,
+        reason);
+    publish(
+        EventEnvelope.causedBy(
+            notice.trigger(),
+            source,
+            new NotificationFailed(
+                notice.subject(),
+                channel.name(),
+                channel.type(),
+                notice.trigger().id(),
+                notice.trigger().type().ceType(),
+                reason,
+                attempts,
+                at)));
+  }
+
+  private void publish(EventEnvelope<?> event) {
+    try {
+      publisher.publishAndWait(event, publishTimeout);
+    } catch (RuntimeException e) {
+      // The ledger already knows, so this process will not repeat it; only a restart before the
+      // record is durable could (at-least-once, documented in the README).
+      LOG.error("could not record {} on the log: {}", event.type().ceType(), e.getMessage());
+    }
+  }
+}

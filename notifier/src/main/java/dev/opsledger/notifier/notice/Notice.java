@@ -1,0 +1,51 @@
+package dev.opsledger.notifier.notice;
+
+import dev.opsledger.events.EventEnvelope;
+import java.util.Map;
+
+/**
+ * One thing worth telling people, independent of the channel it goes to.
+ *
+ * @param kind what it is about
+ * @param severity how urgent it is
+ * @param subject the resource key text, or the source id for revision-wide notices; the subject of
+ *     the {@code NotificationSent} event
+ * @param sourceId the source that declares the resource or made the commit, empty when unknown
+ * @param target the resource's target, empty for revision-wide notices
+ * @param revision the commit SHA it is about, empty when unknown
+ * @param state the state the subject is in, e.g. {@code drifted}, {@code in-sync}, {@code success};
+ *     with the subject it forms the dedupe key
+ * @param values the template placeholders, every value already masked
+ * @param commitState the aggregated revision state, only for {@link NoticeKind#COMMIT_STATUS}
+ * @param trigger the event that caused the notice
+ */
+public record Notice(
+    NoticeKind kind,
+    Severity severity,
+    String subject,
+    String sourceId,
+    String target,
+    String revision,
+    String state,
+    Map<String, String> values,
+    CommitState commitState,
+    EventEnvelope<?> trigger) {
+
+  /** Copies the values; absent texts become empty. */
+  public Notice {
+    sourceId = sourceId == null ? "" : sourceId;
+    target = target == null ? "" : target;
+    revision = revision == null ? "" : revision;
+    values = Map.copyOf(values);
+  }
+
+  /** The key repeats are suppressed under: {@code <subject>|<state>}. */
+  public String dedupeKey() {
+    return subject + "|" + state;
+  }
+
+  /** A template placeholder's value, empty when absent. */
+  public String value(String name) {
+    return values.getOrDefault(name, "");
+  }
+}

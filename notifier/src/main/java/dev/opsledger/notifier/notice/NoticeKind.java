@@ -1,0 +1,38 @@
+package dev.opsledger.notifier.notice;
+
+import java.util.Locale;
+
+/** What a notice is about; the name routes and templates use. */
+public enum NoticeKind {
+  /**
+   * A resource differs from Git ({@code DriftDetected}) or is missing ({@code ResourceMissing}).
+   */
+  DRIFT_DETECTED,
+  /** A resource that had a problem is in sync again ({@code ResourceInSync} after one). */
+  CONVERGED,
+  /** An apply attempt failed ({@code ApplyFailed}), retrying or terminal. */
+  APPLY_FAILED,
+  /** A commit was refused whole ({@code CommitRejected}). */
+  COMMIT_REJECTED,
+  /**
+   * A change waits for a manual sync ({@code ApplySkipped} with policy {@code manual-approval}).
+   */
+  APPROVAL_NEEDED,
+  /** The aggregated state of a revision across its resources, for commit statuses. */
+  COMMIT_STATUS;
+
+  /** The configuration name, e.g. {@code drift-detected}. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * The kind with this configuration name ({@code drift-detected}) or constant name.
+   *
+   * @throws IllegalArgumentException for an unknown name
+   */
+  public static NoticeKind parse(String text) {
+    String normal = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    return NoticeKind.valueOf(normal);
+  }
+}

@@ -1,0 +1,327 @@
+package dev.opsledger.notifier.notice;
+
+import dev.opsledger.events.ApplyFailed;
+import dev.opsledger.events.ApplySkipped;
+import dev.opsledger.events.ApplyStarted;
+import dev.opsledger.events.ApplySucceeded;
+import dev.opsledger.events.CommitObserved;
+import dev.opsledger.events.CommitRejected;
+import dev.opsledger.events.DiffFailed;
+import dev.opsledger.events.DriftDetected;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.ManifestError;
+import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.ResourceInSync;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.ResourceMissing;
+import dev.opsledger.notifier.notice.RevisionStatus.Aggregate;
+import dev.opsledger.notifier.notice.RevisionStatus.ResourceState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Turns events into notices: a pure step over two trackers ({@link ResourceHealth}, {@link
+ * RevisionStatus}). Feeding it the same history gives the same notices; the notifier feeds it the
+ * already-processed part of the log at start without sending, so that its state survives restarts.
+ *
+ * <p>Not thread-safe: the caller serialises.
+ */
+public final class Notices {
+
+  /** The longest diff excerpt put into a notice, in characters. */
+  public static final int MAX_EXCERPT_CHARS = 2_500;
+
+  /** The most diff lines put into a notice. */
+  public static final int MAX_EXCERPT_LINES = 40;
+
+  /** The policy of an {@code ApplySkipped} that waits for a person. */
+  public static final String MANUAL_APPROVAL = "manual-approval";
+
+  private final ResourceHealth health;
+  private final RevisionStatus revisions;
+
+  /** A builder remembering at most {@code capacity} resources and revisions. */
+  public Notices(int capacity) {
+    this.health = new ResourceHealth(capacity);
+    this.revisions = new RevisionStatus(capacity);
+  }
+
+  /** The notices an event gives, in order; updates the trackers. */
+  public List<Notice> observe(EventEnvelope<?> envelope) {
+    OpsLedgerEvent event = envelope.data();
+    List<Notice> out = new ArrayList<>(2);
+    if (event instanceof DriftDetected d) {
+      health.problem(d.subject(), "drifted", envelope.time());
+      out.add(drift(envelope, d));
+      status(out, envelope, d.sourceId(), d.desiredRevision(), d, ResourceState.OUT_OF_SYNC);
+    } else if (event instanceof ResourceMissing m) {
+      health.problem(m.subject(), "missing", envelope.time());
+      out.add(missing(envelope, m));
+      status(out, envelope, m.sourceId(), m.desiredRevision(), m, ResourceState.OUT_OF_SYNC);
+    } else if (event instanceof ResourceInSync s) {
+      String problem = health.inSync(s.subject(), envelope.time());
+      if (problem != null) {
+        out.add(converged(envelope, s, problem));
+      }
+      status(out, envelope, s.sourceId(), s.desiredRevision(), s, ResourceState.IN_SYNC);
+    } else if (event instanceof DiffFailed f) {
+      status(out, envelope, f.sourceId(), f.desiredRevision(), f, ResourceState.FAILED);
+    } else if (event instanceof ApplyStarted a && !a.dryRun()) {
+      status(out, envelope, a.sourceId(), a.desiredRevision(), a, ResourceState.APPLYING);
+    } else if (event instanceof ApplySucceeded a && !a.dryRun()) {
+      status(out, envelope, a.sourceId(), a.desiredRevision(), a, ResourceState.APPLYING);
+    } else if (event instanceof ApplyFailed f) {
+      health.problem(f.subject(), "apply-failed", envelope.time());
+      out.add(applyFailed(envelope, f));
+      ResourceState state = f.terminal() ? ResourceState.FAILED : ResourceState.APPLYING;
+      status(out, envelope, f.sourceId(), f.desiredRevision(), f, state);
+    } else if (event instanceof ApplySkipped s && MANUAL_APPROVAL.equals(s.policy())) {
+      out.add(approval(envelope, s));
+      status(out, envelope, s.sourceId(), s.desiredRevision(), s, ResourceState.AWAITING_APPROVAL);
+    } else if (event instanceof CommitObserved c) {
+      out.add(statusNotice(envelope, revisions.commitObserved(c.sourceId(), c.sha())));
+    } else if (event instanceof CommitRejected r) {
+      out.add(rejected(envelope, r));
+      out.add(statusNotice(envelope, revisions.commitRejected(r.sourceId(), r.sha())));
+    }
+    // Other events (desired, observed, extraneous, removed, other skips) say nothing here.
+    return out;
+  }
+
+  private void status(
+      List<Notice> out,
+      EventEnvelope<?> envelope,
+      String sourceId,
+      String revision,
+      ResourceEvent event,
+      ResourceState state) {
+    if (revision == null || revision.isBlank() || sourceId == null || sourceId.isBlank()) {
+      return;
+    }
+    Instant at = envelope.time();
+    out.add(
+        statusNotice(envelope, revisions.resource(sourceId, revision, event.subject(), state, at)));
+  }
+
+  private static Notice drift(EventEnvelope<?> envelope, DriftDetected d) {
+    Map<String, String> v =
+        resourceValues(envelope, d.resource(), d.sourceId(), d.desiredRevision());
+    v.put("state", "drifted");
+    v.put("diff", excerpt(d.diff()));
+    v.put("changedPaths", Masking.mask(String.join(", ", d.changedPaths())));
+    return notice(
+        NoticeKind.DRIFT_DETECTED,
+        Severity.WARNING,
+        envelope,
+        d.resource(),
+        d.sourceId(),
+        d.desiredRevision(),
+        "drifted",
+        v);
+  }
+
+  private static Notice missing(EventEnvelope<?> envelope, ResourceMissing m) {
+    Map<String, String> v =
+        resourceValues(envelope, m.resource(), m.sourceId(), m.desiredRevision());
+    v.put("state", "missing");
+    v.put("diff", "");
+    v.put("changedPaths", "the whole resource: it does not exist");
+    return notice(
+        NoticeKind.DRIFT_DETECTED,
+        Severity.WARNING,
+        envelope,
+        m.resource(),
+        m.sourceId(),
+        m.desiredRevision(),
+        "missing",
+        v);
+  }
+
+  private static Notice converged(EventEnvelope<?> envelope, ResourceInSync s, String problem) {
+    Map<String, String> v =
+        resourceValues(envelope, s.resource(), s.sourceId(), s.desiredRevision());
+    v.put("state", "in-sync");
+    v.put("previousState", problem);
+    return notice(
+        NoticeKind.CONVERGED,
+        Severity.INFO,
+        envelope,
+        s.resource(),
+        s.sourceId(),
+        s.desiredRevision(),
+        "in-sync",
+        v);
+  }
+
+  private static Notice applyFailed(EventEnvelope<?> envelope, ApplyFailed f) {
+    Map<String, String> v =
+        resourceValues(envelope, f.resource(), f.sourceId(), f.desiredRevision());
+    String state = "apply-failed:" + f.reason();
+    v.put("state", state);
+    v.put("reason", Masking.mask(f.reason()));
+    v.put("message", Masking.mask(f.message()));
+    v.put("attempt", Integer.toString(f.attempt()));
+    v.put("terminal", Boolean.toString(f.terminal()));
+    v.put("httpStatus", f.httpStatus() == null ? "" : f.httpStatus().toString());
+    v.put(
+        "retry",
+        f.terminal()
+            ? "Terminal: the applier will not retry; fix the manifest or the resource."
+            : "The applier retries"
+                + (f.nextAttemptAt() == null ? "." : " at " + f.nextAttemptAt() + "."));
+    return notice(
+        NoticeKind.APPLY_FAILED,
+        f.terminal() ? Severity.ERROR : Severity.WARNING,
+        envelope,
+        f.resource(),
+        f.sourceId(),
+        f.desiredRevision(),
+        state,
+        v);
+  }
+
+  private static Notice approval(EventEnvelope<?> envelope, ApplySkipped s) {
+    Map<String, String> v =
+        resourceValues(envelope, s.resource(), s.sourceId(), s.desiredRevision());
+    v.put("state", "approval-needed");
+    v.put("policy", s.policy());
+    v.put("detail", Masking.mask(s.detail()));
+    return notice(
+        NoticeKind.APPROVAL_NEEDED,
+        Severity.WARNING,
+        envelope,
+        s.resource(),
+        s.sourceId(),
+        s.desiredRevision(),
+        "approval-needed:" + s.desiredRevision(),
+        v);
+  }
+
+  private static Notice rejected(EventEnvelope<?> envelope, CommitRejected r) {
+    Map<String, String> v = commonValues(envelope, r.sourceId(), r.sha());
+    v.put("state", "rejected");
+    v.put("branch", r.branch() == null ? "" : r.branch());
+    v.put("lastGoodRevision", r.lastGoodRevision() == null ? "none" : r.lastGoodRevision());
+    v.put("author", r.author() == null ? "" : Masking.mask(r.author().toString()));
+    v.put(
+        "errors",
+        r.errors().stream()
+            .map(ManifestError::toString)
+            .map(Masking::mask)
+            .map(line -> "• " + line)
+            .collect(Collectors.joining("\n")));
+    v.put("errorCount", Integer.toString(r.errors().size()));
+    return new Notice(
+        NoticeKind.COMMIT_REJECTED,
+        Severity.ERROR,
+        r.sourceId(),
+        r.sourceId(),
+        "",
+        r.sha(),
+        "rejected:" + r.sha(),
+        v,
+        null,
+        envelope);
+  }
+
+  private static Notice statusNotice(EventEnvelope<?> envelope, Aggregate a) {
+    Map<String, String> v = commonValues(envelope, a.sourceId(), a.revision());
+    String state = a.state().name().toLowerCase(Locale.ROOT);
+    v.put("state", state);
+    v.put("summary", a.summary());
+    v.put("resources", Integer.toString(a.resources()));
+    v.put("inSync", Integer.toString(a.inSync()));
+    v.put("failed", Integer.toString(a.failed()));
+    Severity severity = a.state() == CommitState.FAILURE ? Severity.ERROR : Severity.INFO;
+    return new Notice(
+        NoticeKind.COMMIT_STATUS,
+        severity,
+        a.sourceId(),
+        a.sourceId(),
+        "",
+        a.revision(),
+        state,
+        v,
+        a.state(),
+        envelope);
+  }
+
+  private static Notice notice(
+      NoticeKind kind,
+      Severity severity,
+      EventEnvelope<?> envelope,
+      ResourceKey resource,
+      String sourceId,
+      String revision,
+      String state,
+      Map<String, String> values) {
+    values.put("kind", kind.label());
+    values.put("severity", severity.label());
+    return new Notice(
+        kind,
+        severity,
+        resource.toString(),
+        sourceId,
+        resource.target(),
+        revision,
+        state,
+        values,
+        null,
+        envelope);
+  }
+
+  private static Map<String, String> resourceValues(
+      EventEnvelope<?> envelope, ResourceKey resource, String sourceId, String revision) {
+    Map<String, String> v = commonValues(envelope, sourceId, revision);
+    v.put("resource", resource.toString());
+    v.put("shortName", resource.shortName());
+    v.put("target", resource.target());
+    v.put("namespace", resource.namespace());
+    v.put("name", resource.name());
+    v.put("resourceKind", resource.kind());
+    return v;
+  }
+
+  private static Map<String, String> commonValues(
+      EventEnvelope<?> envelope, String sourceId, String revision) {
+    Map<String, String> v = new HashMap<>();
+    String rev = revision == null ? "" : revision;
+    v.put("source", sourceId == null ? "" : sourceId);
+    v.put("revision", rev);
+    v.put("shortRevision", rev.length() > 8 ? rev.substring(0, 8) : rev);
+    v.put("eventId", envelope.id());
+    v.put("eventType", envelope.type().ceType());
+    v.put("correlation", envelope.correlation());
+    v.put("time", envelope.time().toString());
+    v.put("subject", envelope.subject());
+    v.put("resource", envelope.subject());
+    v.put("shortName", envelope.subject());
+    v.put("target", "");
+    return v;
+  }
+
+  /** The first lines of a diff, masked, cut to {@link #MAX_EXCERPT_CHARS}. */
+  static String excerpt(String diff) {
+    if (diff == null || diff.isEmpty()) {
+      return "";
+    }
+    String[] lines = Masking.mask(diff).split("\n", -1);
+    StringBuilder sb = new StringBuilder();
+    int n = 0;
+    for (String line : lines) {
+      if (n == MAX_EXCERPT_LINES || sb.length() + line.length() + 1 > MAX_EXCERPT_CHARS) {
+        sb.append("… (").append(lines.length - n).append(" more lines)");
+        return sb.toString();
+      }
+      sb.append(line).append('\n');
+      n++;
+    }
+    return sb.toString().stripTrailing();
+  }
+}

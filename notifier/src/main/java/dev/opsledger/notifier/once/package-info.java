@@ -1,0 +1,8 @@
+/**
+ * Saying it once: the sent ledger (trigger id + channel, dedupe window, last commit status), the
+ * per-channel token bucket and the retry backoff.
+ *
+ * <p>Invariants: pure policies with time from a {@link java.time.Clock} or passed in; no I/O; the
+ * ledger is the only mutable shared state and is thread-safe.
+ */
+package dev.opsledger.notifier.once;

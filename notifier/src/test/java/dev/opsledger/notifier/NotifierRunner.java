@@ -1,0 +1,52 @@
+package dev.opsledger.notifier;
+
+import dev.opsledger.testkit.SharedKafka;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Starts the notifier application against the shared broker with test properties. */
+final class NotifierRunner {
+
+  private final Map<String, Object> props = new LinkedHashMap<>();
+  private int routes;
+
+  NotifierRunner(String group) {
+    props.put("opsledger.kafka.bootstrap-servers", SharedKafka.bootstrapServers());
+    props.put("spring.main.web-application-type", "none");
+    props.put("spring.main.banner-mode", "off");
+    for (String binding : List.of("notifierDiffsIn", "notifierAppliesIn", "notifierCommitsIn")) {
+      props.put("spring.cloud.stream.bindings." + binding + "-in-0.group", group);
+    }
+  }
+
+  NotifierRunner set(String key, Object value) {
+    props.put(key, value);
+    return this;
+  }
+
+  NotifierRunner channel(String name, String key, Object value) {
+    return set("opsledger.notifier.channels." + name + "." + key, value);
+  }
+
+  NotifierRunner route(String source, String... channels) {
+    int i = routes++;
+    set("opsledger.notifier.routes[" + i + "].sources[0]", source);
+    for (int c = 0; c < channels.length; c++) {
+      set("opsledger.notifier.routes[" + i + "].channels[" + c + "]", channels[c]);
+    }
+    return this;
+  }
+
+  ConfigurableApplicationContext start() {
+    // Command-line arguments, not builder properties: those are defaults with the lowest
+    // precedence, below service-support's opsledger-defaults.
+    String[] args =
+        props.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
+    return new SpringApplicationBuilder(NotifierApplication.class).run(args);
+  }
+}
