@@ -10,7 +10,9 @@ import java.time.Instant;
  * @param sourceId the source that declares it
  * @param revision the commit at which this is the declared state
  * @param path the file that declares it, relative to the repository root
- * @param contentHash {@code sha256:<hex>} of {@link #manifest()} in canonical JSON
+ * @param contentHash {@code sha256:<hex>} of the manifest in canonical JSON, computed with Secret
+ *     values replaced by their keyed fingerprints (sealing is randomised, so the ciphertext would
+ *     change the hash of an unchanged manifest)
  * @param manifest the manifest as canonical JSON; Secret values are sealed (see {@link
  *     SecretProtector}), never plain
  * @param author who wrote the commit

@@ -1,0 +1,106 @@
+package dev.opsledger.gitwatcher;
+
+import dev.opsledger.events.EventCodec;
+import dev.opsledger.events.SecretProtector;
+import dev.opsledger.gitwatcher.git.GitMirror;
+import dev.opsledger.gitwatcher.manifest.ManifestPipeline;
+import dev.opsledger.gitwatcher.manifest.ResourceScopes;
+import dev.opsledger.gitwatcher.source.SourceConfigValidator;
+import dev.opsledger.gitwatcher.source.SourceSettings;
+import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
+import dev.opsledger.gitwatcher.watch.EventSink;
+import dev.opsledger.gitwatcher.watch.FetchScheduler;
+import dev.opsledger.gitwatcher.watch.GitWatcherMetrics;
+import dev.opsledger.gitwatcher.watch.SourceWatcher;
+import dev.opsledger.gitwatcher.webhook.WebhookController;
+import dev.opsledger.service.EventPublisher;
+import dev.opsledger.service.OpsLedgerKafkaProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.PropertySource;
+
+/**
+ * Wires the git-watcher. It has no consumer bindings (it reads nothing but Git, and its checkpoint
+ * with a plain consumer); it writes through the {@link EventPublisher} because a commit is only
+ * recorded once Kafka acknowledged its desired events.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GitWatcherProperties.class)
+@PropertySource("classpath:opsledger-git-watcher.properties")
+public class GitWatcherConfiguration {
+
+  /**
+   * The validated sources.
+   *
+   * @throws IllegalStateException listing every configuration problem, so the service does not
+   *     start with a half-valid configuration
+   */
+  @Bean
+  public GitWatcherSources gitWatcherSources(GitWatcherProperties props) {
+    SourceConfigValidator.Result result = SourceConfigValidator.validate(props.getSources());
+    if (result instanceof SourceConfigValidator.Result.Invalid i) {
+      throw new IllegalStateException(
+          "invalid git-watcher sources:\n  - " + String.join("\n  - ", i.problems()));
+    }
+    return new GitWatcherSources(((SourceConfigValidator.Result.Valid) result).sources());
+  }
+
+  /** The git-watcher's meters. */
+  @Bean
+  public GitWatcherMetrics gitWatcherMetrics(ObjectProvider<MeterRegistry> registry) {
+    return new GitWatcherMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
+  }
+
+  /** Runs source cycles on their poll intervals and on webhook requests. */
+  @Bean(destroyMethod = "close")
+  public FetchScheduler gitWatcherScheduler(GitWatcherProperties props, GitWatcherMetrics metrics) {
+    return new FetchScheduler(props.getWorkerThreads(), metrics);
+  }
+
+  /** One watcher per source, started with the context. */
+  @Bean
+  public GitWatcherService gitWatcherService(
+      GitWatcherProperties props,
+      GitWatcherSources sources,
+      OpsLedgerKafkaProperties kafka,
+      EventCodec codec,
+      EventPublisher publisher,
+      SecretProtector secrets,
+      GitWatcherMetrics metrics,
+      FetchScheduler gitWatcherScheduler) {
+    CommitLogCheckpoints checkpoints =
+        new CommitLogCheckpoints(kafka.getBootstrapServers(), codec, props.getPublishTimeout());
+    EventSink sink = events -> publisher.publishAll(events, props.getPublishTimeout());
+    ResourceScopes scopes = new ResourceScopes(props.getClusterScopedKinds());
+    List<SourceWatcher> watchers = new ArrayList<>();
+    for (SourceSettings s : sources.all()) {
+      watchers.add(
+          new SourceWatcher(
+              s,
+              new GitMirror(s, props.getCacheDir()),
+              new ManifestPipeline(s.target(), s.defaultNamespace(), scopes, secrets),
+              checkpoints,
+              sink,
+              metrics,
+              props.getMaxFileBytes(),
+              props.getPublishBatchSize()));
+    }
+    return new GitWatcherService(watchers, gitWatcherScheduler);
+  }
+
+  /** The push webhook receivers. */
+  @Bean
+  public WebhookController gitWatcherWebhookController(
+      GitWatcherProperties props,
+      GitWatcherSources sources,
+      FetchScheduler gitWatcherScheduler,
+      GitWatcherMetrics metrics) {
+    return new WebhookController(props.getWebhooks(), sources.all(), gitWatcherScheduler, metrics);
+  }
+}

@@ -1,0 +1,383 @@
+package dev.opsledger.gitwatcher.git;
+
+import dev.opsledger.events.Person;
+import dev.opsledger.gitwatcher.manifest.DocumentReader;
+import dev.opsledger.gitwatcher.manifest.RevisionScan;
+import dev.opsledger.gitwatcher.source.SourceSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.jgit.api.FetchCommand;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevTree;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.treewalk.EmptyTreeIterator;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
+
+/**
+ * One source's bare clone in the cache directory. Not thread-safe: the scheduler runs one cycle per
+ * source at a time.
+ */
+public final class GitMirror implements AutoCloseable {
+
+  private final SourceSettings source;
+  private final Path dir;
+  private final GitCredentials credentials;
+  private Git git;
+
+  /**
+   * A mirror of a source under {@code cacheDir/<source id>}.
+   *
+   * @param source the source
+   * @param cacheDir the cache directory
+   */
+  public GitMirror(SourceSettings source, Path cacheDir) {
+    this.source = source;
+    this.dir = cacheDir.resolve(source.id() + ".git");
+    this.credentials = new GitCredentials(source);
+  }
+
+  /**
+   * Fetches the tracked branch (creating the clone on first use) and returns its head.
+   *
+   * @return the head commit id, or {@code null} when the remote has no such branch (yet)
+   * @throws GitAccessException when the repository cannot be reached or read
+   */
+  public String fetch() {
+    try {
+      Git g = open();
+      String ref = Constants.R_HEADS + source.branch();
+      FetchCommand fetch =
+          g.fetch()
+              .setRemote("origin")
+              .setRefSpecs(new RefSpec("+" + ref + ":" + ref))
+              .setRemoveDeletedRefs(true);
+      credentials.apply(fetch);
+      fetch.call();
+      ObjectId head = g.getRepository().resolve(ref);
+      return head == null ? null : head.name();
+    } catch (GitAPIException | IOException | RuntimeException e) {
+      if (e instanceof GitAccessException g) {
+        throw g;
+      }
+      throw new GitAccessException(
+          "cannot fetch "
+              + source.branch()
+              + " from "
+              + source.displayUrl()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** A message with the URL's user info and any configured credential removed. */
+  String withoutSecrets(String message) {
+    if (message == null) {
+      return "";
+    }
+    String out = message.replace(source.url(), source.displayUrl());
+    var auth = source.auth();
+    for (String secret :
+        new String[] {auth.getToken(), auth.getPassword(), auth.getPrivateKeyPassphrase()}) {
+      if (secret != null && !secret.isEmpty()) {
+        out = out.replace(secret, "***");
+      }
+    }
+    return out;
+  }
+
+  /** Whether the clone has this commit. */
+  public boolean has(String sha) {
+    try (RevWalk walk = new RevWalk(repo())) {
+      walk.parseCommit(ObjectId.fromString(sha));
+      return true;
+    } catch (MissingObjectException | IllegalArgumentException e) {
+      return false;
+    } catch (IOException e) {
+      throw new GitAccessException("cannot read " + sha + " of " + source.displayUrl(), e);
+    }
+  }
+
+  /**
+   * The commits to record between the last recorded commit and the head, along first-parent
+   * history. A head that does not descend from the last recorded commit is a rewrite: the commits
+   * of the new history since the two diverged are recorded (the head alone when the branch moved
+   * back), marked with the old head.
+   *
+   * @param last the last recorded commit, {@code null} on first start (only the head is recorded)
+   * @param head the fetched head
+   * @param everyCommit false to record only the head
+   */
+  public CommitPlan plan(String last, String head, boolean everyCommit) {
+    if (head.equals(last)) {
+      return CommitPlan.NOTHING;
+    }
+    if (last == null) {
+      return new CommitPlan(List.of(head), null);
+    }
+    try (RevWalk walk = new RevWalk(repo())) {
+      RevCommit headCommit = walk.parseCommit(ObjectId.fromString(head));
+      RevCommit lastCommit;
+      try {
+        lastCommit = walk.parseCommit(ObjectId.fromString(last));
+      } catch (MissingObjectException e) {
+        // The old history is gone from this clone: all we know is that the head replaced it.
+        return new CommitPlan(List.of(head), last);
+      }
+      boolean rewrite = !walk.isMergedInto(lastCommit, headCommit);
+      walk.reset();
+      Set<ObjectId> fresh = new HashSet<>();
+      walk.markStart(walk.parseCommit(headCommit));
+      walk.markUninteresting(walk.parseCommit(lastCommit));
+      for (RevCommit c : walk) {
+        fresh.add(c.copy());
+      }
+      List<String> chain = new ArrayList<>();
+      walk.reset();
+      RevCommit c = walk.parseCommit(headCommit);
+      while (c != null && fresh.contains(c)) {
+        chain.add(0, c.name());
+        c = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
+      }
+      if (chain.isEmpty()) {
+        chain.add(head);
+      }
+      List<String> commits = everyCommit ? chain : List.of(head);
+      return new CommitPlan(List.copyOf(commits), rewrite ? last : null);
+    } catch (IOException e) {
+      throw new GitAccessException("cannot walk the history of " + source.displayUrl(), e);
+    }
+  }
+
+  /** Describes a commit. */
+  public GitCommit describe(String sha) {
+    Repository repo = repo();
+    try (RevWalk walk = new RevWalk(repo)) {
+      RevCommit c = walk.parseCommit(ObjectId.fromString(sha));
+      List<String> parents = new ArrayList<>();
+      for (RevCommit p : c.getParents()) {
+        parents.add(p.name());
+      }
+      PersonIdent a = c.getAuthorIdent();
+      PersonIdent k = c.getCommitterIdent();
+      return new GitCommit(
+          c.name(),
+          parents,
+          new Person(a.getName(), a.getEmailAddress()),
+          new Person(k.getName(), k.getEmailAddress()),
+          a.getWhenAsInstant(),
+          k.getWhenAsInstant(),
+          c.getFullMessage(),
+          changedPaths(repo, walk, c),
+          c.getRawGpgSignature() != null);
+    } catch (IOException e) {
+      throw new GitAccessException("cannot read commit " + sha + " of " + source.displayUrl(), e);
+    }
+  }
+
+  /**
+   * Feeds every manifest file of a revision under the source's sub-path to a scan, one blob at a
+   * time. Symlinks are checked: one that leaves the repository is an error; one to a manifest file
+   * inside it is read as that file.
+   */
+  public void scan(String sha, RevisionScan scan) {
+    Repository repo = repo();
+    try (RevWalk walk = new RevWalk(repo);
+        ObjectReader reader = repo.newObjectReader();
+        TreeWalk tw = new TreeWalk(repo, reader)) {
+      RevTree tree = walk.parseCommit(ObjectId.fromString(sha)).getTree();
+      tw.addTree(tree);
+      tw.setRecursive(true);
+      if (!source.path().isEmpty()) {
+        tw.setFilter(PathFilter.create(source.path()));
+      }
+      while (tw.next()) {
+        String path = tw.getPathString();
+        FileMode mode = tw.getFileMode(0);
+        ObjectId id = tw.getObjectId(0);
+        if (mode == FileMode.SYMLINK) {
+          symlink(reader, tree, path, id, scan);
+        } else if ((mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE)
+            && DocumentReader.isManifest(path)) {
+          scan.file(
+              path,
+              id.name(),
+              reader.getObjectSize(id, Constants.OBJ_BLOB),
+              () -> reader.open(id, Constants.OBJ_BLOB).getBytes());
+        }
+      }
+    } catch (IOException e) {
+      throw new GitAccessException("cannot read the tree of " + sha, e);
+    }
+  }
+
+  /** The bytes of a blob. */
+  public byte[] readBlob(String blobId) {
+    try (ObjectReader reader = repo().newObjectReader()) {
+      return reader.open(ObjectId.fromString(blobId), Constants.OBJ_BLOB).getBytes();
+    } catch (IOException e) {
+      throw new GitAccessException("cannot read blob " + blobId, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (git != null) {
+      git.close();
+      git = null;
+    }
+    credentials.close();
+  }
+
+  private void symlink(
+      ObjectReader reader, RevTree tree, String path, ObjectId id, RevisionScan scan)
+      throws IOException {
+    String target = new String(reader.open(id).getBytes(), StandardCharsets.UTF_8);
+    String resolved = resolve(path, target);
+    if (resolved == null) {
+      scan.error(path, 0, "symlink to '" + target + "' leaves the repository");
+      return;
+    }
+    if (!DocumentReader.isManifest(path)) {
+      return;
+    }
+    try (TreeWalk at = TreeWalk.forPath(reader, resolved, tree)) {
+      if (at == null) {
+        scan.error(path, 0, "symlink to '" + target + "' points to nothing");
+        return;
+      }
+      FileMode mode = at.getFileMode(0);
+      if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+        scan.error(path, 0, "symlink to '" + target + "' does not point to a regular file");
+        return;
+      }
+      ObjectId blob = at.getObjectId(0);
+      scan.file(
+          path,
+          blob.name(),
+          reader.getObjectSize(blob, Constants.OBJ_BLOB),
+          () -> reader.open(blob, Constants.OBJ_BLOB).getBytes());
+    }
+  }
+
+  /** The repository path a link points to, or null when it leaves the repository. */
+  static String resolve(String linkPath, String target) {
+    if (target.startsWith("/") || target.matches("^[A-Za-z]:.*") || target.contains("\\")) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>(List.of(linkPath.split("/")));
+    parts.remove(parts.size() - 1);
+    for (String seg : target.split("/")) {
+      if (seg.isEmpty() || seg.equals(".")) {
+        continue;
+      }
+      if (seg.equals("..")) {
+        if (parts.isEmpty()) {
+          return null;
+        }
+        parts.remove(parts.size() - 1);
+      } else {
+        parts.add(seg);
+      }
+    }
+    return parts.isEmpty() ? null : String.join("/", parts);
+  }
+
+  private static List<String> changedPaths(Repository repo, RevWalk walk, RevCommit c)
+      throws IOException {
+    try (TreeWalk tw = new TreeWalk(repo)) {
+      tw.setRecursive(true);
+      if (c.getParentCount() == 0) {
+        tw.addTree(new EmptyTreeIterator());
+      } else {
+        tw.addTree(walk.parseCommit(c.getParent(0)).getTree());
+      }
+      tw.addTree(c.getTree());
+      tw.setFilter(TreeFilter.ANY_DIFF);
+      List<String> paths = new ArrayList<>();
+      for (DiffEntry d : DiffEntry.scan(tw)) {
+        paths.add(
+            d.getChangeType() == DiffEntry.ChangeType.DELETE ? d.getOldPath() : d.getNewPath());
+      }
+      paths.sort(null);
+      return paths;
+    }
+  }
+
+  private Repository repo() {
+    if (git == null) {
+      open();
+    }
+    return git.getRepository();
+  }
+
+  private Git open() {
+    if (git != null) {
+      return git;
+    }
+    try {
+      if (Files.isDirectory(dir)) {
+        Git existing = Git.open(dir.toFile());
+        String url = existing.getRepository().getConfig().getString("remote", "origin", "url");
+        if (source.url().equals(url)) {
+          git = existing;
+          return git;
+        }
+        existing.close();
+        deleteTree(dir);
+      }
+      Files.createDirectories(dir.getParent());
+      Git created =
+          Git.init().setBare(true).setInitialBranch(source.branch()).setGitDir(dir.toFile()).call();
+      StoredConfig config = created.getRepository().getConfig();
+      config.setString("remote", "origin", "url", source.url());
+      config.save();
+      git = created;
+      return git;
+    } catch (IOException | GitAPIException e) {
+      throw new GitAccessException("cannot open the cache of " + source.id() + " in " + dir, e);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}

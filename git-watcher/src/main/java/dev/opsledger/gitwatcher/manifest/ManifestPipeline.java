@@ -1,0 +1,166 @@
+package dev.opsledger.gitwatcher.manifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.events.CanonicalJson;
+import dev.opsledger.events.ManifestError;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.SecretProtector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one file's bytes into resources of one source: documents are read, {@code kind: List}
+ * expanded, required fields checked, AWS kinds validated, the namespace defaulted and the key
+ * built. The same steps serve validation (hashes only) and emission (sealed manifests), so both see
+ * exactly the same resources.
+ */
+public final class ManifestPipeline {
+
+  private static final String LIST_KIND = "List";
+
+  private final String target;
+  private final String defaultNamespace;
+  private final ResourceScopes scopes;
+  private final SecretProtector secrets;
+
+  /**
+   * A pipeline for one source.
+   *
+   * @param target the source's target, the first segment of every key
+   * @param defaultNamespace the namespace of namespaced resources that set none
+   * @param scopes which kinds are cluster-scoped
+   * @param secrets seals and fingerprints Secret values
+   */
+  public ManifestPipeline(
+      String target, String defaultNamespace, ResourceScopes scopes, SecretProtector secrets) {
+    this.target = target;
+    this.defaultNamespace = defaultNamespace;
+    this.scopes = scopes;
+    this.secrets = secrets;
+  }
+
+  /**
+   * One declared resource.
+   *
+   * @param key its key
+   * @param line the line of its document
+   * @param manifest the manifest, namespace defaulted, Secret values still plain: never emit it
+   */
+  public record Resource(ResourceKey key, int line, ObjectNode manifest) {}
+
+  /** A file's resources and errors; resources are only usable when there are no errors. */
+  public record FileResult(List<Resource> resources, List<ManifestError> errors) {}
+
+  /** Processes one file. */
+  public FileResult process(String path, byte[] bytes) {
+    DocumentReader.Read read = DocumentReader.read(path, bytes);
+    List<ManifestError> errors = new ArrayList<>(read.errors());
+    List<Resource> resources = new ArrayList<>();
+    for (LocatedDocument doc : read.documents()) {
+      if (isList(doc.node())) {
+        JsonNode items = doc.node().get("items");
+        if (items == null || !items.isArray()) {
+          errors.add(new ManifestError(path, doc.line(), "kind List needs an items list"));
+          continue;
+        }
+        for (int i = 0; i < items.size(); i++) {
+          extract(doc.child("/items/" + i, items.get(i)), path, resources, errors);
+        }
+      } else {
+        extract(doc, path, resources, errors);
+      }
+    }
+    return new FileResult(resources, errors);
+  }
+
+  /**
+   * The content hash of a manifest: canonical JSON with Secret values replaced by their keyed
+   * fingerprints, so that it is stable across runs although sealing is randomised.
+   *
+   * @throws IllegalArgumentException when a Secret value is malformed
+   */
+  public String contentHash(ObjectNode manifest) {
+    return CanonicalJson.hash(secrets.protectManifest(manifest.deepCopy(), false));
+  }
+
+  /** The manifest as it goes to Kafka: canonical, Secret values sealed. */
+  public JsonNode sealed(ObjectNode manifest) {
+    return CanonicalJson.canonicalize(secrets.protectManifest(manifest.deepCopy(), true));
+  }
+
+  private static boolean isList(JsonNode node) {
+    return node.isObject()
+        && LIST_KIND.equals(node.path("kind").asText())
+        && "v1".equals(node.path("apiVersion").asText());
+  }
+
+  private void extract(
+      LocatedDocument doc, String path, List<Resource> out, List<ManifestError> errors) {
+    JsonNode node = doc.node();
+    if (!node.isObject()) {
+      errors.add(
+          new ManifestError(
+              path, doc.line(), "a manifest must be a mapping, got " + node.getNodeType()));
+      return;
+    }
+    int before = errors.size();
+    String apiVersion = requiredText(doc, "/apiVersion", "apiVersion", path, errors);
+    String kind = requiredText(doc, "/kind", "kind", path, errors);
+    JsonNode metadata = node.get("metadata");
+    String name = null;
+    if (metadata == null || !metadata.isObject()) {
+      errors.add(new ManifestError(path, doc.line(), "no metadata.name: metadata is missing"));
+    } else {
+      name = requiredText(doc, "/metadata/name", "metadata.name", path, errors);
+    }
+    if (errors.size() > before) {
+      return;
+    }
+    String group =
+        apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.lastIndexOf('/')) : "";
+    if (ResourceKey.AWS_GROUP.equals(group)) {
+      AwsSchemas.check(doc, path, errors);
+    }
+    String namespace = metadata.path("namespace").asText("");
+    if (scopes.clusterScoped(group, kind)) {
+      if (!namespace.isEmpty()) {
+        errors.add(
+            new ManifestError(
+                path,
+                doc.lineOf("/metadata/namespace"),
+                kind + " is cluster-scoped: metadata.namespace must not be set"));
+      }
+      namespace = "";
+    } else if (namespace.isEmpty()) {
+      namespace = defaultNamespace;
+      ((ObjectNode) metadata).put("namespace", namespace);
+    }
+    if (errors.size() > before) {
+      return;
+    }
+    try {
+      out.add(
+          new Resource(
+              ResourceKey.of(target, group, kind, namespace, name), doc.line(), (ObjectNode) node));
+    } catch (IllegalArgumentException e) {
+      errors.add(
+          new ManifestError(path, doc.line(), "invalid resource identity: " + e.getMessage()));
+    }
+  }
+
+  private static String requiredText(
+      LocatedDocument doc, String pointer, String field, String path, List<ManifestError> errors) {
+    JsonNode v = doc.node().at(pointer);
+    if (v.isMissingNode() || v.isNull()) {
+      errors.add(new ManifestError(path, doc.line(), "no " + field));
+      return null;
+    }
+    if (!v.isTextual() || v.asText().isBlank()) {
+      errors.add(
+          new ManifestError(path, doc.lineOf(pointer), field + " must be a non-empty string"));
+      return null;
+    }
+    return v.asText();
+  }
+}

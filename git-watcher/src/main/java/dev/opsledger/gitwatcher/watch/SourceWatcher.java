@@ -1,0 +1,374 @@
+package dev.opsledger.gitwatcher.watch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opsledger.events.CommitObserved;
+import dev.opsledger.events.CommitRejected;
+import dev.opsledger.events.DesiredStateChanged;
+import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.ManifestError;
+import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.PullRequestRef;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.gitwatcher.commit.PullRequestParser;
+import dev.opsledger.gitwatcher.git.CommitPlan;
+import dev.opsledger.gitwatcher.git.GitCommit;
+import dev.opsledger.gitwatcher.git.GitMirror;
+import dev.opsledger.gitwatcher.manifest.DesiredChanges;
+import dev.opsledger.gitwatcher.manifest.ManifestPipeline;
+import dev.opsledger.gitwatcher.manifest.RevisionIndex;
+import dev.opsledger.gitwatcher.manifest.RevisionOutcome;
+import dev.opsledger.gitwatcher.manifest.RevisionScan;
+import dev.opsledger.gitwatcher.source.SourceSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One source's watch cycle, read top-down in {@link #runOnce()}: initialise from the checkpoint,
+ * fetch, plan, then record each revision. Not thread-safe: the {@link FetchScheduler} runs one
+ * cycle per source at a time.
+ */
+public final class SourceWatcher implements AutoCloseable {
+
+  /** The {@code ce_source} of the git-watcher's events. */
+  public static final String EVENT_SOURCE = "/opsledger/git-watcher";
+
+  /** Errors listed in one {@code CommitRejected}; the rest are summarised, to bound its size. */
+  static final int MAX_ERRORS = 1000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SourceWatcher.class);
+
+  private final SourceSettings source;
+  private final GitMirror mirror;
+  private final ManifestPipeline pipeline;
+  private final CheckpointReader checkpoints;
+  private final EventSink sink;
+  private final GitWatcherMetrics metrics;
+  private final long maxFileBytes;
+  private final int batchSize;
+
+  private boolean initialized;
+  private String lastRecorded;
+  private String lastGood;
+  private RevisionIndex lastGoodIndex = RevisionIndex.empty();
+
+  /**
+   * A watcher of one source.
+   *
+   * @param source the source
+   * @param mirror its clone
+   * @param pipeline its manifest pipeline
+   * @param checkpoints reads its checkpoint at start
+   * @param sink publishes its events
+   * @param metrics meters
+   * @param maxFileBytes the size cap of manifest files
+   * @param batchSize desired events sent before waiting for acknowledgement
+   */
+  public SourceWatcher(
+      SourceSettings source,
+      GitMirror mirror,
+      ManifestPipeline pipeline,
+      CheckpointReader checkpoints,
+      EventSink sink,
+      GitWatcherMetrics metrics,
+      long maxFileBytes,
+      int batchSize) {
+    this.source = source;
+    this.mirror = mirror;
+    this.pipeline = pipeline;
+    this.checkpoints = checkpoints;
+    this.sink = sink;
+    this.metrics = metrics;
+    this.maxFileBytes = maxFileBytes;
+    this.batchSize = batchSize;
+  }
+
+  /** The source. */
+  public SourceSettings source() {
+    return source;
+  }
+
+  /**
+   * Runs one cycle. Failures (Git or Kafka unreachable) are returned as {@link
+   * WatchOutcome.Failed}; the next cycle starts again from the last recorded commit.
+   */
+  public WatchOutcome runOnce() {
+    WatchOutcome outcome;
+    try {
+      outcome = cycle();
+    } catch (RuntimeException e) {
+      // Forget the in-memory position: the next cycle re-reads the checkpoint from the log, the
+      // only truth about what was recorded.
+      initialized = false;
+      LOG.warn("source {}: cycle failed, retrying at the next poll: {}", source.id(), e.toString());
+      outcome = new WatchOutcome.Failed(e.toString());
+    }
+    metrics.cycle(source.id(), outcome.getClass().getSimpleName());
+    return outcome;
+  }
+
+  @Override
+  public void close() {
+    mirror.close();
+  }
+
+  private WatchOutcome cycle() {
+    Checkpoint checkpoint = initialized ? null : checkpoints.read(source.id());
+    String head = fetch();
+    if (head == null) {
+      return new WatchOutcome.NoBranch();
+    }
+    if (!initialized) {
+      initialize(checkpoint);
+    }
+    CommitPlan plan = mirror.plan(lastRecorded, head, source.recordAllCommits());
+    if (plan.commits().isEmpty()) {
+      return new WatchOutcome.NoChange(head);
+    }
+    if (plan.rewrittenFrom() != null) {
+      LOG.info(
+          "source {}: history rewritten, {} replaced by {}",
+          source.id(),
+          plan.rewrittenFrom(),
+          head);
+    }
+    int rejected = 0;
+    for (String sha : plan.commits()) {
+      if (!record(sha, plan.rewrittenFrom())) {
+        rejected++;
+      }
+    }
+    return new WatchOutcome.Recorded(plan.commits().size(), rejected, lastRecorded);
+  }
+
+  private String fetch() {
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      String head = mirror.fetch();
+      ok = true;
+      return head;
+    } finally {
+      metrics.fetch(source.id(), Duration.ofNanos(System.nanoTime() - start), ok);
+    }
+  }
+
+  /** Rebuilds the last good revision's index from its tree (not from Kafka). */
+  private void initialize(Checkpoint checkpoint) {
+    lastRecorded = checkpoint.lastRecorded();
+    lastGood = checkpoint.lastGood();
+    lastGoodIndex = RevisionIndex.empty();
+    if (lastGood != null && mirror.has(lastGood)) {
+      RevisionScan scan = new RevisionScan(pipeline, RevisionIndex.empty(), maxFileBytes);
+      mirror.scan(lastGood, scan);
+      if (scan.finish() instanceof RevisionOutcome.Accepted a) {
+        lastGoodIndex = a.index();
+      }
+    } else if (lastGood != null) {
+      LOG.warn(
+          "source {}: last good revision {} is no longer in the repository; its resources will be"
+              + " declared again in full",
+          source.id(),
+          lastGood);
+    }
+    initialized = true;
+    LOG.info(
+        "source {}: resuming after {} (last good {}, {} resources)",
+        source.id(),
+        lastRecorded,
+        lastGood,
+        lastGoodIndex.size());
+  }
+
+  /** Records one revision; returns whether it was accepted. */
+  private boolean record(String sha, String rewrittenFrom) {
+    GitCommit commit = mirror.describe(sha);
+    PullRequestRef pr = PullRequestParser.parse(commit.message(), source.url());
+    RevisionScan scan = new RevisionScan(pipeline, lastGoodIndex, maxFileBytes);
+    mirror.scan(sha, scan);
+    Ids ids = new Ids(source.id(), sha, rewrittenFrom);
+    CommitObserved observed = commitObserved(commit, pr, rewrittenFrom);
+    boolean accepted;
+    RevisionOutcome outcome = scan.finish();
+    if (outcome instanceof RevisionOutcome.Accepted a) {
+      DesiredChanges changes = DesiredChanges.between(lastGoodIndex, a.index());
+      publishDesired(commit, pr, a.index(), changes, ids);
+      sink.publishAll(List.of(envelope(ids, "commit", "", observed)));
+      lastGoodIndex = a.index();
+      lastGood = sha;
+      accepted = true;
+      LOG.info(
+          "source {}: recorded {} ({} changed, {} removed)",
+          source.id(),
+          sha,
+          changes.changed().size(),
+          changes.removed().size());
+    } else {
+      RevisionOutcome.Rejected r = (RevisionOutcome.Rejected) outcome;
+      CommitRejected rejection =
+          new CommitRejected(
+              source.id(),
+              source.displayUrl(),
+              source.branch(),
+              sha,
+              commit.author(),
+              commit.committedAt(),
+              pr,
+              capped(r.errors()),
+              lastGood);
+      sink.publishAll(
+          List.of(envelope(ids, "rejected", "", rejection), envelope(ids, "commit", "", observed)));
+      metrics.commitRejected(source.id());
+      accepted = false;
+      LOG.warn(
+          "source {}: rejected {} with {} error(s), {} stays in force",
+          source.id(),
+          sha,
+          r.errors().size(),
+          lastGood);
+    }
+    lastRecorded = sha;
+    metrics.commitObserved(source.id());
+    return accepted;
+  }
+
+  /**
+   * Publishes a revision's desired events in batches: changed resources are re-read file by file
+   * (only the files that hold them) and sealed just before sending, so no more than one batch of
+   * manifests is in memory.
+   */
+  private void publishDesired(
+      GitCommit commit, PullRequestRef pr, RevisionIndex index, DesiredChanges changes, Ids ids) {
+    Map<String, Set<ResourceKey>> byFile = new LinkedHashMap<>();
+    for (RevisionIndex.Entry e : changes.changed()) {
+      byFile.computeIfAbsent(e.path(), p -> new HashSet<>()).add(e.key());
+    }
+    List<EventEnvelope<?>> batch = new ArrayList<>(Math.min(batchSize, changes.changed().size()));
+    for (var file : byFile.entrySet()) {
+      String path = file.getKey();
+      byte[] bytes = mirror.readBlob(index.file(path).blobId());
+      for (ManifestPipeline.Resource r : pipeline.process(path, bytes).resources()) {
+        if (!file.getValue().contains(r.key())) {
+          continue;
+        }
+        RevisionIndex.Entry entry = index.resources().get(r.key());
+        JsonNode sealed = pipeline.sealed(r.manifest());
+        batch.add(
+            envelope(
+                ids,
+                "changed",
+                r.key().toString(),
+                new DesiredStateChanged(
+                    r.key(),
+                    source.id(),
+                    commit.sha(),
+                    path,
+                    entry.contentHash(),
+                    sealed,
+                    commit.author(),
+                    commit.committedAt(),
+                    pr)));
+        if (batch.size() >= batchSize) {
+          flush(batch);
+        }
+      }
+    }
+    for (RevisionIndex.Entry e : changes.removed()) {
+      batch.add(
+          envelope(
+              ids,
+              "removed",
+              e.key().toString(),
+              new DesiredStateRemoved(
+                  e.key(),
+                  source.id(),
+                  commit.sha(),
+                  e.path(),
+                  commit.author(),
+                  commit.committedAt(),
+                  pr)));
+      if (batch.size() >= batchSize) {
+        flush(batch);
+      }
+    }
+    flush(batch);
+    metrics.desired(source.id(), "changed", changes.changed().size());
+    metrics.desired(source.id(), "removed", changes.removed().size());
+  }
+
+  private void flush(List<EventEnvelope<?>> batch) {
+    if (!batch.isEmpty()) {
+      sink.publishAll(List.copyOf(batch));
+      batch.clear();
+    }
+  }
+
+  private CommitObserved commitObserved(GitCommit c, PullRequestRef pr, String rewrittenFrom) {
+    return new CommitObserved(
+        source.id(),
+        source.displayUrl(),
+        source.branch(),
+        c.sha(),
+        c.parents(),
+        c.author(),
+        c.committer(),
+        c.authoredAt(),
+        c.committedAt(),
+        c.message(),
+        c.changedPaths(),
+        pr,
+        c.signed(),
+        rewrittenFrom);
+  }
+
+  private static List<ManifestError> capped(List<ManifestError> errors) {
+    if (errors.size() <= MAX_ERRORS) {
+      return errors;
+    }
+    List<ManifestError> out = new ArrayList<>(errors.subList(0, MAX_ERRORS));
+    out.add(
+        new ManifestError(
+            "", 0, "and " + (errors.size() - MAX_ERRORS) + " more errors not listed"));
+    return out;
+  }
+
+  private static <E extends OpsLedgerEvent> EventEnvelope<E> envelope(
+      Ids ids, String type, String key, E data) {
+    return new EventEnvelope<>(
+        ids.of(type, key),
+        EVENT_SOURCE,
+        Instant.now().truncatedTo(ChronoUnit.MILLIS),
+        ids.sha(),
+        "",
+        "",
+        data);
+  }
+
+  /** Stable event ids: the same revision processed again yields the same ids. */
+  private record Ids(String sourceId, String sha, String rewrittenFrom) {
+    String of(String type, String key) {
+      String seed =
+          sourceId
+              + "|"
+              + sha
+              + "|"
+              + (rewrittenFrom == null ? "" : rewrittenFrom)
+              + "|"
+              + type
+              + "|"
+              + key;
+      return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+  }
+}

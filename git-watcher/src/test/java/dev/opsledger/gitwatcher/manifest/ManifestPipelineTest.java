@@ -1,0 +1,91 @@
+package dev.opsledger.gitwatcher.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opsledger.events.ManifestError;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.SecretProtector;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ManifestPipelineTest {
+
+  final SecretProtector secrets = new SecretProtector(new byte[32]);
+  final ManifestPipeline pipeline =
+      new ManifestPipeline("prod", "apps", new ResourceScopes(List.of("Tenant")), secrets);
+
+  ManifestPipeline.FileResult process(String path, String text) {
+    return pipeline.process(path, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void expandsListsDefaultsNamespacesAndKnowsClusterScopedKinds() {
+    var r =
+        process(
+            "all.yaml",
+            "apiVersion: v1\nkind: List\nitems:\n"
+                + "- {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}}\n"
+                + "- {apiVersion: v1, kind: Namespace, metadata: {name: apps}}\n"
+                + "---\n"
+                + "apiVersion: example.com/v1\nkind: Tenant\nmetadata:\n  name: t1\n"
+                + "---\n"
+                + "apiVersion: aws.opsledger.dev/v1\nkind: DynamoDBTable\nmetadata:\n  name: orders\n"
+                + "spec:\n  billingMode: PROVISIONED\n  provisionedThroughput: {readCapacityUnits: 5, writeCapacityUnits: 5}\n"
+                + "  attributeDefinitions: [{attributeName: id, attributeType: S}]\n"
+                + "  keySchema: [{attributeName: id, keyType: HASH}]\n  tags: {team: data}\n");
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.resources())
+        .extracting(ManifestPipeline.Resource::key, ManifestPipeline.Resource::line)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceKey.of("prod", "apps", "Deployment", "apps", "web"), 4),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceKey.of("prod", "", "Namespace", "", "apps"), 5),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceKey.of("prod", "example.com", "Tenant", "", "t1"), 7),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceKey.of("prod", "aws.opsledger.dev", "DynamoDBTable", "", "orders"), 12));
+    assertThat(r.resources().get(0).manifest().at("/metadata/namespace").asText())
+        .isEqualTo("apps");
+  }
+
+  @Test
+  void theContentHashIsStableAlthoughSealingIsRandomAndChangesWithTheValue() {
+    String secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  pw: one\n";
+    var m1 = process("s.yaml", secret).resources().get(0).manifest();
+    var m2 = process("s.yaml", secret).resources().get(0).manifest();
+    var m3 = process("s.yaml", secret.replace("one", "two")).resources().get(0).manifest();
+    assertThat(pipeline.contentHash(m1)).isEqualTo(pipeline.contentHash(m2));
+    assertThat(pipeline.contentHash(m1)).isNotEqualTo(pipeline.contentHash(m3));
+    assertThat(pipeline.sealed(m1).toString())
+        .isNotEqualTo(pipeline.sealed(m2).toString())
+        .doesNotContain("one");
+  }
+
+  @Test
+  void jsonFilesMayHoldSeveralDocumentsAndEmptyYamlDocumentsAreSkipped() {
+    var json =
+        process(
+            "x.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}\n"
+                + "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"b\"}}");
+    assertThat(json.resources()).hasSize(2);
+    var yaml =
+        process(
+            "x.yaml",
+            "---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n");
+    assertThat(yaml.errors()).isEmpty();
+    assertThat(yaml.resources()).hasSize(1);
+  }
+
+  @Test
+  void everyErrorOfAFileIsReportedNotOnlyTheFirst() {
+    var r =
+        process(
+            "b.yaml",
+            "apiVersion: aws.opsledger.dev/v1\nkind: S3Bucket\nmetadata:\n  name: b\n  namespace: x\n"
+                + "spec:\n  versioning: On\n  forceDelete: maybe\n  colour: red\n");
+    assertThat(r.errors()).extracting(ManifestError::line).contains(5, 7, 8, 9);
+  }
+}

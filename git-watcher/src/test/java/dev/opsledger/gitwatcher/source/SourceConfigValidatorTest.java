@@ -1,0 +1,80 @@
+package dev.opsledger.gitwatcher.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opsledger.gitwatcher.GitWatcherProperties;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourceConfigValidatorTest {
+
+  @TempDir Path dir;
+
+  GitWatcherProperties.Source source(String id, String url) {
+    var s = new GitWatcherProperties.Source();
+    s.setId(id);
+    s.setUrl(url);
+    s.setTarget("prod");
+    return s;
+  }
+
+  @Test
+  void acceptsEveryKindOfUrlWithDefaults() {
+    var https = source("a", "https://github.com/o/r.git");
+    var local = source("b", dir.toString());
+    var file = source("c", dir.toUri().toString());
+    var result = SourceConfigValidator.validate(List.of(https, local, file));
+    assertThat(result).isInstanceOf(SourceConfigValidator.Result.Valid.class);
+    var settings = ((SourceConfigValidator.Result.Valid) result).sources();
+    assertThat(settings)
+        .extracting(SourceSettings::kind)
+        .containsExactly(
+            RepositoryUrls.Kind.HTTPS, RepositoryUrls.Kind.LOCAL, RepositoryUrls.Kind.LOCAL);
+    assertThat(settings.get(0).branch()).isEqualTo("main");
+    assertThat(settings.get(0).pollInterval()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void reportsEveryProblemAtOnceNamingSourceAndProperty() {
+    var dup1 = source("dup", "https://h/r");
+    var dup2 = source("dup", "http://h/r");
+    var ssh = source("ssh", "git@github.com:o/r.git");
+    var bad = source("bad id!", "git://h/r");
+    bad.setTarget(null);
+    bad.setPath("../up");
+    bad.setDefaultNamespace("Not_A_Label");
+    bad.setPollInterval(Duration.ofMillis(10));
+    var creds = source("creds", "file:///nope/nowhere");
+    creds.getAuth().setToken("t0ken-value");
+    var result = SourceConfigValidator.validate(List.of(dup1, dup2, ssh, bad, creds));
+    assertThat(result).isInstanceOf(SourceConfigValidator.Result.Invalid.class);
+    List<String> problems = ((SourceConfigValidator.Result.Invalid) result).problems();
+    assertThat(problems)
+        .anyMatch(p -> p.contains("sources[1].id 'dup' is used by another source"))
+        .anyMatch(p -> p.contains("plain http://"))
+        .anyMatch(p -> p.contains("(ssh).auth.private-key-file is required"))
+        .anyMatch(p -> p.contains("(ssh).auth.known-hosts-file is required"))
+        .anyMatch(p -> p.contains("sources[3].id 'bad id!'"))
+        .anyMatch(p -> p.contains("git://h/r' is not supported"))
+        .anyMatch(p -> p.contains(".target is required"))
+        .anyMatch(p -> p.contains("must not leave the repository"))
+        .anyMatch(p -> p.contains("default-namespace 'Not_A_Label'"))
+        .anyMatch(p -> p.contains("poll-interval must be at least 1s"))
+        .anyMatch(p -> p.contains("(creds).url points to"))
+        .anyMatch(
+            p -> p.contains("(creds).auth has HTTPS credentials but the url is not https://"));
+    assertThat(String.join("\n", problems)).doesNotContain("t0ken-value");
+  }
+
+  @Test
+  void redactsCredentialsInUrls() {
+    assertThat(RepositoryUrls.redact("https://user:pass@github.com/o/r.git"))
+        .isEqualTo("https://github.com/o/r.git");
+    assertThat(RepositoryUrls.redact("ssh://git@host/o/r.git")).isEqualTo("ssh://git@host/o/r.git");
+    assertThat(RepositoryUrls.comparable("git@GitHub.com:o/r.git")).isEqualTo("github.com/o/r");
+    assertThat(RepositoryUrls.comparable("https://github.com/o/r/")).isEqualTo("github.com/o/r");
+  }
+}

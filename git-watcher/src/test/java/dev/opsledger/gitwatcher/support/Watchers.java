@@ -1,0 +1,92 @@
+package dev.opsledger.gitwatcher.support;
+
+import dev.opsledger.events.EventCodec;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.SecretProtector;
+import dev.opsledger.gitwatcher.GitWatcherProperties;
+import dev.opsledger.gitwatcher.git.GitMirror;
+import dev.opsledger.gitwatcher.manifest.ManifestPipeline;
+import dev.opsledger.gitwatcher.manifest.ResourceScopes;
+import dev.opsledger.gitwatcher.source.RepositoryUrls;
+import dev.opsledger.gitwatcher.source.SourceSettings;
+import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
+import dev.opsledger.gitwatcher.watch.EventSink;
+import dev.opsledger.gitwatcher.watch.GitWatcherMetrics;
+import dev.opsledger.gitwatcher.watch.SourceWatcher;
+import dev.opsledger.service.EventPublisher;
+import dev.opsledger.testkit.SharedKafka;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Builds real watchers (real JGit, real broker) for integration tests and the benchmark. */
+public final class Watchers {
+
+  /** The fleet key of the tests: fixed, so content hashes are stable across "restarts". */
+  public static final SecretProtector SECRETS = new SecretProtector(new byte[32]);
+
+  private static EventPublisher publisher;
+
+  private Watchers() {}
+
+  /** One publisher per JVM, as one service has. */
+  public static synchronized EventPublisher publisher() {
+    if (publisher == null) {
+      EventLog.ensureTopics();
+      publisher =
+          new EventPublisher(
+              SharedKafka.bootstrapServers(), new EventCodec(), new SimpleMeterRegistry());
+    }
+    return publisher;
+  }
+
+  /** A unique source id for a test. */
+  public static String uniqueId(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** A source on a repository URL, every commit recorded. */
+  public static SourceSettings source(String id, String url, String path) {
+    return new SourceSettings(
+        id,
+        url,
+        RepositoryUrls.classify(url).orElseThrow(),
+        "main",
+        path,
+        "cluster-" + id,
+        "apps",
+        Duration.ofSeconds(30),
+        true,
+        new GitWatcherProperties.Auth());
+  }
+
+  /** A watcher that records the order of everything it publishes in {@code published}. */
+  public static SourceWatcher watcher(
+      SourceSettings source, Path cacheDir, List<EventEnvelope<?>> published) {
+    EventLog.ensureTopics();
+    EventSink sink =
+        events -> {
+          publisher().publishAll(events, Duration.ofSeconds(60));
+          published.addAll(events);
+        };
+    return new SourceWatcher(
+        source,
+        new GitMirror(source, cacheDir),
+        new ManifestPipeline(
+            source.target(), source.defaultNamespace(), new ResourceScopes(List.of()), SECRETS),
+        new CommitLogCheckpoints(
+            SharedKafka.bootstrapServers(), new EventCodec(), Duration.ofSeconds(60)),
+        sink,
+        new GitWatcherMetrics(new SimpleMeterRegistry()),
+        2L * 1024 * 1024,
+        1000);
+  }
+
+  /** A watcher whose published events are not kept. */
+  public static SourceWatcher watcher(SourceSettings source, Path cacheDir) {
+    return watcher(source, cacheDir, new CopyOnWriteArrayList<>());
+  }
+}
