@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     version = "opsledger 0.1.0",
     description = "GitOps as an event log.",
     subcommands = {
+      UpCommand.class,
       StatusCommand.class,
       DiffCommand.class,
       SyncCommand.class,

@@ -1,0 +1,93 @@
+package dev.opsledger.cli;
+
+import dev.opsledger.gitwatcher.GitWatcherConfiguration;
+import dev.opsledger.notifier.NotifierConfiguration;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The five services in one Spring context: what {@code opsledger up} runs. Each service's
+ * {@code @Configuration} is imported as it is in the service's own application; the settings {@code
+ * up} decides (broker, repository, cluster, policies) are passed as command-line properties, which
+ * win over every service's defaults.
+ */
+public final class Fleet {
+
+  private Fleet() {}
+
+  /** The stream functions of every service, bound together in the one context. */
+  static final String FUNCTIONS = "notifierDiffsIn;notifierAppliesIn;notifierCommitsIn";
+
+  /** The application class of the fleet: the services' configurations, nothing scanned. */
+  @SpringBootApplication(scanBasePackages = "dev.opsledger.cli.fleet")
+  @Import({GitWatcherConfiguration.class, NotifierConfiguration.class})
+  static class FleetApplication {}
+
+  /** Starts the fleet; closing the returned handle stops it. */
+  public static AutoCloseable start(Map<String, Object> properties) {
+    List<String> args = new ArrayList<>();
+    args.add("--spring.cloud.function.definition=" + FUNCTIONS);
+    args.add("--spring.application.name=opsledger-up");
+    args.add("--opsledger.kafka.source=/opsledger/up");
+    properties.forEach((k, v) -> args.add("--" + k + "=" + v));
+    SpringApplication app = new SpringApplication(FleetApplication.class);
+    app.setWebApplicationType(WebApplicationType.SERVLET);
+    app.setRegisterShutdownHook(false);
+    ConfigurableApplicationContext context = app.run(args.toArray(String[]::new));
+    return context::close;
+  }
+
+  /** The git-watcher's one source. */
+  static void sourceProperties(
+      Map<String, Object> p,
+      String id,
+      String url,
+      String branch,
+      String path,
+      String target,
+      String pollInterval,
+      Path cacheDir) {
+    p.put("opsledger.git-watcher.cache-dir", cacheDir.toString());
+    p.put("opsledger.git-watcher.sources[0].id", id);
+    p.put("opsledger.git-watcher.sources[0].url", url);
+    p.put("opsledger.git-watcher.sources[0].branch", branch);
+    if (path != null && !path.isBlank()) {
+      p.put("opsledger.git-watcher.sources[0].path", path);
+    }
+    p.put("opsledger.git-watcher.sources[0].target", target);
+    p.put("opsledger.git-watcher.sources[0].poll-interval", pollInterval);
+  }
+
+  /** The cluster the collector watches and the applier writes to. */
+  static void kubernetesProperties(
+      Map<String, Object> p, String target, Path kubeconfig, String context) {
+    p.put("opsledger.state-collector.kubernetes.targets[0].name", target);
+    p.put("opsledger.state-collector.kubernetes.targets[0].kubeconfig", kubeconfig.toString());
+    p.put("opsledger.applier.kubernetes.targets[0].name", target);
+    p.put("opsledger.applier.kubernetes.targets[0].kubeconfig", kubeconfig.toString());
+    if (context != null) {
+      p.put("opsledger.state-collector.kubernetes.targets[0].context", context);
+      p.put("opsledger.applier.kubernetes.targets[0].context", context);
+    }
+  }
+
+  /** The differ's embedded H2 event store. */
+  static void differProperties(Map<String, Object> p, Path dir) {
+    p.put("opsledger.differ.data-dir", dir.toString());
+  }
+
+  /** The demo source's policy. */
+  static void applierProperties(
+      Map<String, Object> p, String source, boolean autoSync, boolean selfHeal, boolean prune) {
+    p.put("opsledger.applier.sources." + source + ".auto-sync", Boolean.toString(autoSync));
+    p.put("opsledger.applier.sources." + source + ".self-heal", Boolean.toString(selfHeal));
+    p.put("opsledger.applier.sources." + source + ".prune", Boolean.toString(prune));
+  }
+}

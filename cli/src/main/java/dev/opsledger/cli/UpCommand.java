@@ -1,0 +1,337 @@
+package dev.opsledger.cli;
+
+import dev.opsledger.audit.AuditHttpServer;
+import dev.opsledger.audit.AuditService;
+import dev.opsledger.sandbox.kafka.EmbeddedKafkaBroker;
+import dev.opsledger.sandbox.kubernetes.KubernetesEmulator;
+import dev.opsledger.service.SecretKeys;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code opsledger up}: the whole of OpsLedger in one process on embedded defaults — an on-disk
+ * Kafka broker, the five services, the differ's state in an H2 file, a Kubernetes API emulator
+ * (unless a kubeconfig is given), a demo Git repository (unless a repository is given), and the
+ * audit API. Everything lives under the data directory, so running it again resumes.
+ */
+@Command(name = "up", description = "Run OpsLedger in one process on embedded defaults.")
+public class UpCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".opsledger",
+      description = "where the log and state live (default: ${DEFAULT-VALUE})")
+  Path dataDir;
+
+  @Option(
+      names = "--repo",
+      description =
+          "Git repository URL or path to watch (default: a demo repository made from deploy/examples)")
+  String repo;
+
+  @Option(
+      names = "--branch",
+      defaultValue = "main",
+      description = "branch to watch (default: ${DEFAULT-VALUE})")
+  String branch;
+
+  @Option(
+      names = "--path",
+      defaultValue = "",
+      description = "sub-path of the repository holding the manifests")
+  String path;
+
+  @Option(names = "--kubeconfig", description = "apply to a real cluster instead of the emulator")
+  Path kubeconfig;
+
+  @Option(names = "--context", description = "kubeconfig context (with --kubeconfig)")
+  String context;
+
+  @Option(
+      names = "--target",
+      defaultValue = "sandbox",
+      description = "the cluster's name in resource keys (default: ${DEFAULT-VALUE})")
+  String target;
+
+  @Option(names = "--no-auto-sync", description = "wait for 'opsledger sync' instead of applying")
+  boolean noAutoSync;
+
+  @Option(names = "--no-self-heal", description = "report live edits but do not revert them")
+  boolean noSelfHeal;
+
+  @Option(
+      names = "--no-prune",
+      description = "report resources removed from Git but do not delete them")
+  boolean noPrune;
+
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "19092",
+      description =
+          "embedded broker port; the controller uses the next one (default: ${DEFAULT-VALUE})")
+  int kafkaPort;
+
+  @Option(
+      names = "--kube-port",
+      defaultValue = "19443",
+      description = "Kubernetes emulator port (default: ${DEFAULT-VALUE})")
+  int kubePort;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "19080",
+      description = "services' HTTP port: webhooks, approvals, health (default: ${DEFAULT-VALUE})")
+  int httpPort;
+
+  @Option(
+      names = "--audit-port",
+      defaultValue = "19081",
+      description = "audit API port (default: ${DEFAULT-VALUE})")
+  int auditPort;
+
+  @Option(
+      names = "--poll-interval",
+      defaultValue = "5s",
+      description = "how often the repository is polled (default: ${DEFAULT-VALUE})")
+  String pollInterval;
+
+  @Option(
+      names = "--status-interval",
+      defaultValue = "5",
+      description = "seconds between status tables; 0 prints none (default: ${DEFAULT-VALUE})")
+  int statusInterval;
+
+  @Option(
+      names = "--slack-webhook-url",
+      defaultValue = "${env:OPSLEDGER_SLACK_WEBHOOK_URL}",
+      description = "Slack incoming webhook for alerts (default: $OPSLEDGER_SLACK_WEBHOOK_URL)")
+  String slackWebhookUrl;
+
+  @Option(
+      names = "--exit-when-synced",
+      description = "stop once every declared resource is in sync (for scripts and timing)")
+  boolean exitWhenSynced;
+
+  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Instant started = Instant.now();
+    Path data = dataDir.toAbsolutePath().normalize();
+    Files.createDirectories(data);
+    // Before the first logger exists: everything but errors goes to the data directory's log.
+    System.setProperty("opsledger.log.file", data.resolve("opsledger.log").toString());
+    Thread hook = new Thread(this::stop, "opsledger-up-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      lock(data);
+      byte[] key = SecretKeys.createIfAbsent(data.resolve("secret.key"));
+      EmbeddedKafkaBroker broker =
+          EmbeddedKafkaBroker.builder()
+              .dataDir(data.resolve("kafka"))
+              .brokerPort(kafkaPort)
+              .controllerPort(kafkaPort + 1)
+              .build()
+              .start();
+      running.push(broker);
+      String bootstrap = broker.bootstrapServers();
+      Path kube = kubeconfig;
+      if (kube == null) {
+        KubernetesEmulator emulator =
+            KubernetesEmulator.builder()
+                .port(kubePort)
+                .dataDirectory(data.resolve("cluster"))
+                .start();
+        running.push(emulator);
+        kube = emulator.writeKubeconfig(data.resolve("kubeconfig"));
+      }
+      String repoUrl = repo;
+      Path demoWork = null;
+      if (repoUrl == null) {
+        DemoRepository demo = DemoRepository.createIfAbsent(data.resolve("demo"));
+        repoUrl = demo.url();
+        demoWork = demo.work();
+      }
+      AutoCloseable fleet = Fleet.start(fleetProperties(data, bootstrap, kube, repoUrl, key));
+      running.push(fleet);
+      AuditHttpServer audit =
+          new AuditHttpServer(
+              new AuditService(bootstrap), new InetSocketAddress("127.0.0.1", auditPort), null);
+      running.push(audit);
+      String auditUrl = "http://127.0.0.1:" + audit.port() + "/api/v1/";
+      Instance instance =
+          new Instance(
+              bootstrap, kube.toString(), auditUrl, ProcessHandle.current().pid(), started);
+      instance.write(data);
+      banner(
+          out,
+          data,
+          bootstrap,
+          kube,
+          repoUrl,
+          demoWork,
+          auditUrl,
+          Duration.between(started, Instant.now()));
+      return watch(out, bootstrap, started);
+    } finally {
+      stop();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is already stopping: the hook runs (or ran) stop().
+      }
+    }
+  }
+
+  private Map<String, Object> fleetProperties(
+      Path data, String bootstrap, Path kube, String repoUrl, byte[] key) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("opsledger.kafka.bootstrap-servers", bootstrap);
+    p.put("opsledger.kafka.replication-factor", "1");
+    p.put("opsledger.secrets.key-file", data.resolve("secret.key").toString());
+    p.put("server.port", Integer.toString(httpPort));
+    p.put("server.address", "127.0.0.1");
+    Fleet.sourceProperties(
+        p, "demo", repoUrl, branch, path, target, pollInterval, data.resolve("git-cache"));
+    Fleet.kubernetesProperties(p, target, kube, context);
+    Fleet.differProperties(p, data.resolve("differ"));
+    Fleet.applierProperties(p, "demo", !noAutoSync, !noSelfHeal, !noPrune);
+    if (slackWebhookUrl != null && !slackWebhookUrl.isBlank()) {
+      p.put("opsledger.notifier.channels.slack.type", "slack");
+      p.put("opsledger.notifier.channels.slack.url", slackWebhookUrl);
+    }
+    return p;
+  }
+
+  private void banner(
+      PrintWriter out,
+      Path data,
+      String bootstrap,
+      Path kube,
+      String repoUrl,
+      Path demoWork,
+      String auditUrl,
+      Duration took) {
+    out.println("OpsLedger is up (" + took.toMillis() + " ms).");
+    out.println("  data:        " + data);
+    out.println("  kafka:       " + bootstrap + "   (opsledger status | diff | audit … read it)");
+    out.println("  kubernetes:  export KUBECONFIG=" + kube);
+    out.println(
+        "               kubectl -n shop scale deployment web --replicas=5   # a live edit: watch it heal");
+    out.println("  repository:  " + repoUrl);
+    if (demoWork != null) {
+      out.println(
+          "               edit and commit in "
+              + demoWork
+              + " then: git -C "
+              + demoWork
+              + " push origin main");
+    }
+    out.println("  audit API:   " + auditUrl + "state?at=" + Instant.now());
+    out.println("Ctrl-C stops; running it again resumes with the log and state intact.");
+    out.flush();
+  }
+
+  private int watch(PrintWriter out, String bootstrap, Instant started)
+      throws InterruptedException {
+    long interval = Math.max(1, statusInterval);
+    while (!stopped.await(interval, TimeUnit.SECONDS)) {
+      CurrentState state;
+      try {
+        state = CurrentState.read(bootstrap);
+      } catch (CliException e) {
+        out.println("status unavailable: " + e.getMessage());
+        continue;
+      }
+      if (statusInterval > 0) {
+        printStatus(out, state);
+      }
+      if (exitWhenSynced && allInSync(state)) {
+        out.println(
+            "All declared resources in sync "
+                + Duration.between(started, Instant.now()).toMillis()
+                + " ms after start.");
+        out.flush();
+        return ExitCodes.OK;
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  static boolean allInSync(CurrentState state) {
+    var declared = state.resources().stream().filter(r -> r.declared()).toList();
+    return !declared.isEmpty() && declared.stream().allMatch(r -> "InSync".equals(r.syncState()));
+  }
+
+  private static void printStatus(PrintWriter out, CurrentState state) {
+    out.println();
+    out.println("— " + Instant.now() + " —");
+    Printer.table(
+        out,
+        List.of("RESOURCE", "SYNC", "REVISION", "LIVE", "LAST APPLY"),
+        state.resources().stream()
+            .map(
+                r ->
+                    List.of(
+                        r.resource().shortName(),
+                        r.syncState(),
+                        r.declared() ? Printer.shortSha(r.declaredRevision()) : "(not declared)",
+                        r.observed(),
+                        r.lastApply() == null ? "-" : r.lastApply()))
+            .toList());
+  }
+
+  private void lock(Path data) throws IOException {
+    RandomAccessFile file = new RandomAccessFile(data.resolve("lock").toFile(), "rw");
+    FileLock lock = file.getChannel().tryLock();
+    if (lock == null) {
+      file.close();
+      throw new CliException(ExitCodes.USAGE, "another 'opsledger up' is running on " + data);
+    }
+    running.push(
+        () -> {
+          lock.release();
+          file.close();
+        });
+  }
+
+  /** Stops everything in reverse order of start; safe to call twice. */
+  synchronized void stop() {
+    stopped.countDown();
+    try {
+      Instance.remove(dataDir.toAbsolutePath().normalize());
+    } catch (IOException e) {
+      // A stale instance file only misleads other commands until the next start.
+    }
+    while (!running.isEmpty()) {
+      try {
+        running.pop().close();
+      } catch (Exception e) {
+        System.err.println("while stopping: " + e);
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.opsledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.opsledger.events.ResourceKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class CliPartsTest {
+
+  private static final ResourceKey WEB =
+      ResourceKey.of("prod", "apps", "Deployment", "shop", "web");
+  private static final ResourceKey WEB_STAGING =
+      ResourceKey.of("staging", "apps", "Deployment", "shop", "web");
+  private static final ResourceKey NS = ResourceKey.of("prod", "", "Namespace", "", "shop");
+
+  @Test
+  void resolvesShortNamesAgainstTheResourcesTheLogKnows() {
+    assertThat(ResourceNames.resolve("shop/Deployment/web", List.of(WEB, NS))).isEqualTo(WEB);
+    assertThat(ResourceNames.resolve("shop/deployment/web", List.of(WEB, NS))).isEqualTo(WEB);
+    assertThat(ResourceNames.resolve("Namespace/shop", List.of(WEB, NS))).isEqualTo(NS);
+    assertThat(ResourceNames.resolve("prod/apps/Deployment/shop/web", List.of())).isEqualTo(WEB);
+  }
+
+  @Test
+  void refusesAnAmbiguousOrUnknownName() {
+    assertThatThrownBy(
+            () -> ResourceNames.resolve("shop/Deployment/web", List.of(WEB, WEB_STAGING)))
+        .isInstanceOf(CliException.class)
+        .hasMessageContaining("names several resources")
+        .satisfies(e -> assertThat(((CliException) e).exitCode()).isEqualTo(ExitCodes.USAGE));
+    assertThatThrownBy(() -> ResourceNames.resolve("shop/Deployment/api", List.of(WEB)))
+        .satisfies(e -> assertThat(((CliException) e).exitCode()).isEqualTo(ExitCodes.UNAVAILABLE));
+    assertThatThrownBy(() -> ResourceNames.resolve("web", List.of(WEB)))
+        .hasMessageContaining("namespace/Kind/name");
+  }
+
+  @Test
+  void readsInstantsNowAndAges() {
+    Instant now = Instant.parse("2026-11-27T10:00:00Z");
+    assertThat(Times.parse("2h", now)).isEqualTo(Instant.parse("2026-11-27T08:00:00Z"));
+    assertThat(Times.parse("30m", now)).isEqualTo(Instant.parse("2026-11-27T09:30:00Z"));
+    assertThat(Times.parse("7d", now)).isEqualTo(Instant.parse("2026-11-20T10:00:00Z"));
+    assertThat(Times.parse("now", now)).isEqualTo(now);
+    assertThat(Times.parse("2026-01-02T03:04:05Z", now))
+        .isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
+    assertThatThrownBy(() -> Times.parse("yesterday", now)).hasMessageContaining("is not a time");
+  }
+
+  @Test
+  void theDemoFileListNamesEveryExampleFile() throws IOException {
+    Path examples = Path.of("..", "deploy", "examples");
+    List<String> onDisk;
+    try (Stream<Path> files = Files.walk(examples)) {
+      onDisk =
+          files
+              .filter(Files::isRegularFile)
+              .map(p -> examples.relativize(p).toString().replace('\\', '/'))
+              .sorted()
+              .toList();
+    }
+    List<String> listed;
+    try (var in = CliPartsTest.class.getResourceAsStream("/demo-files.txt")) {
+      listed =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8)
+              .lines()
+              .map(String::trim)
+              .filter(l -> !l.isEmpty())
+              .sorted()
+              .toList();
+    }
+    assertThat(listed).isEqualTo(onDisk);
+  }
+}
