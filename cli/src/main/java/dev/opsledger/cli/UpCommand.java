@@ -1,22 +1,10 @@
 package dev.opsledger.cli;
 
-import dev.opsledger.audit.AuditHttpServer;
-import dev.opsledger.audit.AuditService;
-import dev.opsledger.sandbox.kafka.EmbeddedKafkaBroker;
-import dev.opsledger.sandbox.kubernetes.KubernetesEmulator;
-import dev.opsledger.service.SecretKeys;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.RandomAccessFile;
-import java.net.InetSocketAddress;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -133,8 +121,8 @@ public class UpCommand implements Callable<Integer> {
       description = "stop once every declared resource is in sync (for scripts and timing)")
   boolean exitWhenSynced;
 
-  private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile Launcher.Running running;
 
   @Override
   public Integer call() throws Exception {
@@ -147,55 +135,28 @@ public class UpCommand implements Callable<Integer> {
     Thread hook = new Thread(this::stop, "opsledger-up-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      lock(data);
-      byte[] key = SecretKeys.createIfAbsent(data.resolve("secret.key"));
-      EmbeddedKafkaBroker broker =
-          EmbeddedKafkaBroker.builder()
-              .dataDir(data.resolve("kafka"))
-              .brokerPort(kafkaPort)
-              .controllerPort(kafkaPort + 1)
-              .build()
-              .start();
-      running.push(broker);
-      String bootstrap = broker.bootstrapServers();
-      Path kube = kubeconfig;
-      if (kube == null) {
-        KubernetesEmulator emulator =
-            KubernetesEmulator.builder()
-                .port(kubePort)
-                .dataDirectory(data.resolve("cluster"))
-                .start();
-        running.push(emulator);
-        kube = emulator.writeKubeconfig(data.resolve("kubeconfig"));
-      }
-      String repoUrl = repo;
-      Path demoWork = null;
-      if (repoUrl == null) {
-        DemoRepository demo = DemoRepository.createIfAbsent(data.resolve("demo"));
-        repoUrl = demo.url();
-        demoWork = demo.work();
-      }
-      AutoCloseable fleet = Fleet.start(fleetProperties(data, bootstrap, kube, repoUrl, key));
-      running.push(fleet);
-      AuditHttpServer audit =
-          new AuditHttpServer(
-              new AuditService(bootstrap), new InetSocketAddress("127.0.0.1", auditPort), null);
-      running.push(audit);
-      String auditUrl = "http://127.0.0.1:" + audit.port() + "/api/v1/";
-      Instance instance =
-          new Instance(
-              bootstrap, kube.toString(), auditUrl, ProcessHandle.current().pid(), started);
-      instance.write(data);
-      banner(
-          out,
-          data,
-          bootstrap,
-          kube,
-          repoUrl,
-          demoWork,
-          auditUrl,
-          Duration.between(started, Instant.now()));
-      return watch(out, bootstrap, started);
+      running =
+          Launcher.start(
+              new Launcher.Settings(
+                  data,
+                  repo,
+                  branch,
+                  path,
+                  kubeconfig,
+                  context,
+                  target,
+                  !noAutoSync,
+                  !noSelfHeal,
+                  !noPrune,
+                  kafkaPort,
+                  kubePort,
+                  httpPort,
+                  auditPort,
+                  pollInterval,
+                  slackWebhookUrl,
+                  Map.of()));
+      banner(out, running);
+      return watch(out, running.bootstrapServers(), started);
     } finally {
       stop();
       try {
@@ -206,51 +167,26 @@ public class UpCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, Object> fleetProperties(
-      Path data, String bootstrap, Path kube, String repoUrl, byte[] key) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("opsledger.kafka.bootstrap-servers", bootstrap);
-    p.put("opsledger.kafka.replication-factor", "1");
-    p.put("opsledger.secrets.key-file", data.resolve("secret.key").toString());
-    p.put("server.port", Integer.toString(httpPort));
-    p.put("server.address", "127.0.0.1");
-    Fleet.sourceProperties(
-        p, "demo", repoUrl, branch, path, target, pollInterval, data.resolve("git-cache"));
-    Fleet.kubernetesProperties(p, target, kube, context);
-    Fleet.differProperties(p, data.resolve("differ"));
-    Fleet.applierProperties(p, "demo", !noAutoSync, !noSelfHeal, !noPrune);
-    if (slackWebhookUrl != null && !slackWebhookUrl.isBlank()) {
-      p.put("opsledger.notifier.channels.slack.type", "slack");
-      p.put("opsledger.notifier.channels.slack.url", slackWebhookUrl);
-    }
-    return p;
-  }
-
-  private void banner(
-      PrintWriter out,
-      Path data,
-      String bootstrap,
-      Path kube,
-      String repoUrl,
-      Path demoWork,
-      String auditUrl,
-      Duration took) {
-    out.println("OpsLedger is up (" + took.toMillis() + " ms).");
-    out.println("  data:        " + data);
-    out.println("  kafka:       " + bootstrap + "   (opsledger status | diff | audit … read it)");
-    out.println("  kubernetes:  export KUBECONFIG=" + kube);
+  private void banner(PrintWriter out, Launcher.Running r) {
+    out.println("OpsLedger is up (" + r.startup().toMillis() + " ms).");
+    out.println("  data:        " + r.dataDir() + "   (log: opsledger.log)");
+    out.println(
+        "  kafka:       "
+            + r.bootstrapServers()
+            + "   (opsledger status | diff | audit … read it)");
+    out.println("  kubernetes:  export KUBECONFIG=" + r.kubeconfig());
     out.println(
         "               kubectl -n shop scale deployment web --replicas=5   # a live edit: watch it heal");
-    out.println("  repository:  " + repoUrl);
-    if (demoWork != null) {
+    out.println("  repository:  " + r.repoUrl());
+    if (r.demoWork() != null) {
       out.println(
           "               edit and commit in "
-              + demoWork
-              + " then: git -C "
-              + demoWork
+              + r.demoWork()
+              + ", then: git -C "
+              + r.demoWork()
               + " push origin main");
     }
-    out.println("  audit API:   " + auditUrl + "state?at=" + Instant.now());
+    out.println("  audit API:   " + r.auditUrl() + "state?at=" + Instant.now());
     out.println("Ctrl-C stops; running it again resumes with the log and state intact.");
     out.flush();
   }
@@ -304,34 +240,13 @@ public class UpCommand implements Callable<Integer> {
             .toList());
   }
 
-  private void lock(Path data) throws IOException {
-    RandomAccessFile file = new RandomAccessFile(data.resolve("lock").toFile(), "rw");
-    FileLock lock = file.getChannel().tryLock();
-    if (lock == null) {
-      file.close();
-      throw new CliException(ExitCodes.USAGE, "another 'opsledger up' is running on " + data);
-    }
-    running.push(
-        () -> {
-          lock.release();
-          file.close();
-        });
-  }
-
   /** Stops everything in reverse order of start; safe to call twice. */
-  synchronized void stop() {
+  void stop() {
     stopped.countDown();
-    try {
-      Instance.remove(dataDir.toAbsolutePath().normalize());
-    } catch (IOException e) {
-      // A stale instance file only misleads other commands until the next start.
-    }
-    while (!running.isEmpty()) {
-      try {
-        running.pop().close();
-      } catch (Exception e) {
-        System.err.println("while stopping: " + e);
-      }
+    Launcher.Running r = running;
+    running = null;
+    if (r != null) {
+      r.close();
     }
   }
 }

@@ -1,0 +1,239 @@
+package dev.opsledger.cli;
+
+import dev.opsledger.audit.AuditHttpServer;
+import dev.opsledger.audit.AuditService;
+import dev.opsledger.sandbox.kafka.EmbeddedKafkaBroker;
+import dev.opsledger.sandbox.kubernetes.KubernetesEmulator;
+import dev.opsledger.service.SecretKeys;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Starts and stops everything {@code opsledger up} runs, in order: lock, key, broker, emulator,
+ * repository, services, audit API, instance file. The end-to-end tests use it directly.
+ */
+public final class Launcher {
+
+  private Launcher() {}
+
+  /**
+   * What to run.
+   *
+   * @param dataDir where the log and state live
+   * @param repo repository URL or path, or {@code null} for the demo repository
+   * @param branch the branch to watch
+   * @param path the sub-path of the manifests, or empty
+   * @param kubeconfig a real cluster's kubeconfig, or {@code null} for the emulator
+   * @param context the kubeconfig context, or {@code null}
+   * @param target the cluster's name in resource keys
+   * @param autoSync apply without approval
+   * @param selfHeal revert live edits
+   * @param prune delete what Git no longer declares
+   * @param kafkaPort the broker port (0: any), the controller takes the next one when fixed
+   * @param kubePort the emulator port (0: any)
+   * @param httpPort the services' HTTP port (0: any)
+   * @param auditPort the audit API port (0: any)
+   * @param pollInterval the repository poll interval, e.g. {@code 5s}
+   * @param slackWebhookUrl a Slack incoming webhook, or {@code null}
+   * @param extra further service properties, e.g. notifier channels
+   */
+  public record Settings(
+      Path dataDir,
+      String repo,
+      String branch,
+      String path,
+      Path kubeconfig,
+      String context,
+      String target,
+      boolean autoSync,
+      boolean selfHeal,
+      boolean prune,
+      int kafkaPort,
+      int kubePort,
+      int httpPort,
+      int auditPort,
+      String pollInterval,
+      String slackWebhookUrl,
+      Map<String, Object> extra) {}
+
+  /** A running OpsLedger; closing it stops everything in reverse order. */
+  public static final class Running implements AutoCloseable {
+    private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+    private final Path dataDir;
+    private String bootstrapServers;
+    private Path kubeconfig;
+    private KubernetesEmulator emulator;
+    private String repoUrl;
+    private Path demoWork;
+    private String auditUrl;
+    private Duration startup;
+
+    private Running(Path dataDir) {
+      this.dataDir = dataDir;
+    }
+
+    /** The broker's address. */
+    public String bootstrapServers() {
+      return bootstrapServers;
+    }
+
+    /** The kubeconfig of the cluster OpsLedger applies to. */
+    public Path kubeconfig() {
+      return kubeconfig;
+    }
+
+    /** The emulator, or {@code null} with a real cluster. */
+    public KubernetesEmulator emulator() {
+      return emulator;
+    }
+
+    /** The watched repository. */
+    public String repoUrl() {
+      return repoUrl;
+    }
+
+    /** The demo repository's working clone, or {@code null}. */
+    public Path demoWork() {
+      return demoWork;
+    }
+
+    /** The audit API's base URL. */
+    public String auditUrl() {
+      return auditUrl;
+    }
+
+    /** The data directory. */
+    public Path dataDir() {
+      return dataDir;
+    }
+
+    /** How long start-up took. */
+    public Duration startup() {
+      return startup;
+    }
+
+    @Override
+    public synchronized void close() {
+      try {
+        Instance.remove(dataDir);
+      } catch (IOException e) {
+        // A stale instance file only misleads other commands until the next start.
+      }
+      while (!parts.isEmpty()) {
+        try {
+          parts.pop().close();
+        } catch (Exception e) {
+          System.err.println("while stopping: " + e);
+        }
+      }
+    }
+  }
+
+  /** Starts everything; on failure, stops what had started and rethrows. */
+  public static Running start(Settings s) throws IOException {
+    Instant started = Instant.now();
+    Path data = s.dataDir().toAbsolutePath().normalize();
+    Files.createDirectories(data);
+    Running r = new Running(data);
+    try {
+      lock(data, r);
+      SecretKeys.createIfAbsent(data.resolve("secret.key"));
+      EmbeddedKafkaBroker broker =
+          EmbeddedKafkaBroker.builder()
+              .dataDir(data.resolve("kafka"))
+              .brokerPort(s.kafkaPort())
+              .controllerPort(s.kafkaPort() == 0 ? 0 : s.kafkaPort() + 1)
+              .build()
+              .start();
+      r.parts.push(broker);
+      r.bootstrapServers = broker.bootstrapServers();
+      r.kubeconfig = s.kubeconfig();
+      if (r.kubeconfig == null) {
+        r.emulator =
+            KubernetesEmulator.builder()
+                .port(s.kubePort())
+                .dataDirectory(data.resolve("cluster"))
+                .start();
+        r.parts.push(r.emulator);
+        r.kubeconfig = r.emulator.writeKubeconfig(data.resolve("kubeconfig"));
+      }
+      r.repoUrl = s.repo();
+      if (r.repoUrl == null) {
+        DemoRepository demo = DemoRepository.createIfAbsent(data.resolve("demo"));
+        r.repoUrl = demo.url();
+        r.demoWork = demo.work();
+      }
+      r.parts.push(Fleet.start(fleetProperties(s, data, r)));
+      AuditHttpServer audit =
+          new AuditHttpServer(
+              new AuditService(r.bootstrapServers),
+              new InetSocketAddress("127.0.0.1", s.auditPort()),
+              null);
+      r.parts.push(audit);
+      r.auditUrl = "http://127.0.0.1:" + audit.port() + "/api/v1/";
+      new Instance(
+              r.bootstrapServers,
+              r.kubeconfig.toString(),
+              r.auditUrl,
+              ProcessHandle.current().pid(),
+              started)
+          .write(data);
+      r.startup = Duration.between(started, Instant.now());
+      return r;
+    } catch (IOException | RuntimeException e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  private static Map<String, Object> fleetProperties(Settings s, Path data, Running r) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("opsledger.kafka.bootstrap-servers", r.bootstrapServers);
+    p.put("opsledger.kafka.replication-factor", "1");
+    p.put("opsledger.secrets.key-file", data.resolve("secret.key").toString());
+    p.put("server.port", Integer.toString(s.httpPort()));
+    p.put("server.address", "127.0.0.1");
+    Fleet.sourceProperties(
+        p,
+        "demo",
+        r.repoUrl,
+        s.branch(),
+        s.path(),
+        s.target(),
+        s.pollInterval(),
+        data.resolve("git-cache"));
+    Fleet.kubernetesProperties(p, s.target(), r.kubeconfig, s.context());
+    Fleet.differProperties(p, data.resolve("differ"));
+    Fleet.applierProperties(p, "demo", s.autoSync(), s.selfHeal(), s.prune());
+    if (s.slackWebhookUrl() != null && !s.slackWebhookUrl().isBlank()) {
+      p.put("opsledger.notifier.channels.slack.type", "slack");
+      p.put("opsledger.notifier.channels.slack.url", s.slackWebhookUrl());
+    }
+    p.putAll(s.extra());
+    return p;
+  }
+
+  private static void lock(Path data, Running r) throws IOException {
+    RandomAccessFile file = new RandomAccessFile(data.resolve("lock").toFile(), "rw");
+    FileLock lock = file.getChannel().tryLock();
+    if (lock == null) {
+      file.close();
+      throw new CliException(ExitCodes.USAGE, "another 'opsledger up' is running on " + data);
+    }
+    r.parts.push(
+        () -> {
+          lock.release();
+          file.close();
+        });
+  }
+}
