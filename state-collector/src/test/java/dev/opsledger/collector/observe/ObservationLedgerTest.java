@@ -1,0 +1,95 @@
+package dev.opsledger.collector.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.opsledger.events.ObservationFailed;
+import dev.opsledger.events.ObservedStateAbsent;
+import dev.opsledger.events.ObservedStateChanged;
+import dev.opsledger.events.ResourceKey;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ObservationLedgerTest {
+
+  private static final ResourceKey KEY = ResourceKey.of("t", "", "ConfigMap", "n", "c");
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final ObservationLedger ledger = new ObservationLedger();
+
+  @Test
+  void reportsAnObjectOnceUntilItsContentChanges() {
+    assertThat(ledger.record(present("h1"), NOW)).isInstanceOf(Verdict.Emit.class);
+    assertThat(ledger.record(present("h1"), NOW)).isInstanceOf(Verdict.Unchanged.class);
+
+    Verdict changed = ledger.record(present("h2"), NOW);
+
+    assertThat(changed).isInstanceOf(Verdict.Emit.class);
+    assertThat(((Verdict.Emit) changed).event()).isInstanceOf(ObservedStateChanged.class);
+  }
+
+  @Test
+  void reportsAnAbsenceOnceWhateverTheReason() {
+    ledger.record(present("h1"), NOW);
+
+    Verdict gone = ledger.record(new Observation.Absent(KEY, "deleted"), NOW);
+
+    assertThat(((Verdict.Emit) gone).event()).isInstanceOf(ObservedStateAbsent.class);
+    assertThat(ledger.record(new Observation.Absent(KEY, "not-found"), NOW))
+        .isInstanceOf(Verdict.Unchanged.class);
+    assertThat(ledger.record(present("h1"), NOW)).isInstanceOf(Verdict.Emit.class);
+  }
+
+  @Test
+  void reportsADeclaredResourceNeverSeenAsNotFound() {
+    Verdict v = ledger.record(new Observation.Absent(KEY, "not-found"), NOW);
+
+    assertThat(((ObservedStateAbsent) ((Verdict.Emit) v).event()).reason()).isEqualTo("not-found");
+  }
+
+  @Test
+  void reportsAFailureOnceUntilItChangesOrIsCleared() {
+    Observation.Failed forbidden =
+        new Observation.Failed(KEY, FailureReason.FORBIDDEN, "no", 403, true);
+
+    Verdict first = ledger.record(forbidden, NOW);
+
+    assertThat(((ObservationFailed) ((Verdict.Emit) first).event()).reason())
+        .isEqualTo("Forbidden");
+    assertThat(ledger.record(forbidden, NOW)).isInstanceOf(Verdict.Unchanged.class);
+    ledger.clearFailure(KEY);
+    assertThat(ledger.record(forbidden, NOW)).isInstanceOf(Verdict.Emit.class);
+  }
+
+  @Test
+  void clearingAFailureLeavesAPresentObjectAlone() {
+    ledger.record(present("h1"), NOW);
+
+    ledger.clearFailure(KEY);
+
+    assertThat(ledger.record(present("h1"), NOW)).isInstanceOf(Verdict.Unchanged.class);
+  }
+
+  @Test
+  void anUnacknowledgedEventIsReportedAgainAtTheNextSighting() {
+    Verdict.Emit emit = (Verdict.Emit) ledger.record(present("h1"), NOW);
+
+    ledger.forget(KEY, emit.fingerprint());
+
+    assertThat(ledger.record(present("h1"), NOW)).isInstanceOf(Verdict.Emit.class);
+  }
+
+  @Test
+  void forgettingAnOlderFingerprintKeepsTheNewerOne() {
+    Verdict.Emit old = (Verdict.Emit) ledger.record(present("h1"), NOW);
+    ledger.record(present("h2"), NOW);
+
+    ledger.forget(KEY, old.fingerprint());
+
+    assertThat(ledger.record(present("h2"), NOW)).isInstanceOf(Verdict.Unchanged.class);
+  }
+
+  private static Observation.Present present(String hash) {
+    return new Observation.Present(KEY, "1", JsonNodeFactory.instance.objectNode(), hash, false);
+  }
+}
