@@ -102,7 +102,8 @@ public final class AuditProjections {
   }
 
   /** The way one commit went through the pipeline, with latencies from its recording. */
-  public static CommitTimeline timeline(List<LoggedEvent> events, String sha) {
+  public static CommitTimeline timeline(List<LoggedEvent> events, String shaOrPrefix) {
+    String sha = fullSha(events, shaOrPrefix);
     CommitObserved commit = null;
     Instant recordedAt = null;
     List<LoggedEvent> chain = new ArrayList<>();
@@ -166,6 +167,17 @@ public final class AuditProjections {
         firstDiff,
         firstApply,
         allInSync);
+  }
+
+  /** The full SHA of the one recorded commit that starts with {@code prefix}, else the prefix. */
+  private static String fullSha(List<LoggedEvent> events, String prefix) {
+    Set<String> matches = new LinkedHashSet<>();
+    for (LoggedEvent e : events) {
+      if (e.readable() && e.data() instanceof CommitObserved c && c.sha().startsWith(prefix)) {
+        matches.add(c.sha());
+      }
+    }
+    return matches.size() == 1 ? matches.iterator().next() : prefix;
   }
 
   /** Who changed what between {@code since} and {@code until}: commits, rejections, approvals. */
