@@ -55,4 +55,19 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .haveFullyQualifiedName("java.time.Clock")
           .because("the same inputs must always give the same result, without I/O");
+
+  /**
+   * The aggregate may use Axon (it is an Axon aggregate) but neither Spring nor Kafka: it runs the
+   * same under AggregateTestFixture, and the edges ({@code stream}, {@code outbox}) translate.
+   */
+  @ArchTest
+  static final ArchRule reconciliationUsesNoSpringOrKafka =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.opsledger.differ.reconcile..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.apache.kafka..", "org.springframework..", "dev.opsledger.service..")
+          .because("the aggregate is tested and replayed without a broker or a Spring context");
 }

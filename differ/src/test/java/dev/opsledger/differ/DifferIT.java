@@ -1,0 +1,234 @@
+package dev.opsledger.differ;
+
+import static dev.opsledger.differ.ItSupport.absent;
+import static dev.opsledger.differ.ItSupport.desired;
+import static dev.opsledger.differ.ItSupport.live;
+import static dev.opsledger.differ.ItSupport.manifest;
+import static dev.opsledger.differ.ItSupport.observed;
+import static dev.opsledger.differ.ItSupport.removed;
+import static dev.opsledger.differ.ItSupport.send;
+import static dev.opsledger.testkit.TestAwait.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.differ.ItSupport.DiffsReader;
+import dev.opsledger.differ.ItSupport.TestDatabase;
+import dev.opsledger.differ.reconcile.ReconcileState;
+import dev.opsledger.events.DiffFailed;
+import dev.opsledger.events.DriftDetected;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.ResourceInSync;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.KafkaSettings;
+import dev.opsledger.service.EventPublisher;
+import dev.opsledger.testkit.SharedKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The differ end to end on the shared broker and a real event store (PostgreSQL when it answers on
+ * 127.0.0.1:5432, else H2; the log says which): inputs on {@code opsledger.desired} and {@code
+ * opsledger.observed}, diff state changes on {@code opsledger.diffs}, and nothing else.
+ */
+@SpringBootTest(classes = DifferApplication.class)
+// Closed after the class, so it stops polling before its schema is dropped at JVM exit.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class DifferIT {
+
+  static final String GROUP = "differ-it-" + UUID.randomUUID();
+  static final TestDatabase DB = TestDatabase.create().closeAtExit();
+  static final Instant T1 = Instant.parse("2026-03-01T09:00:00Z");
+  static final Instant T2 = Instant.parse("2026-03-01T10:00:00Z");
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("opsledger.kafka.bootstrap-servers", SharedKafka::bootstrapServers);
+    registry.add("spring.cloud.stream.bindings.differDesiredIn-in-0.group", () -> GROUP);
+    registry.add("spring.cloud.stream.bindings.differObservedIn-in-0.group", () -> GROUP);
+    DB.properties().forEach((k, v) -> registry.add(k, () -> v));
+  }
+
+  @Autowired EventPublisher publisher;
+  @Autowired DifferMeters meters;
+
+  String target;
+  DiffsReader diffs;
+
+  @BeforeEach
+  void reader() {
+    target = "differ-it-" + UUID.randomUUID().toString().substring(0, 8);
+    diffs = new DiffsReader(target);
+  }
+
+  @AfterEach
+  void closeReader() {
+    diffs.close();
+  }
+
+  ResourceKey key(String name) {
+    return ResourceKey.of(target, "", "ConfigMap", "shop", name);
+  }
+
+  /** Publishes a marker resource and waits for its diff: everything published before is out. */
+  void settle() {
+    ResourceKey marker = key("marker-" + UUID.randomUUID().toString().substring(0, 6));
+    send(
+        publisher,
+        List.of(
+            desired(marker, "m1", manifest(marker, "x"), T1),
+            observed(marker, live(marker, "x", "1"))));
+    await("the marker's diff event").until(() -> !diffsOf(marker).isEmpty());
+  }
+
+  List<EventEnvelope<OpsLedgerEvent>> diffsOf(ResourceKey key) {
+    diffs.poll();
+    return diffs.of(key);
+  }
+
+  @Test
+  void reportsInSyncThenDriftOnceAndStaysQuietOnResyncsAndRedeliveries() {
+    ResourceKey web = key("web");
+    var declared = desired(web, "rev1", manifest(web, "a"), T1);
+    var matching = observed(web, live(web, "a", "1"));
+    send(publisher, List.of(declared, matching));
+    await("in sync").until(() -> diffsOf(web).size() == 1);
+    var inSync = diffsOf(web).get(0);
+    assertThat(inSync.data()).isInstanceOf(ResourceInSync.class);
+    assertThat(inSync.correlation()).isEqualTo("rev1");
+    assertThat(inSync.causation()).isIn(declared.id(), matching.id());
+    assertThat(inSync.source()).isEqualTo(DifferConfiguration.SOURCE);
+
+    var drift = observed(web, live(web, "b", "2"));
+    send(publisher, List.of(drift));
+    await("drift detected").until(() -> diffsOf(web).size() == 2);
+    var detected = diffsOf(web).get(1);
+    assertThat(detected.data()).isInstanceOf(DriftDetected.class);
+    assertThat(((DriftDetected) detected.data()).changedPaths()).containsExactly("/data/mode");
+    assertThat(detected.causation()).isEqualTo(drift.id());
+
+    // A resync of the same content, a redelivery of the same record, and a change the manifest
+    // does not look at: none is news.
+    send(
+        publisher,
+        List.of(
+            observed(web, live(web, "b", "2")),
+            drift,
+            declared,
+            observed(web, live(web, "b", "3"))));
+    settle();
+    assertThat(diffsOf(web)).hasSize(2);
+  }
+
+  @Test
+  void ignoresADesiredRevisionOlderThanOneAlreadySeen() {
+    ResourceKey api = key("api");
+    send(
+        publisher,
+        List.of(
+            desired(api, "rev2", manifest(api, "new"), T2), observed(api, live(api, "new", "1"))));
+    await("in sync with rev2").until(() -> diffsOf(api).size() == 1);
+    send(publisher, List.of(desired(api, "rev1", manifest(api, "old"), T1)));
+    settle();
+    assertThat(diffsOf(api)).hasSize(1);
+    assertThat(diffsOf(api).get(0).data()).isInstanceOf(ResourceInSync.class);
+  }
+
+  @Test
+  void followsMissingExtraneousAndRemoved() {
+    ResourceKey job = key("job");
+    send(publisher, List.of(desired(job, "rev1", manifest(job, "a"), T1), absent(job)));
+    await("missing").until(() -> diffsOf(job).size() == 1);
+    send(publisher, List.of(observed(job, live(job, "a", "1"))));
+    await("in sync").until(() -> diffsOf(job).size() == 2);
+    send(publisher, List.of(removed(job, "rev2", T2)));
+    await("extraneous").until(() -> diffsOf(job).size() == 3);
+    send(publisher, List.of(absent(job)));
+    await("removed").until(() -> diffsOf(job).size() == 4);
+
+    assertThat(diffsOf(job))
+        .extracting(e -> e.data().getClass().getSimpleName())
+        .containsExactly(
+            "ResourceMissing", "ResourceInSync", "ResourceExtraneous", "ResourceRemoved");
+    assertThat(diffsOf(job)).extracting(EventEnvelope::id).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void deadLettersAnUnreadableRecordReportsAnIncomparableManifestAndKeepsGoing() throws Exception {
+    ResourceKey bad = key("bad");
+    ResourceKey good = key("good");
+    try (var raw =
+        new KafkaProducer<String, byte[]>(KafkaSettings.producer(SharedKafka.bootstrapServers()))) {
+      raw.send(
+              new ProducerRecord<>(
+                  Topic.DESIRED.topicName(),
+                  bad.toString(),
+                  "{not an event".getBytes(StandardCharsets.UTF_8)))
+          .get();
+    }
+    ObjectNode noKind = (ObjectNode) manifest(bad, "a");
+    noKind.remove("kind");
+    send(
+        publisher,
+        List.of(
+            desired(bad, "rev1", noKind, T1),
+            observed(bad, live(bad, "a", "1")),
+            desired(good, "rev1", manifest(good, "a"), T1),
+            observed(good, live(good, "a", "1"))));
+
+    await("the failure is reported").until(() -> diffsOf(bad).size() == 1);
+    assertThat(diffsOf(bad).get(0).data()).isInstanceOf(DiffFailed.class);
+    assertThat(((DiffFailed) diffsOf(bad).get(0).data()).reason()).isNotBlank();
+    await("the next resource is still reconciled").until(() -> diffsOf(good).size() == 1);
+
+    try (var consumer =
+        new KafkaConsumer<String, byte[]>(
+            KafkaSettings.consumer(SharedKafka.bootstrapServers(), "dlq-" + target))) {
+      consumer.subscribe(List.of(Topic.DESIRED.dlqName()));
+      List<ConsumerRecord<String, byte[]>> dead = new CopyOnWriteArrayList<>();
+      await("the unreadable record is in opsledger.desired.dlq")
+          .until(
+              () -> {
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(dead::add);
+                return dead.stream().anyMatch(r -> bad.toString().equals(r.key()));
+              });
+    }
+  }
+
+  @Test
+  void countsResourcesByStateDiffsAndLatency() {
+    ResourceKey svc = key("svc");
+    send(
+        publisher,
+        List.of(desired(svc, "rev1", manifest(svc, "a"), T1), observed(svc, live(svc, "a", "1"))));
+    await("in sync").until(() -> diffsOf(svc).size() == 1);
+    var registry = meters.registry();
+    assertThat(
+            registry
+                .get("opsledger.differ.resources")
+                .tag("state", ReconcileState.IN_SYNC.name())
+                .gauge()
+                .value())
+        .isGreaterThanOrEqualTo(1);
+    assertThat(registry.get("opsledger.differ.diff.computations").functionCounter().count())
+        .isGreaterThanOrEqualTo(1);
+    assertThat(registry.get("opsledger.differ.input.to.diff").timer().count())
+        .isGreaterThanOrEqualTo(1);
+  }
+}
