@@ -1,0 +1,233 @@
+package dev.opsledger.applier;
+
+import dev.opsledger.applier.apply.ResourceApplier;
+import dev.opsledger.applier.engine.ApplierMetrics;
+import dev.opsledger.applier.engine.ApplyEngine;
+import dev.opsledger.applier.engine.Approvals;
+import dev.opsledger.applier.engine.Backoff;
+import dev.opsledger.applier.engine.DesiredBook;
+import dev.opsledger.applier.engine.DiffLedger;
+import dev.opsledger.applier.engine.EventSink;
+import dev.opsledger.applier.engine.LogReplay;
+import dev.opsledger.applier.engine.RetryScheduler;
+import dev.opsledger.applier.engine.SecretValues;
+import dev.opsledger.applier.kubernetes.KubernetesApplier;
+import dev.opsledger.applier.policy.PolicyResolver;
+import dev.opsledger.applier.policy.SyncPolicy;
+import dev.opsledger.applier.web.ApprovalController;
+import dev.opsledger.events.EventCodec;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.SecretProtector;
+import dev.opsledger.events.SyncApproved;
+import dev.opsledger.events.Topic;
+import dev.opsledger.service.EventMessages;
+import dev.opsledger.service.EventPublisher;
+import dev.opsledger.service.OpsLedgerKafkaProperties;
+import dev.opsledger.service.PoisonRecordException;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.File;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.PropertySource;
+import org.springframework.messaging.Message;
+
+/**
+ * Wires the applier: three stream consumers ({@code applierDiffsIn}, {@code applierDesiredIn},
+ * {@code applierApprovalsIn}, group {@code opsledger-applier}) feed the {@link ApplyEngine}, whose
+ * memory is rebuilt from the log ({@link LogReplay}) before any consumer starts. Every bean name
+ * starts with {@code applier} so that all services can share one context.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ApplierProperties.class)
+@PropertySource("classpath:opsledger-applier.properties")
+@Import(AwsApplierConfiguration.class)
+public class ApplierConfiguration {
+
+  /** The {@code ce_source} of the applier's events. */
+  public static final String SOURCE = "/opsledger/applier";
+
+  /** The applier's meters (the application's registry, or a private one without actuator). */
+  @Bean
+  public ApplierMetrics applierMetrics(ObjectProvider<MeterRegistry> registry) {
+    return new ApplierMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
+  }
+
+  /** Pending retries, in memory. */
+  @Bean(destroyMethod = "close")
+  public RetryScheduler applierRetryScheduler() {
+    return new RetryScheduler(Clock.systemUTC());
+  }
+
+  /** The cluster's client; fabric8's own request retries are off (the scheduler retries). */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(
+      name = "opsledger.applier.kubernetes.enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  public KubernetesClient applierKubernetesClient(ApplierProperties props) {
+    ApplierProperties.Kubernetes k = props.getKubernetes();
+    Config base =
+        k.getKubeconfig() != null
+            ? Config.fromKubeconfig(k.getContext(), new File(k.getKubeconfig().toString()))
+            : Config.autoConfigure(k.getContext());
+    ConfigBuilder config =
+        new ConfigBuilder(base)
+            .withRequestRetryBackoffLimit(0)
+            .withRequestTimeout((int) k.getRequestTimeout().toMillis())
+            .withConnectionTimeout((int) Math.min(k.getRequestTimeout().toMillis(), 10_000));
+    if (k.getMasterUrl() != null && !k.getMasterUrl().isBlank()) {
+      config.withMasterUrl(k.getMasterUrl());
+    }
+    return new KubernetesClientBuilder().withConfig(config.build()).build();
+  }
+
+  /** Server-side apply to the cluster. */
+  @Bean
+  @ConditionalOnProperty(
+      name = "opsledger.applier.kubernetes.enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  public KubernetesApplier applierKubernetes(
+      ApplierProperties props, KubernetesClient applierKubernetesClient) {
+    return new KubernetesApplier(
+        props.getKubernetes().getTarget(),
+        applierKubernetesClient,
+        props.getKubernetes().getFieldManager());
+  }
+
+  /**
+   * The engine, with its memory rebuilt from the log (desired state, outcomes, pending work,
+   * approvals) before any consumer starts.
+   */
+  @Bean
+  public ApplyEngine applierEngine(
+      ApplierProperties props,
+      ObjectProvider<ResourceApplier> appliers,
+      RetryScheduler applierRetryScheduler,
+      ApplierMetrics applierMetrics,
+      SecretProtector secretProtector,
+      EventPublisher publisher,
+      OpsLedgerKafkaProperties kafka,
+      EventCodec codec) {
+    Map<String, SyncPolicy> bySource = new LinkedHashMap<>();
+    props.getSources().forEach((id, p) -> bySource.put(id, policyOf(p)));
+    ApplierProperties.Retry retry = props.getRetry();
+    Clock clock = Clock.systemUTC();
+    ApplyEngine engine =
+        new ApplyEngine(
+            SOURCE,
+            appliers.orderedStream().toList(),
+            new DesiredBook(),
+            new Approvals(),
+            new DiffLedger(props.getDedupeCapacity()),
+            applierRetryScheduler,
+            new PolicyResolver(bySource, policyOf(props.getDefaults())),
+            new SecretValues(secretProtector),
+            sink(publisher, props),
+            applierMetrics,
+            new Backoff(
+                retry.getInitialBackoff(),
+                retry.getMultiplier(),
+                retry.getMaxBackoff(),
+                retry.getMaxAttempts()),
+            props.getDesiredWaitTimeout(),
+            props.getPrunePropagation(),
+            clock);
+    new LogReplay(kafka.getBootstrapServers(), codec, props.getReplayTimeout(), clock)
+        .restore(engine, engine::handles);
+    return engine;
+  }
+
+  /**
+   * Consumes {@code opsledger.diffs}. Idempotent: dedupe key is the diff's {@code ce_id} (see
+   * {@link ApplyEngine#onDiff}); diffs of resources of other targets are ignored.
+   */
+  @Bean
+  public Consumer<Message<byte[]>> applierDiffsIn(
+      EventMessages messages, ApplyEngine applierEngine) {
+    return m -> applierEngine.onDiff(resourceEvent(messages.decode(m), Topic.DIFFS));
+  }
+
+  /**
+   * Consumes {@code opsledger.desired}. Idempotent: dedupe key is (resource, revision); a known
+   * revision changes nothing.
+   */
+  @Bean
+  public Consumer<Message<byte[]>> applierDesiredIn(
+      EventMessages messages, ApplyEngine applierEngine) {
+    return m -> {
+      EventEnvelope<? extends ResourceEvent> e = resourceEvent(messages.decode(m), Topic.DESIRED);
+      if (applierEngine.handles(e.data().resource())) {
+        applierEngine.onDesired(e.data());
+      }
+    };
+  }
+
+  /**
+   * Consumes {@code opsledger.approvals}. Idempotent: approvals are a set; a diff applied after an
+   * approval is in the dedupe ledger and is not applied again.
+   */
+  @Bean
+  public Consumer<Message<byte[]>> applierApprovalsIn(
+      EventMessages messages, ApplyEngine applierEngine) {
+    return m -> {
+      EventEnvelope<OpsLedgerEvent> e = messages.decode(m);
+      if (!(e.data() instanceof SyncApproved approval)) {
+        throw new PoisonRecordException(
+            e.type().ceType() + " does not belong on " + Topic.APPROVALS.topicName());
+      }
+      applierEngine.onApproval(approval);
+    };
+  }
+
+  /** {@code POST /api/v1/approvals}. */
+  @Bean
+  public ApprovalController applierApprovalController(
+      EventPublisher publisher, ApplierProperties props) {
+    return new ApprovalController(publisher, SOURCE, props.getPublishTimeout());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static EventEnvelope<? extends ResourceEvent> resourceEvent(
+      EventEnvelope<OpsLedgerEvent> e, Topic expected) {
+    if (!(e.data() instanceof ResourceEvent) || e.type().topic() != expected) {
+      throw new PoisonRecordException(
+          e.type().ceType() + " does not belong on " + expected.topicName());
+    }
+    return (EventEnvelope<? extends ResourceEvent>) (EventEnvelope<?>) e;
+  }
+
+  private static SyncPolicy policyOf(ApplierProperties.SourcePolicy p) {
+    return new SyncPolicy(
+        p.isAutoSync(), p.isPrune(), p.isSelfHeal(), p.isDryRun(), p.isForceConflicts());
+  }
+
+  private static EventSink sink(EventPublisher publisher, ApplierProperties props) {
+    return new EventSink() {
+      @Override
+      public void send(EventEnvelope<?> event) {
+        publisher.publish(event);
+      }
+
+      @Override
+      public void sendAndWait(EventEnvelope<?> event) {
+        publisher.publishAndWait(event, props.getPublishTimeout());
+      }
+    };
+  }
+}

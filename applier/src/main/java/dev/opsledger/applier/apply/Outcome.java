@@ -1,0 +1,51 @@
+package dev.opsledger.applier.apply;
+
+/**
+ * What one apply step did. An apply never hides whether it changed anything: every path ends in
+ * exactly one of these, and each maps to one event on {@code opsledger.applies}.
+ */
+public sealed interface Outcome
+    permits Outcome.Created,
+        Outcome.Patched,
+        Outcome.Unchanged,
+        Outcome.Deleted,
+        Outcome.Failed,
+        Outcome.Skipped {
+
+  /** The resource did not exist and was created (or would be, in a dry run). */
+  record Created() implements Outcome {}
+
+  /** The resource existed and was changed (or would be, in a dry run). */
+  record Patched() implements Outcome {}
+
+  /** The resource already had the desired state; nothing was written. */
+  record Unchanged() implements Outcome {}
+
+  /** The resource was deleted (or would be, in a dry run). */
+  record Deleted() implements Outcome {}
+
+  /**
+   * The step failed.
+   *
+   * @param failure terminal (recorded, not retried) or retryable (backoff)
+   */
+  record Failed(Failure failure) implements Outcome {}
+
+  /**
+   * A policy decided not to act.
+   *
+   * @param policy e.g. {@code manual-approval}, {@code prune-disabled}
+   * @param detail a sentence for people
+   */
+  record Skipped(String policy, String detail) implements Outcome {}
+
+  /** Shorthand for a terminal failure. */
+  static Outcome terminal(String reason, String message, Integer httpStatus) {
+    return new Failed(new Failure.Terminal(reason, message, httpStatus));
+  }
+
+  /** Shorthand for a retryable failure. */
+  static Outcome retryable(String reason, String message, Integer httpStatus) {
+    return new Failed(new Failure.Retryable(reason, message, httpStatus));
+  }
+}

@@ -1,0 +1,33 @@
+package dev.opsledger.applier.engine;
+
+/** What to do with one diff, decided purely from the diff, the desired state and the policy. */
+public sealed interface Decision
+    permits Decision.Apply, Decision.Delete, Decision.Skip, Decision.AwaitDesired {
+
+  /**
+   * Apply the newest desired manifest.
+   *
+   * @param dryRun validate only
+   * @param forceConflicts take fields other managers own
+   */
+  record Apply(boolean dryRun, boolean forceConflicts) implements Decision {}
+
+  /**
+   * Delete (prune) the live resource.
+   *
+   * @param dryRun validate only
+   */
+  record Delete(boolean dryRun) implements Decision {}
+
+  /**
+   * Do nothing, because of a policy.
+   *
+   * @param policy {@code manual-approval}, {@code prune-disabled}, {@code self-heal-disabled},
+   *     {@code stale-revision}
+   * @param detail a sentence for people
+   */
+  record Skip(String policy, String detail) implements Decision {}
+
+  /** The diff names a revision not seen on {@code opsledger.desired} yet: look again soon. */
+  record AwaitDesired(String detail) implements Decision {}
+}

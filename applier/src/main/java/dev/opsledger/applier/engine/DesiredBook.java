@@ -1,0 +1,102 @@
+package dev.opsledger.applier.engine;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.events.DesiredStateChanged;
+import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.ResourceKey;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The newest desired manifest per resource, the order of every revision seen (for fencing) and the
+ * revision last applied (for telling a live edit from a new revision). In memory; rebuilt from the
+ * log at start.
+ *
+ * <p>Updates are idempotent: a revision already seen for a resource changes nothing, so the replay
+ * at start and the binder's redelivery of the same records can overlap.
+ */
+public final class DesiredBook {
+
+  private final Map<ResourceKey, Entry> entries = new ConcurrentHashMap<>();
+
+  /** Records a declaration; returns whether it was new. */
+  public boolean changed(DesiredStateChanged e) {
+    Entry entry = entries.computeIfAbsent(e.resource(), k -> new Entry());
+    synchronized (entry) {
+      if (entry.order.containsKey(e.revision())) {
+        return false;
+      }
+      entry.order.put(e.revision(), entry.order.size());
+      entry.newest = e.revision();
+      entry.sourceId = e.sourceId();
+      entry.manifest = e.manifest().isObject() ? (ObjectNode) e.manifest() : null;
+      entry.removed = false;
+      return true;
+    }
+  }
+
+  /** Records a removal from Git; returns whether it was new. */
+  public boolean removed(DesiredStateRemoved e) {
+    Entry entry = entries.computeIfAbsent(e.resource(), k -> new Entry());
+    synchronized (entry) {
+      if (entry.order.containsKey(e.revision())) {
+        return false;
+      }
+      entry.order.put(e.revision(), entry.order.size());
+      entry.newest = e.revision();
+      entry.sourceId = e.sourceId();
+      entry.removed = true;
+      return true;
+    }
+  }
+
+  /** Records a successful apply of a revision. */
+  public void applied(ResourceKey key, String revision) {
+    Entry entry = entries.computeIfAbsent(key, k -> new Entry());
+    synchronized (entry) {
+      entry.lastApplied = revision;
+    }
+  }
+
+  /** Records a successful delete: nothing of the resource is applied any more. */
+  public void deleted(ResourceKey key) {
+    Entry entry = entries.get(key);
+    if (entry != null) {
+      synchronized (entry) {
+        entry.lastApplied = null;
+      }
+    }
+  }
+
+  /** A snapshot of what is known about the resource, or {@code null}. */
+  public DesiredView view(ResourceKey key) {
+    Entry entry = entries.get(key);
+    if (entry == null) {
+      return null;
+    }
+    synchronized (entry) {
+      return new DesiredView(
+          entry.sourceId,
+          entry.newest,
+          entry.manifest,
+          entry.removed,
+          entry.lastApplied,
+          Map.copyOf(entry.order));
+    }
+  }
+
+  /** The number of resources known. */
+  public int size() {
+    return entries.size();
+  }
+
+  private static final class Entry {
+    private final Map<String, Integer> order = new HashMap<>();
+    private String newest;
+    private String sourceId;
+    private ObjectNode manifest;
+    private boolean removed;
+    private String lastApplied;
+  }
+}

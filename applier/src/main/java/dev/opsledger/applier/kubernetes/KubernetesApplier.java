@@ -1,0 +1,290 @@
+package dev.opsledger.applier.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.applier.apply.ApplyRequest;
+import dev.opsledger.applier.apply.DeleteRequest;
+import dev.opsledger.applier.apply.Failure;
+import dev.opsledger.applier.apply.Outcome;
+import dev.opsledger.applier.apply.ResourceApplier;
+import dev.opsledger.events.EventJson;
+import dev.opsledger.events.ResourceKey;
+import io.fabric8.kubernetes.api.model.APIGroup;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.extension.ExtensibleResource;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Applies Kubernetes objects of one cluster (one {@code target}) by server-side apply.
+ *
+ * <p>Steps of an apply, top-down: find the kind's API resource (discovery; a kind no API serves is
+ * a CRD not installed yet: retryable), check the namespace exists (the API server answers 404 for a
+ * missing one; checked first so that API servers that do not check, like the sandbox emulator,
+ * behave the same), read the live object, apply, and compare: no live object → {@code Created},
+ * same {@code resourceVersion} → {@code Unchanged}, otherwise {@code Patched}. A dry run compares
+ * the content instead, since nothing is stored.
+ */
+public final class KubernetesApplier implements ResourceApplier {
+
+  private static final Set<String> SERVER_FIELDS =
+      Set.of("resourceVersion", "managedFields", "generation", "creationTimestamp", "uid");
+
+  private final String target;
+  private final KubernetesClient client;
+  private final String fieldManager;
+  private final Map<String, ResourceDefinitionContext> contexts = new ConcurrentHashMap<>();
+  private final Set<String> knownNamespaces = ConcurrentHashMap.newKeySet();
+
+  /**
+   * An applier.
+   *
+   * @param target the target name of the cluster in resource keys
+   * @param client the cluster's client (with fabric8's own request retries off: the applier's
+   *     scheduler retries)
+   * @param fieldManager the server-side apply field manager
+   */
+  public KubernetesApplier(String target, KubernetesClient client, String fieldManager) {
+    this.target = target;
+    this.client = client;
+    this.fieldManager = fieldManager;
+  }
+
+  @Override
+  public boolean handles(ResourceKey resource) {
+    return target.equals(resource.target()) && !resource.aws();
+  }
+
+  @Override
+  public Outcome apply(ApplyRequest request) {
+    ObjectNode manifest =
+        ManifestStamp.stamp(request.manifest(), request.sourceId(), request.revision());
+    String apiVersion = manifest.path("apiVersion").asText();
+    String kind = manifest.path("kind").asText();
+    try {
+      Optional<ResourceDefinitionContext> context = context(apiVersion, kind);
+      if (context.isEmpty()) {
+        return Outcome.retryable(
+            "CrdMissing",
+            "no API serves " + kind + " in " + apiVersion + " (its CRD is not installed yet?)",
+            404);
+      }
+      String namespace = namespaceOf(context.get(), request.resource());
+      if (namespace != null && !namespaceExists(namespace)) {
+        return Outcome.retryable(
+            "NamespaceMissing", "namespaces \"" + namespace + "\" not found", 404);
+      }
+      GenericKubernetesResource object =
+          client
+              .getKubernetesSerialization()
+              .unmarshal(manifest.toString(), GenericKubernetesResource.class);
+      Resource<GenericKubernetesResource> resource =
+          operation(context.get(), namespace).resource(object);
+      GenericKubernetesResource before = resource.get();
+      NonDeletingOperation<GenericKubernetesResource> write =
+          request.dryRun() ? resource.dryRun() : resource;
+      ServerSideApplicable<GenericKubernetesResource> ssa = write.fieldManager(fieldManager);
+      if (request.forceConflicts()) {
+        ssa = ssa.forceConflicts();
+      }
+      GenericKubernetesResource after = ssa.serverSideApply();
+      return compare(before, after, request.dryRun());
+    } catch (KubernetesClientException e) {
+      forgetOn404(e, apiVersion, kind, request.resource());
+      return new Outcome.Failed(failureOf(e));
+    }
+  }
+
+  @Override
+  public Outcome delete(DeleteRequest request) {
+    ResourceKey key = request.resource();
+    try {
+      String apiVersion = apiVersionOf(request);
+      if (apiVersion == null) {
+        return new Outcome.Unchanged();
+      }
+      Optional<ResourceDefinitionContext> context = context(apiVersion, key.kind());
+      if (context.isEmpty()) {
+        // No API serves the kind: no object of it can exist.
+        return new Outcome.Unchanged();
+      }
+      String namespace = namespaceOf(context.get(), key);
+      Resource<GenericKubernetesResource> resource =
+          operation(context.get(), namespace).withName(key.name());
+      List<StatusDetails> deleted;
+      if (resource instanceof ExtensibleResource<GenericKubernetesResource> extensible) {
+        ExtensibleResource<GenericKubernetesResource> r =
+            extensible.withPropagationPolicy(propagation(request.propagation()));
+        deleted = (request.dryRun() ? r.dryRun(true) : r).delete();
+      } else {
+        deleted = request.dryRun() ? List.of() : resource.delete();
+      }
+      return deleted.isEmpty() ? new Outcome.Unchanged() : new Outcome.Deleted();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return new Outcome.Unchanged();
+      }
+      return new Outcome.Failed(failureOf(e));
+    }
+  }
+
+  @Override
+  public Predicate<ResourceKey> unblocks(ApplyRequest applied) {
+    ResourceKey key = applied.resource();
+    if ("Namespace".equals(key.kind()) && key.coreGroup()) {
+      knownNamespaces.add(key.name());
+      return k -> handles(k) && key.name().equals(k.namespace());
+    }
+    if ("CustomResourceDefinition".equals(key.kind())) {
+      JsonNode spec = applied.manifest().path("spec");
+      String group = spec.path("group").asText();
+      String kind = spec.path("names").path("kind").asText();
+      return k -> handles(k) && group.equals(k.apiGroup()) && kind.equals(k.kind());
+    }
+    return null;
+  }
+
+  private Outcome compare(
+      GenericKubernetesResource before, GenericKubernetesResource after, boolean dryRun) {
+    if (before == null) {
+      return new Outcome.Created();
+    }
+    if (!dryRun) {
+      return Objects.equals(
+              before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())
+          ? new Outcome.Unchanged()
+          : new Outcome.Patched();
+    }
+    return content(before).equals(content(after)) ? new Outcome.Unchanged() : new Outcome.Patched();
+  }
+
+  /** The object without the fields the server sets on every write, for dry-run comparison. */
+  private JsonNode content(GenericKubernetesResource object) {
+    try {
+      ObjectNode json =
+          (ObjectNode)
+              EventJson.mapper().readTree(client.getKubernetesSerialization().asJson(object));
+      if (json.get("metadata") instanceof ObjectNode metadata) {
+        metadata.remove(SERVER_FIELDS);
+      }
+      json.remove("status");
+      return json;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("fabric8 wrote JSON that does not parse", e);
+    }
+  }
+
+  private Optional<ResourceDefinitionContext> context(String apiVersion, String kind) {
+    String cacheKey = apiVersion + "/" + kind;
+    ResourceDefinitionContext cached = contexts.get(cacheKey);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    APIResourceList list = client.getApiResources(apiVersion);
+    if (list == null || list.getResources() == null) {
+      return Optional.empty();
+    }
+    for (APIResource r : list.getResources()) {
+      if (kind.equals(r.getKind()) && !r.getName().contains("/")) {
+        ResourceDefinitionContext context =
+            ResourceDefinitionContext.fromApiResource(apiVersion, r);
+        contexts.put(cacheKey, context);
+        return Optional.of(context);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private String namespaceOf(ResourceDefinitionContext context, ResourceKey key) {
+    if (!context.isNamespaceScoped()) {
+      return null;
+    }
+    return key.namespace().isEmpty() ? "default" : key.namespace();
+  }
+
+  private boolean namespaceExists(String namespace) {
+    if (knownNamespaces.contains(namespace)) {
+      return true;
+    }
+    if (client.namespaces().withName(namespace).get() != null) {
+      knownNamespaces.add(namespace);
+      return true;
+    }
+    return false;
+  }
+
+  private NonNamespaceOperation<
+          GenericKubernetesResource,
+          io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+          Resource<GenericKubernetesResource>>
+      operation(ResourceDefinitionContext context, String namespace) {
+    var all = client.genericKubernetesResources(context);
+    return namespace == null ? all : all.inNamespace(namespace);
+  }
+
+  private String apiVersionOf(DeleteRequest request) {
+    if (request.lastManifest() != null && request.lastManifest().hasNonNull("apiVersion")) {
+      return request.lastManifest().get("apiVersion").asText();
+    }
+    ResourceKey key = request.resource();
+    if (key.coreGroup()) {
+      return "v1";
+    }
+    APIGroup group = client.getApiGroup(key.apiGroup());
+    return group == null || group.getPreferredVersion() == null
+        ? null
+        : group.getPreferredVersion().getGroupVersion();
+  }
+
+  private void forgetOn404(
+      KubernetesClientException e, String apiVersion, String kind, ResourceKey key) {
+    if (e.getCode() == 404) {
+      // The namespace or the kind may have gone since it was cached.
+      contexts.remove(apiVersion + "/" + kind);
+      knownNamespaces.remove(key.namespace());
+    }
+  }
+
+  private static DeletionPropagation propagation(String name) {
+    return DeletionPropagation.valueOf(name.toUpperCase(Locale.ROOT));
+  }
+
+  private static Failure failureOf(KubernetesClientException e) {
+    Status status = e.getStatus();
+    String message =
+        status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+    int code = e.getCode();
+    if (code == 0 || (status == null && KubernetesFailures.isConnectionProblem(e))) {
+      return KubernetesFailures.classify(0, null, rootMessage(e));
+    }
+    return KubernetesFailures.classify(code, status == null ? null : status.getReason(), message);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == t
+        ? String.valueOf(t.getMessage())
+        : t.getMessage() + ": " + root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+}

@@ -1,0 +1,87 @@
+package dev.opsledger.applier.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/**
+ * The policy of a resource: its source's policy, overridden by annotations on its manifest.
+ *
+ * <table>
+ *   <caption>Annotations</caption>
+ *   <tr><td>{@value #SYNC_POLICY}</td><td>{@code manual} or {@code auto}</td></tr>
+ *   <tr><td>{@value #PRUNE}</td><td>{@code "true"} or {@code "false"}</td></tr>
+ *   <tr><td>{@value #SELF_HEAL}</td><td>{@code "true"} or {@code "false"}</td></tr>
+ *   <tr><td>{@value #DRY_RUN}</td><td>{@code "true"} or {@code "false"}</td></tr>
+ *   <tr><td>{@value #FORCE_CONFLICTS}</td><td>{@code "true"} or {@code "false"}</td></tr>
+ * </table>
+ *
+ * Any other value leaves the source's setting in force.
+ */
+public final class PolicyResolver {
+
+  /** {@code manual} or {@code auto}. */
+  public static final String SYNC_POLICY = "opsledger.dev/sync-policy";
+
+  /** Whether to prune the resource once Git no longer declares it. */
+  public static final String PRUNE = "opsledger.dev/prune";
+
+  /** Whether to revert live edits of the resource. */
+  public static final String SELF_HEAL = "opsledger.dev/self-heal";
+
+  /** Whether applies of the resource are dry runs. */
+  public static final String DRY_RUN = "opsledger.dev/dry-run";
+
+  /** Whether server-side apply forces conflicts for the resource. */
+  public static final String FORCE_CONFLICTS = "opsledger.dev/force-conflicts";
+
+  private final Map<String, SyncPolicy> bySource;
+  private final SyncPolicy fallback;
+
+  /**
+   * A resolver.
+   *
+   * @param bySource policy per source id
+   * @param fallback the policy of unlisted sources
+   */
+  public PolicyResolver(Map<String, SyncPolicy> bySource, SyncPolicy fallback) {
+    this.bySource = Map.copyOf(bySource);
+    this.fallback = fallback;
+  }
+
+  /**
+   * The policy of one resource.
+   *
+   * @param sourceId the source that declares (or declared) it, may be {@code null}
+   * @param manifest its newest manifest, or {@code null} when none is known
+   */
+  public SyncPolicy resolve(String sourceId, JsonNode manifest) {
+    SyncPolicy base = sourceId == null ? fallback : bySource.getOrDefault(sourceId, fallback);
+    if (manifest == null) {
+      return base;
+    }
+    JsonNode annotations = manifest.path("metadata").path("annotations");
+    if (!annotations.isObject()) {
+      return base;
+    }
+    String sync = annotations.path(SYNC_POLICY).asText("");
+    boolean autoSync =
+        "manual".equalsIgnoreCase(sync) ? false : "auto".equalsIgnoreCase(sync) || base.autoSync();
+    return new SyncPolicy(
+        autoSync,
+        flag(annotations, PRUNE, base.prune()),
+        flag(annotations, SELF_HEAL, base.selfHeal()),
+        flag(annotations, DRY_RUN, base.dryRun()),
+        flag(annotations, FORCE_CONFLICTS, base.forceConflicts()));
+  }
+
+  private static boolean flag(JsonNode annotations, String name, boolean otherwise) {
+    String v = annotations.path(name).asText("");
+    if ("true".equalsIgnoreCase(v)) {
+      return true;
+    }
+    if ("false".equalsIgnoreCase(v)) {
+      return false;
+    }
+    return otherwise;
+  }
+}

@@ -1,0 +1,452 @@
+package dev.opsledger.applier;
+
+import static dev.opsledger.testkit.TestAwait.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.events.ApplyFailed;
+import dev.opsledger.events.ApplyOutcome;
+import dev.opsledger.events.ApplySkipped;
+import dev.opsledger.events.ApplyStarted;
+import dev.opsledger.events.ApplySucceeded;
+import dev.opsledger.events.CanonicalJson;
+import dev.opsledger.events.DesiredStateChanged;
+import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.DriftDetected;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.EventJson;
+import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.Person;
+import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.ResourceExtraneous;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.ResourceMissing;
+import dev.opsledger.events.SyncApproved;
+import dev.opsledger.service.EventPublisher;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The Kubernetes scenarios of the applier, run against the sandbox emulator ({@link
+ * KubernetesApplyIT}) and against a real cluster ({@link KubernetesApplyE2E}). Each test works in
+ * its own namespace and reads only the events of its resources.
+ *
+ * <p>Sources configured by the subclasses: {@value #AUTO} (defaults), {@value #MANUAL} (auto-sync
+ * off), {@value #PRUNE} (prune on), {@value #NO_HEAL} (self-heal off), {@value #DRY_RUN} (dry-run).
+ */
+public abstract class KubernetesScenarios {
+
+  static final String AUTO = "auto";
+  static final String MANUAL = "manual";
+  static final String PRUNE = "prune";
+  static final String NO_HEAL = "noheal";
+  static final String DRY_RUN = "dryrun";
+
+  /** Properties every subclass sets: the sources' policies and short retries. */
+  static final String[] POLICIES = {
+    "opsledger.applier.sources.manual.auto-sync=false",
+    "opsledger.applier.sources.prune.prune=true",
+    "opsledger.applier.sources.noheal.self-heal=false",
+    "opsledger.applier.sources.dryrun.dry-run=true",
+    "opsledger.applier.retry.initial-backoff=200ms",
+    "opsledger.applier.retry.max-backoff=1s",
+    "opsledger.secrets.key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDE="
+  };
+
+  @Autowired protected EventPublisher publisher;
+
+  @LocalServerPort protected int httpPort;
+
+  protected final String ns = "t-" + UUID.randomUUID().toString().substring(0, 8);
+
+  /** The cluster under test. */
+  protected abstract KubernetesClient cluster();
+
+  /** The target name of the cluster in resource keys. */
+  protected abstract String target();
+
+  /** The tail of {@code opsledger.applies} for {@link #target()}. */
+  protected abstract AppliesTail tail();
+
+  @BeforeEach
+  void startTail() {
+    tail();
+  }
+
+  @AfterEach
+  void deleteNamespace() {
+    cluster().namespaces().withName(ns).delete();
+  }
+
+  @Test
+  void createsAMissingObjectLabelledAndAnnotatedAsOpsLedgers() {
+    createNamespace();
+    ResourceKey key = configMapKey("created");
+    String rev = declare(key, AUTO, configMap(key, Map.of("a", "1")));
+    var diff = missing(key, AUTO, rev);
+
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.CREATED);
+    ConfigMap live = liveConfigMap(key);
+    assertThat(live.getData()).containsEntry("a", "1");
+    assertThat(live.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "opsledger");
+    assertThat(live.getMetadata().getAnnotations())
+        .containsEntry("opsledger.dev/source", AUTO)
+        .containsEntry("opsledger.dev/revision", rev);
+    EventEnvelope<OpsLedgerEvent> started = only(diff, ApplyStarted.class);
+    assertThat(started.correlation()).isEqualTo(rev);
+    assertThat(started.subject()).isEqualTo(key.toString());
+  }
+
+  @Test
+  void patchesTheObjectWhenANewRevisionDrifts() {
+    createNamespace();
+    ResourceKey key = configMapKey("patched");
+    String r1 = declare(key, AUTO, configMap(key, Map.of("a", "1")));
+    succeeded(missing(key, AUTO, r1));
+    String r2 = declare(key, AUTO, configMap(key, Map.of("a", "2")));
+
+    assertThat(succeeded(drift(key, AUTO, r2)).outcome()).isEqualTo(ApplyOutcome.PATCHED);
+    assertThat(liveConfigMap(key).getData()).containsEntry("a", "2");
+  }
+
+  @Test
+  void reportsUnchangedWhenTheLiveObjectAlreadyHasTheDesiredState() {
+    createNamespace();
+    ResourceKey key = configMapKey("unchanged");
+    String rev = declare(key, AUTO, configMap(key, Map.of("a", "1")));
+    succeeded(missing(key, AUTO, rev));
+    String before = liveConfigMap(key).getMetadata().getResourceVersion();
+
+    assertThat(succeeded(missing(key, AUTO, rev)).outcome()).isEqualTo(ApplyOutcome.UNCHANGED);
+    assertThat(liveConfigMap(key).getMetadata().getResourceVersion()).isEqualTo(before);
+  }
+
+  @Test
+  void leavesAnExtraneousObjectAloneWhenPruneIsOff() {
+    createNamespace();
+    ResourceKey key = configMapKey("kept");
+    String r1 = declare(key, AUTO, configMap(key, Map.of("a", "1")));
+    succeeded(missing(key, AUTO, r1));
+    String r2 = remove(key, AUTO);
+
+    assertThat(skipped(extraneous(key, AUTO, r2)).policy()).isEqualTo("prune-disabled");
+    assertThat(liveConfigMap(key)).isNotNull();
+  }
+
+  @Test
+  void prunesAnExtraneousObjectWhenPruneIsOn() {
+    createNamespace();
+    ResourceKey key = configMapKey("pruned");
+    String r1 = declare(key, PRUNE, configMap(key, Map.of("a", "1")));
+    succeeded(missing(key, PRUNE, r1));
+    String r2 = remove(key, PRUNE);
+
+    assertThat(succeeded(extraneous(key, PRUNE, r2)).outcome()).isEqualTo(ApplyOutcome.DELETED);
+    await("the pruned ConfigMap is gone").until(() -> liveConfigMap(key) == null);
+  }
+
+  @Test
+  void revertsALiveEditWhenSelfHealIsOn() {
+    createNamespace();
+    ResourceKey key = configMapKey("healed");
+    String rev = declare(key, AUTO, configMap(key, Map.of("a", "1")));
+    succeeded(missing(key, AUTO, rev));
+    editLive(key, "a", "edited");
+
+    assertThat(succeeded(drift(key, AUTO, rev)).outcome()).isEqualTo(ApplyOutcome.PATCHED);
+    assertThat(liveConfigMap(key).getData()).containsEntry("a", "1");
+  }
+
+  @Test
+  void keepsALiveEditWhenSelfHealIsOff() {
+    createNamespace();
+    ResourceKey key = configMapKey("not-healed");
+    String rev = declare(key, NO_HEAL, configMap(key, Map.of("a", "1")));
+    succeeded(missing(key, NO_HEAL, rev));
+    editLive(key, "a", "edited");
+
+    assertThat(skipped(drift(key, NO_HEAL, rev)).policy()).isEqualTo("self-heal-disabled");
+    assertThat(liveConfigMap(key).getData()).containsEntry("a", "edited");
+  }
+
+  @Test
+  void waitsForASyncApprovalUnderManualSync() {
+    createNamespace();
+    ResourceKey key = configMapKey("approved");
+    String rev = declare(key, MANUAL, configMap(key, Map.of("a", "1")));
+    var diff = missing(key, MANUAL, rev);
+    assertThat(skipped(diff).policy()).isEqualTo("manual-approval");
+    assertThat(liveConfigMap(key)).isNull();
+
+    publisher.publishAndWait(
+        EventEnvelope.create(
+            "/opsledger/test",
+            rev,
+            new SyncApproved(
+                key, MANUAL, rev, new Person("Ada", "ada@example.org"), "go", Instant.now())),
+        Duration.ofSeconds(30));
+
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.CREATED);
+    assertThat(liveConfigMap(key)).isNotNull();
+  }
+
+  @Test
+  void appliesAfterAnApprovalPostedOverHttp() throws Exception {
+    createNamespace();
+    ResourceKey key = configMapKey("approved-http");
+    String rev = declare(key, MANUAL, configMap(key, Map.of("a", "1")));
+    var diff = missing(key, MANUAL, rev);
+    assertThat(skipped(diff).policy()).isEqualTo("manual-approval");
+
+    String body =
+        EventJson.mapper()
+            .createObjectNode()
+            .put("resource", key.toString())
+            .put("revision", rev)
+            .put("approvedBy", "Ada <ada@example.org>")
+            .put("reason", "reviewed")
+            .toString();
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/api/v1/approvals"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(202);
+
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.CREATED);
+  }
+
+  @Test
+  void storesNothingInADryRun() {
+    createNamespace();
+    ResourceKey key = configMapKey("dry");
+    String rev = declare(key, DRY_RUN, configMap(key, Map.of("a", "1")));
+
+    ApplySucceeded result = succeeded(missing(key, DRY_RUN, rev));
+    assertThat(result.dryRun()).isTrue();
+    assertThat(result.outcome()).isEqualTo(ApplyOutcome.CREATED);
+    assertThat(liveConfigMap(key)).isNull();
+  }
+
+  @Test
+  void skipsADiffOfAnOlderRevisionThanTheNewestDeclared() {
+    createNamespace();
+    ResourceKey key = configMapKey("fenced");
+    String r1 = declare(key, AUTO, configMap(key, Map.of("a", "1")));
+    declare(key, AUTO, configMap(key, Map.of("a", "2")));
+
+    assertThat(skipped(missing(key, AUTO, r1)).policy()).isEqualTo("stale-revision");
+    assertThat(liveConfigMap(key)).isNull();
+  }
+
+  @Test
+  void appliesARedeliveredDiffOnlyOnce() {
+    createNamespace();
+    ResourceKey key = configMapKey("redelivered");
+    String rev = declare(key, AUTO, configMap(key, Map.of("a", "1")));
+    var diff = missing(key, AUTO, rev);
+    succeeded(diff);
+    String version = liveConfigMap(key).getMetadata().getResourceVersion();
+
+    publisher.publishAndWait(diff, Duration.ofSeconds(30));
+
+    await("the redelivery is recorded as already applied")
+        .until(
+            () ->
+                tail().causedBy(diff.id()).stream()
+                    .anyMatch(
+                        e ->
+                            e.data() instanceof ApplySkipped s
+                                && s.policy().equals("already-applied")));
+    assertThat(tail().causedBy(diff.id()))
+        .filteredOn(e -> e.data() instanceof ApplyStarted)
+        .hasSize(1);
+    assertThat(liveConfigMap(key).getMetadata().getResourceVersion()).isEqualTo(version);
+  }
+
+  @Test
+  void retriesAnObjectWhoseNamespaceIsCreatedLater() {
+    ResourceKey key = configMapKey("early");
+    String rev = declare(key, AUTO, configMap(key, Map.of("a", "1")));
+    var diff = missing(key, AUTO, rev);
+    await("a retryable failure: the namespace is missing")
+        .until(
+            () ->
+                tail().causedBy(diff.id()).stream()
+                    .anyMatch(e -> e.data() instanceof ApplyFailed f && !f.terminal()));
+    ApplyFailed failed =
+        (ApplyFailed)
+            tail().causedBy(diff.id()).stream()
+                .filter(e -> e.data() instanceof ApplyFailed)
+                .findFirst()
+                .orElseThrow()
+                .data();
+    assertThat(failed.httpStatus()).isEqualTo(404);
+    assertThat(failed.nextAttemptAt()).isNotNull();
+
+    ResourceKey nsKey = ResourceKey.of(target(), "", "Namespace", "", ns);
+    ObjectNode namespace = EventJson.mapper().createObjectNode();
+    namespace
+        .put("apiVersion", "v1")
+        .put("kind", "Namespace")
+        .putObject("metadata")
+        .put("name", ns);
+    String nsRev = declare(nsKey, AUTO, namespace);
+    assertThat(succeeded(missing(nsKey, AUTO, nsRev)).outcome()).isEqualTo(ApplyOutcome.CREATED);
+
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.CREATED);
+    assertThat(liveConfigMap(key)).isNotNull();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  protected void createNamespace() {
+    cluster()
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+  }
+
+  protected ResourceKey configMapKey(String name) {
+    return ResourceKey.of(target(), "", "ConfigMap", ns, name);
+  }
+
+  protected static ObjectNode configMap(ResourceKey key, Map<String, String> data) {
+    ObjectNode m = EventJson.mapper().createObjectNode();
+    m.put("apiVersion", "v1").put("kind", "ConfigMap");
+    m.putObject("metadata").put("name", key.name()).put("namespace", key.namespace());
+    ObjectNode d = m.putObject("data");
+    data.forEach(d::put);
+    return m;
+  }
+
+  protected ConfigMap liveConfigMap(ResourceKey key) {
+    return cluster().configMaps().inNamespace(key.namespace()).withName(key.name()).get();
+  }
+
+  protected void editLive(ResourceKey key, String field, String value) {
+    cluster()
+        .configMaps()
+        .inNamespace(key.namespace())
+        .withName(key.name())
+        .edit(
+            cm -> {
+              cm.getData().put(field, value);
+              return cm;
+            });
+  }
+
+  /** Publishes a declaration at a new random revision; returns the revision. */
+  protected String declare(ResourceKey key, String source, ObjectNode manifest) {
+    String rev = randomRevision();
+    publish(
+        rev,
+        new DesiredStateChanged(
+            key,
+            source,
+            rev,
+            "manifests/" + key.name() + ".yaml",
+            CanonicalJson.hash(manifest),
+            manifest,
+            new Person("Dev", "dev@example.org"),
+            Instant.now(),
+            null));
+    return rev;
+  }
+
+  /** Publishes a removal at a new random revision; returns the revision. */
+  protected String remove(ResourceKey key, String source) {
+    String rev = randomRevision();
+    publish(
+        rev,
+        new DesiredStateRemoved(
+            key, source, rev, "manifests/" + key.name() + ".yaml", null, Instant.now(), null));
+    return rev;
+  }
+
+  protected EventEnvelope<ResourceMissing> missing(ResourceKey key, String source, String rev) {
+    return publish(rev, new ResourceMissing(key, source, rev, Instant.now()));
+  }
+
+  protected EventEnvelope<DriftDetected> drift(ResourceKey key, String source, String rev) {
+    return publish(
+        rev,
+        new DriftDetected(
+            key,
+            source,
+            rev,
+            "sha256:00",
+            Instant.now(),
+            EventJson.mapper().createArrayNode(),
+            "",
+            List.of("/data/a")));
+  }
+
+  protected EventEnvelope<ResourceExtraneous> extraneous(
+      ResourceKey key, String source, String removedIn) {
+    return publish(
+        removedIn, new ResourceExtraneous(key, source, removedIn, "sha256:00", Instant.now()));
+  }
+
+  protected <E extends ResourceEvent> EventEnvelope<E> publish(String correlation, E event) {
+    EventEnvelope<E> envelope = EventEnvelope.create("/opsledger/test", correlation, event);
+    publisher.publishAndWait(envelope, Duration.ofSeconds(30));
+    return envelope;
+  }
+
+  /** Waits for the diff's ApplySucceeded. */
+  protected ApplySucceeded succeeded(EventEnvelope<?> diff) {
+    return (ApplySucceeded) finalOf(diff, ApplySucceeded.class);
+  }
+
+  /** Waits for the diff's ApplySkipped. */
+  protected ApplySkipped skipped(EventEnvelope<?> diff) {
+    return (ApplySkipped) finalOf(diff, ApplySkipped.class);
+  }
+
+  protected OpsLedgerEvent finalOf(EventEnvelope<?> diff, Class<? extends OpsLedgerEvent> type) {
+    await("a " + type.getSimpleName() + " caused by " + diff.data())
+        .until(() -> tail().causedBy(diff.id()).stream().anyMatch(e -> type.isInstance(e.data())));
+    return tail().causedBy(diff.id()).stream()
+        .filter(e -> type.isInstance(e.data()))
+        .reduce((a, b) -> b)
+        .orElseThrow()
+        .data();
+  }
+
+  protected EventEnvelope<OpsLedgerEvent> only(
+      EventEnvelope<?> diff, Class<? extends OpsLedgerEvent> type) {
+    List<EventEnvelope<OpsLedgerEvent>> found =
+        tail().causedBy(diff.id()).stream().filter(e -> type.isInstance(e.data())).toList();
+    assertThat(found).hasSize(1);
+    return found.get(0);
+  }
+
+  protected static String randomRevision() {
+    byte[] b = new byte[20];
+    ThreadLocalRandom.current().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+}

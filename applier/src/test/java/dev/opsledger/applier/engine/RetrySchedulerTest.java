@@ -1,0 +1,68 @@
+package dev.opsledger.applier.engine;
+
+import static dev.opsledger.testkit.TestAwait.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.ResourceMissing;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class RetrySchedulerTest {
+
+  static Work work(String kind, String ns, String name) {
+    ResourceKey key = ResourceKey.of("c", "", kind, ns, name);
+    return new Work(
+        EventEnvelope.create("/t", "r", new ResourceMissing(key, "s", "r", Instant.now())),
+        1,
+        Instant.now());
+  }
+
+  @Test
+  void runsWorkDueAtOnce() {
+    List<Work> ran = new CopyOnWriteArrayList<>();
+    try (RetryScheduler scheduler = new RetryScheduler(Clock.systemUTC())) {
+      scheduler.runWith(ran::add);
+      for (int i = 0; i < 200; i++) {
+        scheduler.schedule(work("ConfigMap", "ns", "cm" + i), Duration.ZERO);
+      }
+      await("200 immediate retries ran").until(() -> ran.size() == 200);
+      assertThat(scheduler.size()).isZero();
+    }
+  }
+
+  @Test
+  void keepsOnlyTheNewestWorkOfAResource() {
+    List<Work> ran = new CopyOnWriteArrayList<>();
+    try (RetryScheduler scheduler = new RetryScheduler(Clock.systemUTC())) {
+      scheduler.runWith(ran::add);
+      Work first = work("ConfigMap", "ns", "same");
+      Work second = work("ConfigMap", "ns", "same");
+      scheduler.schedule(first, Duration.ofMillis(100));
+      scheduler.schedule(second, Duration.ofMillis(100));
+      await("the newest work ran").until(() -> !ran.isEmpty());
+      assertThat(ran).containsExactly(second);
+    }
+  }
+
+  @Test
+  void wakesWorkWaitingOnANamespaceInKindOrder() {
+    List<Work> ran = new CopyOnWriteArrayList<>();
+    try (RetryScheduler scheduler = new RetryScheduler(Clock.systemUTC())) {
+      scheduler.runWith(ran::add);
+      Work waiting = work("ConfigMap", "late", "cm");
+      Work other = work("ConfigMap", "elsewhere", "cm");
+      scheduler.schedule(waiting, Duration.ofHours(1));
+      scheduler.schedule(other, Duration.ofHours(1));
+      scheduler.wake(k -> k.namespace().equals("late"));
+      await("the woken work ran").until(() -> ran.contains(waiting));
+      assertThat(ran).doesNotContain(other);
+      assertThat(scheduler.size()).isEqualTo(1);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.opsledger.applier.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.events.EventJson;
+import dev.opsledger.events.SecretProtector;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class SecretValuesTest {
+
+  static byte[] key(int fill) {
+    byte[] k = new byte[32];
+    Arrays.fill(k, (byte) fill);
+    return k;
+  }
+
+  static ObjectNode sealedSecret(SecretProtector p, String value) {
+    ObjectNode m = EventJson.mapper().createObjectNode();
+    m.put("apiVersion", "v1").put("kind", "Secret");
+    m.putObject("metadata").put("name", "s");
+    m.putObject("data")
+        .put("pw", Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    return p.protectManifest(m, true);
+  }
+
+  @Test
+  void opensSealedValuesAndRedactsThemFromMessages() {
+    SecretProtector p = new SecretProtector(key(1));
+    ObjectNode sealed = sealedSecret(p, "hunter22");
+
+    SecretValues.Opened opened = new SecretValues(p).open(sealed);
+
+    String b64 = Base64.getEncoder().encodeToString("hunter22".getBytes(StandardCharsets.UTF_8));
+    assertThat(opened.manifest().path("data").path("pw").asText()).isEqualTo(b64);
+    assertThat(sealed.path("data").path("pw").asText()).startsWith(SecretProtector.SEALED_PREFIX);
+    assertThat(opened.redact("value hunter22 / " + b64 + " rejected"))
+        .isEqualTo("value *** / *** rejected");
+    assertThat(opened.toString()).doesNotContain("hunter22");
+  }
+
+  @Test
+  void refusesValuesSealedWithAnotherKeyWithoutShowingThem() {
+    ObjectNode foreign = sealedSecret(new SecretProtector(key(2)), "hunter22");
+    assertThatThrownBy(() -> new SecretValues(new SecretProtector(key(1))).open(foreign))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("data.pw")
+        .hasMessageNotContaining("hunter22");
+  }
+}
