@@ -1,5 +1,9 @@
 package dev.opsledger.cli;
 
+import dev.opsledger.applier.ApplierConfiguration;
+import dev.opsledger.collector.StateCollectorConfiguration;
+import dev.opsledger.differ.DifferConfiguration;
+import dev.opsledger.differ.reconcile.ResourceReconciliation;
 import dev.opsledger.gitwatcher.GitWatcherConfiguration;
 import dev.opsledger.notifier.NotifierConfiguration;
 import java.nio.file.Path;
@@ -23,15 +27,28 @@ public final class Fleet {
   private Fleet() {}
 
   /** The stream functions of every service, bound together in the one context. */
-  static final String FUNCTIONS = "notifierDiffsIn;notifierAppliesIn;notifierCommitsIn";
+  static final String FUNCTIONS =
+      "differDesiredIn;differObservedIn;applierDiffsIn;applierDesiredIn;applierApprovalsIn;"
+          + "notifierDiffsIn;notifierAppliesIn;notifierCommitsIn;"
+          + "stateCollectorDesiredIn";
 
   /** The application class of the fleet: the services' configurations, nothing scanned. */
   @SpringBootApplication(scanBasePackages = "dev.opsledger.cli.fleet")
-  @Import({GitWatcherConfiguration.class, NotifierConfiguration.class})
+  @Import({
+    GitWatcherConfiguration.class,
+    StateCollectorConfiguration.class,
+    DifferConfiguration.class,
+    // The differ's own application finds its aggregate by scanning its package; here it is named.
+    ResourceReconciliation.class,
+    ApplierConfiguration.class,
+    NotifierConfiguration.class
+  })
   static class FleetApplication {}
 
   /** Starts the fleet; closing the returned handle stops it. */
   public static AutoCloseable start(Map<String, Object> properties) {
+    // Axon asks the internet for updates unless told not to; OpsLedger never phones home.
+    System.setProperty("axoniq.update-checker.disabled", "true");
     List<String> args = new ArrayList<>();
     args.add("--spring.cloud.function.definition=" + FUNCTIONS);
     args.add("--spring.application.name=opsledger-up");
@@ -70,11 +87,11 @@ public final class Fleet {
       Map<String, Object> p, String target, Path kubeconfig, String context) {
     p.put("opsledger.state-collector.kubernetes.targets[0].name", target);
     p.put("opsledger.state-collector.kubernetes.targets[0].kubeconfig", kubeconfig.toString());
-    p.put("opsledger.applier.kubernetes.targets[0].name", target);
-    p.put("opsledger.applier.kubernetes.targets[0].kubeconfig", kubeconfig.toString());
+    p.put("opsledger.applier.kubernetes.target", target);
+    p.put("opsledger.applier.kubernetes.kubeconfig", kubeconfig.toString());
     if (context != null) {
       p.put("opsledger.state-collector.kubernetes.targets[0].context", context);
-      p.put("opsledger.applier.kubernetes.targets[0].context", context);
+      p.put("opsledger.applier.kubernetes.context", context);
     }
   }
 

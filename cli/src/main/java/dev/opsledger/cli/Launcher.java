@@ -148,6 +148,14 @@ public final class Launcher {
     try {
       lock(data, r);
       SecretKeys.createIfAbsent(data.resolve("secret.key"));
+      requireFree(s.kafkaPort(), "--kafka-port");
+      requireFree(
+          s.kafkaPort() == 0 ? 0 : s.kafkaPort() + 1, "--kafka-port (controller: port + 1)");
+      if (s.kubeconfig() == null) {
+        requireFree(s.kubePort(), "--kube-port");
+      }
+      requireFree(s.httpPort(), "--http-port");
+      requireFree(s.auditPort(), "--audit-port");
       EmbeddedKafkaBroker broker =
           EmbeddedKafkaBroker.builder()
               .dataDir(data.resolve("kafka"))
@@ -221,6 +229,24 @@ public final class Launcher {
     }
     p.putAll(s.extra());
     return p;
+  }
+
+  /** Kafka halts the JVM when it cannot bind: check first, and say which option to change. */
+  private static void requireFree(int port, String option) {
+    if (port == 0) {
+      return;
+    }
+    try (var socket = new java.net.ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress("127.0.0.1", port));
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "port "
+              + port
+              + " on 127.0.0.1 is in use (another 'opsledger up'?); choose another with "
+              + option);
+    }
   }
 
   private static void lock(Path data, Running r) throws IOException {

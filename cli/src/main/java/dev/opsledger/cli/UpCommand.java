@@ -176,7 +176,7 @@ public class UpCommand implements Callable<Integer> {
             + "   (opsledger status | diff | audit … read it)");
     out.println("  kubernetes:  export KUBECONFIG=" + r.kubeconfig());
     out.println(
-        "               kubectl -n shop scale deployment web --replicas=5   # a live edit: watch it heal");
+        "               kubectl -n shop patch deployment web -p '{\"spec\":{\"replicas\":5}}'   # a live edit: watch it heal");
     out.println("  repository:  " + r.repoUrl());
     if (r.demoWork() != null) {
       out.println(
