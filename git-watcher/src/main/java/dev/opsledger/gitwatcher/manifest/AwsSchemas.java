@@ -3,6 +3,7 @@ package dev.opsledger.gitwatcher.manifest;
 import static java.util.Map.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opsledger.events.AwsKinds;
 import dev.opsledger.events.ManifestError;
 import java.util.List;
 import java.util.Map;
@@ -16,28 +17,12 @@ import java.util.Set;
 final class AwsSchemas {
 
   /** The apiVersion of every AWS kind. */
-  static final String API_VERSION = "aws.opsledger.dev/v1";
+  static final String API_VERSION = AwsKinds.API_VERSION;
 
   private static final Shape STR = new Shape.Str(Set.of());
   private static final Shape TAGS = new Shape.MapOf(new Shape.Scalar());
 
-  private static final Set<String> SQS_ATTRIBUTES =
-      Set.of(
-          "DelaySeconds",
-          "MaximumMessageSize",
-          "MessageRetentionPeriod",
-          "ReceiveMessageWaitTimeSeconds",
-          "VisibilityTimeout",
-          "Policy",
-          "RedrivePolicy",
-          "RedriveAllowPolicy",
-          "FifoQueue",
-          "ContentBasedDeduplication",
-          "DeduplicationScope",
-          "FifoThroughputLimit",
-          "KmsMasterKeyId",
-          "KmsDataKeyReusePeriodSeconds",
-          "SqsManagedSseEnabled");
+  private static final Set<String> SQS_ATTRIBUTES = AwsKinds.SQS_ATTRIBUTES;
 
   private static final Map<String, Shape> SPECS =
       Map.of(

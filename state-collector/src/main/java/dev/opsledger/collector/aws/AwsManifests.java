@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsledger.collector.observe.Observation;
+import dev.opsledger.events.AwsKinds;
 import dev.opsledger.events.CanonicalJson;
 import dev.opsledger.events.EventJson;
 import dev.opsledger.events.ResourceKey;
@@ -23,26 +24,10 @@ import java.util.TreeMap;
 public final class AwsManifests {
 
   /** The apiVersion of every AWS kind. */
-  public static final String API_VERSION = ResourceKey.AWS_GROUP + "/v1";
+  public static final String API_VERSION = AwsKinds.API_VERSION;
 
   /** The SQS attributes a manifest may declare; the read-only ones (counters, ARN) are not. */
-  public static final Set<String> SQS_ATTRIBUTES =
-      Set.of(
-          "DelaySeconds",
-          "MaximumMessageSize",
-          "MessageRetentionPeriod",
-          "ReceiveMessageWaitTimeSeconds",
-          "VisibilityTimeout",
-          "Policy",
-          "RedrivePolicy",
-          "RedriveAllowPolicy",
-          "FifoQueue",
-          "ContentBasedDeduplication",
-          "DeduplicationScope",
-          "FifoThroughputLimit",
-          "KmsMasterKeyId",
-          "KmsDataKeyReusePeriodSeconds",
-          "SqsManagedSseEnabled");
+  public static final Set<String> SQS_ATTRIBUTES = AwsKinds.SQS_ATTRIBUTES;
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
