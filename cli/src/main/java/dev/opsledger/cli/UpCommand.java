@@ -193,6 +193,11 @@ public class UpCommand implements Callable<Integer> {
 
   private int watch(PrintWriter out, String bootstrap, Instant started)
       throws InterruptedException {
+    if (statusInterval <= 0 && !exitWhenSynced) {
+      // No table to print and nothing to wait for: just run until stopped.
+      stopped.await();
+      return ExitCodes.OK;
+    }
     long interval = Math.max(1, statusInterval);
     while (!stopped.await(interval, TimeUnit.SECONDS)) {
       CurrentState state;
