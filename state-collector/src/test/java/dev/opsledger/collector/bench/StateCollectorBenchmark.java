@@ -87,7 +87,8 @@ public final class StateCollectorBenchmark {
         long cpuStart = os.getProcessCpuTime();
         long ownStart = collectorThreadsCpu();
         long wallStart = System.nanoTime();
-        Thread.sleep(quietSeconds * 1000L);
+        // A measurement window of fixed length, not a wait for a condition.
+        java.util.concurrent.TimeUnit.SECONDS.sleep(quietSeconds);
         double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
         double wall = seconds(System.nanoTime() - wallStart);
         double own = (collectorThreadsCpu() - ownStart) / 1e9;
@@ -127,7 +128,8 @@ public final class StateCollectorBenchmark {
                 "bench-churn");
         long churnStart = System.nanoTime();
         writer.start();
-        Thread.sleep(churnSeconds * 1000L);
+        // A measurement window of fixed length, not a wait for a condition.
+        java.util.concurrent.TimeUnit.SECONDS.sleep(churnSeconds);
         stop.set(true);
         writer.join();
         long written = writes.get();
@@ -182,15 +184,11 @@ public final class StateCollectorBenchmark {
         .build();
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier done, Duration max)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("benchmark condition not reached within " + max);
-      }
-      Thread.sleep(20);
-    }
+  private static void waitFor(java.util.function.BooleanSupplier done, Duration max) {
+    org.awaitility.Awaitility.await("benchmark condition")
+        .atMost(max)
+        .pollInterval(Duration.ofMillis(20))
+        .until(done::getAsBoolean);
   }
 
   private static double seconds(long nanos) {
