@@ -1,0 +1,105 @@
+package dev.opsledger.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.opsledger.events.ApplyFailed;
+import dev.opsledger.events.DesiredStateChanged;
+import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.ObservedStateAbsent;
+import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.Person;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.ResourceMissing;
+import dev.opsledger.events.ResourceRemoved;
+import dev.opsledger.events.Topic;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The audit's folds, without Kafka. */
+class AuditProjectionsTest {
+
+  private static final ResourceKey CM = ResourceKey.of("prod", "", "ConfigMap", "shop", "cfg");
+  private static final Person ADA = new Person("Ada", "ada@example.com");
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final String SHA1 = "a".repeat(40);
+  private static final String SHA2 = "b".repeat(40);
+
+  private final List<LoggedEvent> log = new ArrayList<>();
+
+  @Test
+  void aResourceRemovedFromGitIsNoLongerDeclaredAfterTheRemoval() {
+    at(0, Topic.DESIRED, SHA1, declared());
+    at(
+        10,
+        Topic.DESIRED,
+        SHA2,
+        new DesiredStateRemoved(CM, "src", SHA2, "cfg.yaml", ADA, T0, null));
+    at(20, Topic.OBSERVED, "", new ObservedStateAbsent(CM, T0.plusSeconds(20), "deleted"));
+    at(21, Topic.DIFFS, SHA2, new ResourceRemoved(CM, "src", SHA2, T0.plusSeconds(21)));
+
+    var before = AuditProjections.stateAt(log, T0.plusSeconds(5)).resources().get(0);
+    var after = AuditProjections.stateAt(log, T0.plusSeconds(30)).resources().get(0);
+
+    assertThat(before.declared()).isTrue();
+    assertThat(before.declaredRevision()).isEqualTo(SHA1);
+    assertThat(after.declared()).isFalse();
+    assertThat(after.observed()).isEqualTo("absent");
+    assertThat(after.syncState()).isEqualTo("Removed");
+  }
+
+  @Test
+  void aCommitThatNeverConvergedHasNoInSyncLatency() {
+    at(0, Topic.DESIRED, SHA1, declared());
+    at(1, Topic.DIFFS, SHA1, new ResourceMissing(CM, "src", SHA1, T0.plusSeconds(1)));
+    at(
+        2,
+        Topic.APPLIES,
+        SHA1,
+        new ApplyFailed(CM, "src", SHA1, true, "Invalid", "bad", 422, 1, T0.plusSeconds(2), null));
+
+    var timeline = AuditProjections.timeline(log, SHA1);
+
+    assertThat(timeline.firstDesiredMillis()).isZero();
+    assertThat(timeline.firstDiffMillis()).isEqualTo(1000);
+    assertThat(timeline.firstApplyMillis()).isEqualTo(-1);
+    assertThat(timeline.allInSyncMillis()).isEqualTo(-1);
+    assertThat(AuditProjections.stateAt(log, T0.plusSeconds(3)).resources().get(0).lastApply())
+        .isEqualTo("FAILED");
+  }
+
+  @Test
+  void anUnreadableRecordIsReportedInTheHistoryOfItsKey() {
+    at(0, Topic.DESIRED, SHA1, declared());
+    log.add(
+        new LoggedEvent(
+            Topic.DIFFS.topicName(),
+            3,
+            7,
+            T0.plusSeconds(1),
+            CM.toString(),
+            null,
+            "NOT_JSON: body is not JSON"));
+
+    var history = AuditProjections.history(log, CM);
+
+    assertThat(history.entries()).hasSize(1);
+    assertThat(history.unreadable())
+        .containsExactly("opsledger.diffs/3@7: NOT_JSON: body is not JSON");
+  }
+
+  private DesiredStateChanged declared() {
+    var manifest = JsonNodeFactory.instance.objectNode().put("kind", "ConfigMap");
+    return new DesiredStateChanged(
+        CM, "src", SHA1, "cfg.yaml", "sha256:" + "0".repeat(64), manifest, ADA, T0, null);
+  }
+
+  private void at(long seconds, Topic topic, String correlation, OpsLedgerEvent data) {
+    Instant t = T0.plusSeconds(seconds);
+    var envelope = new EventEnvelope<>("id-" + log.size(), "/test", t, correlation, "", "", data);
+    log.add(new LoggedEvent(topic.topicName(), 0, log.size(), t, data.subject(), envelope, null));
+  }
+}
