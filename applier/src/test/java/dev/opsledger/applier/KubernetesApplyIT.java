@@ -57,7 +57,6 @@ class KubernetesApplyIT extends KubernetesScenarios {
     registry.add("opsledger.kafka.bootstrap-servers", SharedKafka::bootstrapServers);
     registry.add("opsledger.applier.kubernetes.target", () -> TARGET);
     registry.add("opsledger.applier.kubernetes.master-url", EMULATOR::url);
-    registry.add("opsledger.applier.kubernetes.request-timeout", () -> "5s");
     for (String p : POLICIES) {
       int eq = p.indexOf('=');
       registry.add(p.substring(0, eq), () -> p.substring(eq + 1));

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Set;
 
 /** Reads, or creates for a sandbox, the fleet's secret key. */
 public final class SecretKeys {
@@ -65,13 +64,16 @@ public final class SecretKeys {
         byte[] key = new byte[KEY_BYTES];
         new SecureRandom().nextBytes(key);
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n");
         try {
-          Files.setPosixFilePermissions(
-              file, Set.copyOf(PosixFilePermissions.fromString("rw-------")));
+          // Owner-only from the first byte: created with its permissions, then written.
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
           // Not a POSIX file system: the directory's own protection applies.
+          Files.createFile(file);
         }
+        Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n");
       }
       return read(file);
     } catch (IOException e) {

@@ -82,14 +82,18 @@ public final class GitMirror implements AutoCloseable {
       if (e instanceof GitAccessException g) {
         throw g;
       }
+      // JGit's transport messages name the remote URI, user info (a token) included: only the
+      // cleaned message travels on, and not the cause, whose message would be logged with it.
       throw new GitAccessException(
           "cannot fetch "
               + source.branch()
               + " from "
               + source.displayUrl()
               + ": "
-              + e.getMessage(),
-          e);
+              + e.getClass().getSimpleName()
+              + ": "
+              + withoutSecrets(e.getMessage()),
+          null);
     }
   }
 

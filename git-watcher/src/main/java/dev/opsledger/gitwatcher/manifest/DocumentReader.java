@@ -74,7 +74,11 @@ public final class DocumentReader {
           new ManifestError(
               path,
               lineOf(e.getLocation()),
-              (json ? "invalid JSON: " : "invalid YAML: ") + brief(e)));
+              json
+                  // Jackson quotes the offending token, which may be a secret value (an
+                  // unquoted password): the reason keeps the words and drops the quoted text.
+                  ? "invalid JSON: " + brief(e).replaceAll("'[^']*'", "'…'")
+                  : "invalid YAML: " + brief(e)));
     } catch (IOException e) {
       errors.add(new ManifestError(path, 0, "cannot be read: " + e.getMessage()));
     }

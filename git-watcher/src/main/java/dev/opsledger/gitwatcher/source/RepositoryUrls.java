@@ -63,6 +63,11 @@ public final class RepositoryUrls {
       return "";
     }
     String lower = url.toLowerCase(Locale.ROOT);
+    int query = url.indexOf('?');
+    if (query >= 0 && (lower.startsWith("https://") || lower.startsWith("http://"))) {
+      // A query string can carry a token (e.g. ?private_token=...): never shown.
+      return redact(url.substring(0, query));
+    }
     if (lower.startsWith("https://") || lower.startsWith("http://") || lower.startsWith("ssh://")) {
       int scheme = url.indexOf("://") + 3;
       int slash = url.indexOf('/', scheme);

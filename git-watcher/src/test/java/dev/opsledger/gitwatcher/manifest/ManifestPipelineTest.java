@@ -64,6 +64,17 @@ class ManifestPipelineTest {
   }
 
   @Test
+  void aJsonSyntaxErrorDoesNotRepeatTheOffendingTokenWhichMayBeASecret() {
+    var r =
+        process(
+            "s.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"s\"},"
+                + "\"stringData\":{\"pw\": hunter2secret}}");
+    assertThat(r.errors()).hasSize(1);
+    assertThat(r.errors().get(0).reason()).startsWith("invalid JSON").doesNotContain("hunter2");
+  }
+
+  @Test
   void jsonFilesMayHoldSeveralDocumentsAndEmptyYamlDocumentsAreSkipped() {
     var json =
         process(

@@ -74,6 +74,8 @@ class SourceConfigValidatorTest {
     assertThat(RepositoryUrls.redact("https://user:pass@github.com/o/r.git"))
         .isEqualTo("https://github.com/o/r.git");
     assertThat(RepositoryUrls.redact("ssh://git@host/o/r.git")).isEqualTo("ssh://git@host/o/r.git");
+    assertThat(RepositoryUrls.redact("https://gitlab.example/o/r.git?private_token=s3cr3t"))
+        .isEqualTo("https://gitlab.example/o/r.git");
     assertThat(RepositoryUrls.comparable("git@GitHub.com:o/r.git")).isEqualTo("github.com/o/r");
     assertThat(RepositoryUrls.comparable("https://github.com/o/r/")).isEqualTo("github.com/o/r");
   }

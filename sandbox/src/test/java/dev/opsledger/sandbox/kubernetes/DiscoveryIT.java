@@ -129,7 +129,7 @@ class DiscoveryIT {
           .delete();
 
       await("the watch hears of the custom resource's add, update and delete")
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> assertThat(events).containsExactly("ADDED w1", "MODIFIED w1", "DELETED w1"));
     } finally {

@@ -106,7 +106,7 @@ class KubernetesEmulatorCrudIT {
       client.configMaps().inNamespace("informed").withName("a").delete();
 
       await("the informer hears of the add, both updates and the delete")
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () ->
                   assertThat(events)

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.Tag;
 
 class DynamoDbEmulatorIT {
 
-  private static final Duration TRANSITION = Duration.ofSeconds(10);
+  private static final Duration TRANSITION = Duration.ofSeconds(60);
 
   private static DynamoDbEmulator emulator;
   private static DynamoDbClient dynamo;
