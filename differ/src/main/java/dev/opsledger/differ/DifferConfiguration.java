@@ -1,5 +1,8 @@
 package dev.opsledger.differ;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.opsledger.differ.diff.DiffEngine;
 import dev.opsledger.differ.normalize.IgnoreRule;
 import dev.opsledger.differ.normalize.IgnoreRules;
@@ -63,6 +66,19 @@ public class DifferConfiguration {
 
   /** The consumer of {@code opsledger.observed}. */
   public static final String OBSERVED_IN = "differObservedIn";
+
+  /**
+   * The Jackson 2 mapper of Axon's serializer (event store and snapshots), as Axon would make it
+   * but reading numbers as exact decimals, as the log is read: a manifest's {@code 1e400} must not
+   * come back as Infinity when an aggregate is replayed.
+   */
+  @Bean("defaultAxonObjectMapper")
+  public ObjectMapper defaultAxonObjectMapper() {
+    return new ObjectMapper()
+        .findAndRegisterModules()
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+  }
 
   /** The differ's meters (the application's registry, or a private one without actuator). */
   @Bean

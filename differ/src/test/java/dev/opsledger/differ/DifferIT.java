@@ -24,6 +24,7 @@ import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.testkit.SharedKafka;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -148,6 +149,27 @@ class DifferIT {
     settle();
     assertThat(diffsOf(api)).hasSize(1);
     assertThat(diffsOf(api).get(0).data()).isInstanceOf(ResourceInSync.class);
+  }
+
+  @Test
+  void comparesNumbersBeyondADoublesRangeExactlyAcrossReplays() {
+    ResourceKey sized = key("sized");
+    ObjectNode declared = (ObjectNode) manifest(sized, "a");
+    declared.putObject("spec").put("size", new BigDecimal("1e400"));
+    ObjectNode same = (ObjectNode) live(sized, "a", "1");
+    same.putObject("spec").put("size", new BigDecimal("1E+400"));
+    send(publisher, List.of(desired(sized, "rev1", declared, T1), observed(sized, same)));
+    await("in sync at 1e400").until(() -> diffsOf(sized).size() == 1);
+    assertThat(diffsOf(sized).get(0).data()).isInstanceOf(ResourceInSync.class);
+
+    // The aggregate is loaded back from its event store for the next input: the manifest must
+    // come back as 1e400, not as Infinity (which would compare equal to any other huge number).
+    ObjectNode other = (ObjectNode) live(sized, "a", "2");
+    other.putObject("spec").put("size", new BigDecimal("2e400"));
+    send(publisher, List.of(observed(sized, other)));
+    await("drift at 2e400").until(() -> diffsOf(sized).size() == 2);
+    DriftDetected drift = (DriftDetected) diffsOf(sized).get(1).data();
+    assertThat(drift.changedPaths()).containsExactly("/spec/size");
   }
 
   @Test

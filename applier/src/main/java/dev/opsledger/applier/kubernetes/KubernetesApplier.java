@@ -79,6 +79,14 @@ public final class KubernetesApplier implements ResourceApplier {
         ManifestStamp.stamp(request.manifest(), request.sourceId(), request.revision());
     String apiVersion = manifest.path("apiVersion").asText();
     String kind = manifest.path("kind").asText();
+    Optional<String> unrepresentable = ApiNumbers.firstOutOfRange(manifest);
+    if (unrepresentable.isPresent()) {
+      return Outcome.terminal(
+          "Invalid",
+          "the manifest has a number the Kubernetes API cannot hold (beyond a 64-bit float): "
+              + unrepresentable.get(),
+          null);
+    }
     try {
       Optional<ResourceDefinitionContext> context = context(apiVersion, kind);
       if (context.isEmpty()) {

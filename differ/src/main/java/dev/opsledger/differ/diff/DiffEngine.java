@@ -86,6 +86,13 @@ public final class DiffEngine {
       return changes.isEmpty() ? new InSync() : drifted(comparison, changes, live);
     } catch (NotComparableException e) {
       return new CannotCompare(e.reason());
+    } catch (RuntimeException e) {
+      // Valid JSON must never stop the differ: an input the steps above did not foresee is
+      // reported on the log as a DiffFailed (and fixed here), not retried or dead-lettered.
+      return new CannotCompare(
+          "the diff engine failed on this input ("
+              + e.getClass().getSimpleName()
+              + "): a defect, please report it");
     }
   }
 

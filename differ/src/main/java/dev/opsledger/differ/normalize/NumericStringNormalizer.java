@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsledger.differ.tree.NotComparableException;
 import dev.opsledger.differ.tree.PairedWalk;
 import dev.opsledger.differ.tree.PairedWalk.Next;
+import dev.opsledger.differ.tree.Site;
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
 
@@ -33,11 +34,34 @@ public final class NumericStringNormalizer implements Normalizer {
           if (l == null || d.isContainerNode() || l.isContainerNode()) {
             return Next.DESCEND;
           }
+          requireFinite(site, d, "desired manifest");
+          requireFinite(site, l, "live object");
           if (!d.equals(l) && sameNumber(d, l) && site.canSetLive()) {
             site.setLive(d.deepCopy());
           }
           return Next.SKIP;
         });
+  }
+
+  /**
+   * Manifests are read with exact decimals, so a non-finite double can only come from a reader that
+   * lost the number (a value beyond a double's range read as a double): what it was cannot be
+   * known, so it cannot be compared.
+   */
+  private static void requireFinite(Site site, JsonNode node, String side)
+      throws NotComparableException {
+    if (node.isNumber()
+        && (node.isDouble() || node.isFloat())
+        && !Double.isFinite(node.doubleValue())) {
+      throw new NotComparableException(
+          "the "
+              + side
+              + " has a number that was read as "
+              + node.asText()
+              + " at "
+              + site.path().pointer()
+              + ": it must be read as an exact decimal");
+    }
   }
 
   /** Whether two scalars are the same number, at least one of them written as a JSON number. */
@@ -52,7 +76,9 @@ public final class NumericStringNormalizer implements Normalizer {
 
   private static BigDecimal number(JsonNode node) {
     if (node.isNumber()) {
-      return new BigDecimal(node.asText());
+      return node.isBigDecimal() || node.isBigInteger() || node.isIntegralNumber()
+          ? node.decimalValue()
+          : new BigDecimal(node.asText());
     }
     if (node.isTextual() && NUMBER.matcher(node.asText()).matches()) {
       return new BigDecimal(node.asText());
