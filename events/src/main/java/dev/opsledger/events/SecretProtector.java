@@ -176,6 +176,12 @@ public final class SecretProtector {
     for (String name : names) {
       JsonNode v = data.get(name);
       if (v.isNull()) {
+        // The API server returns an empty value as null (an empty byte slice). The plaintext is
+        // known to be empty, so an observed null is hashed as "" and matches an empty value
+        // declared in Git. A desired null is left alone: it asks for the key's removal.
+        if (!seal) {
+          data.set(name, TextNode.valueOf(hash(new byte[0])));
+        }
         continue;
       }
       if (!v.isTextual()) {

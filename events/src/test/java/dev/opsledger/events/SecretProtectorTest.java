@@ -100,6 +100,29 @@ class SecretProtectorTest {
   }
 
   @Test
+  void anEmptyValueInGitHasTheFingerprintOfANullValueLive() {
+    // Git declares an empty value; an API server may return it as null (an empty byte slice).
+    ObjectNode desired = protector.protectManifest(secret(), true);
+    ((ObjectNode) desired.get("data")).put("empty", protector.seal(new byte[0]));
+    ObjectNode observed = protector.protectManifest(liveSecret(PASSWORD), false);
+    ((ObjectNode) observed.get("data")).putNull("empty");
+
+    protector.protectManifest(observed, false);
+
+    assertThat(fingerprint(observed, "empty")).isEqualTo(fingerprint(desired, "empty"));
+  }
+
+  @Test
+  void aNullValueInTheDesiredStateStaysNull() {
+    ObjectNode desired = secret();
+    desired.putObject("data").putNull("empty");
+
+    protector.protectManifest(desired, true);
+
+    assertThat(desired.get("data").get("empty").isNull()).isTrue();
+  }
+
+  @Test
   void differentValuesHaveDifferentFingerprints() {
     ObjectNode desired = protector.protectManifest(secret(), true);
     ObjectNode observed = protector.protectManifest(liveSecret("rotated-pa55word"), false);
