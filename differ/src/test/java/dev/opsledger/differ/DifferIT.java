@@ -173,6 +173,31 @@ class DifferIT {
   }
 
   @Test
+  void convergesOnABackdatedCommitAndOnARewindBecauseTheyWereRecordedLater() {
+    ResourceKey app = key("app");
+    send(
+        publisher,
+        List.of(
+            desired(app, "c1", manifest(app, "v1"), T2, 1L), observed(app, live(app, "v1", "1"))));
+    await("in sync with c1").until(() -> diffsOf(app).size() == 1);
+    // c2 is backdated: its committer date is an hour before c1's.
+    send(publisher, List.of(desired(app, "c2", manifest(app, "v2"), T1, 2L)));
+    await("drift towards the backdated c2").until(() -> diffsOf(app).size() == 2);
+    assertThat(diffsOf(app).get(1).data()).isInstanceOf(DriftDetected.class);
+    send(publisher, List.of(observed(app, live(app, "v2", "2"))));
+    await("in sync with c2").until(() -> diffsOf(app).size() == 3);
+    // A force-push moves the branch back to c1, recorded third.
+    send(publisher, List.of(desired(app, "c1", manifest(app, "v1"), T2, 3L)));
+    await("drift back towards c1").until(() -> diffsOf(app).size() == 4);
+    DriftDetected back = (DriftDetected) diffsOf(app).get(3).data();
+    assertThat(back.desiredRevision()).isEqualTo("c1");
+    // A redelivered c2 (recorded second) changes nothing.
+    send(publisher, List.of(desired(app, "c2", manifest(app, "v2"), T1, 2L)));
+    settle();
+    assertThat(diffsOf(app)).hasSize(4);
+  }
+
+  @Test
   void followsMissingExtraneousAndRemoved() {
     ResourceKey job = key("job");
     send(publisher, List.of(desired(job, "rev1", manifest(job, "a"), T1), absent(job)));

@@ -66,9 +66,15 @@ public final class ItSupport {
     return l;
   }
 
-  /** A desired state event. */
+  /** A desired state event as written before sequences existed. */
   public static EventEnvelope<OpsLedgerEvent> desired(
       ResourceKey key, String revision, JsonNode manifest, Instant committedAt) {
+    return desired(key, revision, manifest, committedAt, null);
+  }
+
+  /** A desired state event of the revision the git-watcher recorded {@code sequence}th. */
+  public static EventEnvelope<OpsLedgerEvent> desired(
+      ResourceKey key, String revision, JsonNode manifest, Instant committedAt, Long sequence) {
     return EventEnvelope.create(
         "/opsledger/test",
         revision,
@@ -81,7 +87,8 @@ public final class ItSupport {
             manifest,
             new Person("Ada", "ada@example.com"),
             committedAt,
-            null));
+            null,
+            sequence));
   }
 
   /** A desired removal event. */

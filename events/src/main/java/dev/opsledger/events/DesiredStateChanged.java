@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param author who wrote the commit
  * @param committedAt when the commit was made
  * @param pullRequest the pull request of the commit, or {@code null}
+ * @param sequence the revision's {@link CommitObserved#sequence()}: a later declaration has a
+ *     higher one, whatever the commit dates; {@code null} in events written before schema version 2
  */
 public record DesiredStateChanged(
     ResourceKey resource,
@@ -28,7 +30,8 @@ public record DesiredStateChanged(
     JsonNode manifest,
     Person author,
     Instant committedAt,
-    PullRequestRef pullRequest)
+    PullRequestRef pullRequest,
+    Long sequence)
     implements ResourceEvent {
 
   /** Checks the required fields. */
@@ -38,5 +41,30 @@ public record DesiredStateChanged(
     Require.text("revision", revision);
     Require.text("contentHash", contentHash);
     Require.node("manifest", manifest);
+    Require.sequence(sequence);
+  }
+
+  /** A declaration without a recorded sequence, as events before schema version 2 were written. */
+  public DesiredStateChanged(
+      ResourceKey resource,
+      String sourceId,
+      String revision,
+      String path,
+      String contentHash,
+      JsonNode manifest,
+      Person author,
+      Instant committedAt,
+      PullRequestRef pullRequest) {
+    this(
+        resource,
+        sourceId,
+        revision,
+        path,
+        contentHash,
+        manifest,
+        author,
+        committedAt,
+        pullRequest,
+        null);
   }
 }

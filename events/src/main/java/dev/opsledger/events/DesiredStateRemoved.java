@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param author who wrote the commit
  * @param committedAt when the commit was made
  * @param pullRequest the pull request of the commit, or {@code null}
+ * @param sequence the revision's {@link CommitObserved#sequence()}: a later declaration has a
+ *     higher one, whatever the commit dates; {@code null} in events written before schema version 2
  */
 public record DesiredStateRemoved(
     ResourceKey resource,
@@ -20,7 +22,8 @@ public record DesiredStateRemoved(
     String path,
     Person author,
     Instant committedAt,
-    PullRequestRef pullRequest)
+    PullRequestRef pullRequest,
+    Long sequence)
     implements ResourceEvent {
 
   /** Checks the required fields. */
@@ -28,5 +31,18 @@ public record DesiredStateRemoved(
     Require.present("resource", resource);
     Require.text("sourceId", sourceId);
     Require.text("revision", revision);
+    Require.sequence(sequence);
+  }
+
+  /** A removal without a recorded sequence, as events before schema version 2 were written. */
+  public DesiredStateRemoved(
+      ResourceKey resource,
+      String sourceId,
+      String revision,
+      String path,
+      Person author,
+      Instant committedAt,
+      PullRequestRef pullRequest) {
+    this(resource, sourceId, revision, path, author, committedAt, pullRequest, null);
   }
 }

@@ -8,12 +8,12 @@ import java.util.Map;
  * topic it is written to. A {@code ce_type} is never renamed or reused.
  */
 public enum EventType {
-  COMMIT_OBSERVED("dev.opsledger.commit.observed", CommitObserved.class, 2, Topic.COMMITS),
+  COMMIT_OBSERVED("dev.opsledger.commit.observed", CommitObserved.class, 3, Topic.COMMITS),
   COMMIT_REJECTED("dev.opsledger.commit.rejected", CommitRejected.class, 1, Topic.COMMITS),
   DESIRED_STATE_CHANGED(
-      "dev.opsledger.desired.changed", DesiredStateChanged.class, 1, Topic.DESIRED),
+      "dev.opsledger.desired.changed", DesiredStateChanged.class, 2, Topic.DESIRED),
   DESIRED_STATE_REMOVED(
-      "dev.opsledger.desired.removed", DesiredStateRemoved.class, 1, Topic.DESIRED),
+      "dev.opsledger.desired.removed", DesiredStateRemoved.class, 2, Topic.DESIRED),
   OBSERVED_STATE_CHANGED(
       "dev.opsledger.observed.changed", ObservedStateChanged.class, 1, Topic.OBSERVED),
   OBSERVED_STATE_ABSENT(

@@ -21,6 +21,14 @@ final class Require {
     return value;
   }
 
+  /** A revision sequence: absent (an event from before sequences), or 1 and up. */
+  static Long sequence(Long value) {
+    if (value != null && value < 1) {
+      throw new IllegalArgumentException("sequence must be 1 or more, not " + value);
+    }
+    return value;
+  }
+
   /**
    * A required JSON value. Jackson hands a JSON {@code null} to a {@link JsonNode} parameter as a
    * {@code NullNode}, not as {@code null}, so {@link #present} alone would let {@code "live": null}

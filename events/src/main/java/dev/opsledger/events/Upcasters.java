@@ -25,7 +25,12 @@ public final class Upcasters {
 
   /** Every upcaster the contract ships. */
   public static Upcasters standard() {
-    return new Upcasters(List.of(new CommitObservedV1ToV2()));
+    return new Upcasters(
+        List.of(
+            new CommitObservedV1ToV2(),
+            new SequenceAdded(EventType.COMMIT_OBSERVED, 2),
+            new SequenceAdded(EventType.DESIRED_STATE_CHANGED, 1),
+            new SequenceAdded(EventType.DESIRED_STATE_REMOVED, 1)));
   }
 
   /**
@@ -83,6 +88,25 @@ public final class Upcasters {
       person.put("name", p.name());
       person.put("email", p.email());
       body.set(field, person);
+    }
+  }
+
+  /**
+   * The version that added {@code sequence} (the order in which the git-watcher recorded a source's
+   * revisions): older events had none, so they read with {@code null}, and readers order them as
+   * before.
+   */
+  record SequenceAdded(EventType type, int fromVersion) implements Upcaster {
+
+    @Override
+    public ObjectNode upcast(ObjectNode body) {
+      if (!body.has("sequence")) {
+        body.putNull("sequence");
+      }
+      if (type == EventType.COMMIT_OBSERVED && !body.has("changedPathsOmitted")) {
+        body.put("changedPathsOmitted", 0);
+      }
+      return body;
     }
   }
 }

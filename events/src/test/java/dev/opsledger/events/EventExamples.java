@@ -160,7 +160,9 @@ final class EventExamples {
                 List.of("apps/checkout/deployment.yaml"),
                 PULL_REQUEST,
                 true,
-                null)),
+                null,
+                42L,
+                0)),
         new EventEnvelope<>(
             "5a2d7e9b-6c8f-4d0a-9b1c-2d3e4f5a6b7c",
             "/opsledger/git-watcher",
@@ -194,7 +196,8 @@ final class EventExamples {
                 desired,
                 ADA,
                 COMMITTED_AT,
-                PULL_REQUEST)),
+                PULL_REQUEST,
+                42L)),
         caused(
             "6b3e8f0c-7d9a-4e1b-8c2d-3e4f5a6b7c8d",
             "/opsledger/git-watcher",
@@ -206,7 +209,8 @@ final class EventExamples {
                 "apps/checkout/legacy-config.yaml",
                 ADA,
                 COMMITTED_AT,
-                PULL_REQUEST)),
+                PULL_REQUEST,
+                42L)),
         new EventEnvelope<>(
             "7c4f9a1d-8e0b-4f2c-9d3e-4f5a6b7c8d9e",
             "/opsledger/state-collector",

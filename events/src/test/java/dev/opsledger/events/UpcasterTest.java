@@ -64,7 +64,7 @@ class UpcasterTest {
     EncodedEvent reencoded = codec.encode(decoded);
 
     assertThat(reencoded.header(CloudEventHeaders.DATA_SCHEMA))
-        .isEqualTo("urn:opsledger:schema:dev.opsledger.commit.observed:2");
+        .isEqualTo("urn:opsledger:schema:dev.opsledger.commit.observed:3");
     assertThat(codec.decode(reencoded)).isEqualTo(decoded);
   }
 
@@ -83,11 +83,13 @@ class UpcasterTest {
 
   @Test
   void leavesCurrentVersionBodiesAlone() {
-    ObjectNode v2 = v1Body();
-    v2.putObject("author").put("name", "Ada").put("email", "ada@example.com");
-    ObjectNode before = v2.deepCopy();
+    ObjectNode v3 = v1Body();
+    v3.putObject("author").put("name", "Ada").put("email", "ada@example.com");
+    v3.put("sequence", 3);
+    v3.put("changedPathsOmitted", 0);
+    ObjectNode before = v3.deepCopy();
 
-    assertThat(Upcasters.standard().upcast(EventType.COMMIT_OBSERVED, 2, v2)).isEqualTo(before);
+    assertThat(Upcasters.standard().upcast(EventType.COMMIT_OBSERVED, 3, v3)).isEqualTo(before);
   }
 
   @Test
@@ -122,14 +124,14 @@ class UpcasterTest {
   @Test
   void reportsUnsupportedVersionForAVersionNewerThanThisReader() throws Exception {
     List<EventHeader> headers =
-        withDataSchema("urn:opsledger:schema:dev.opsledger.commit.observed:3");
+        withDataSchema("urn:opsledger:schema:dev.opsledger.commit.observed:4");
     byte[] body = fixture();
 
     EventDecodingException e =
         catchThrowableOfType(EventDecodingException.class, () -> codec.decode(headers, body));
 
     assertThat(e.reason()).isEqualTo(EventDecodingException.Reason.UNSUPPORTED_VERSION);
-    assertThat(e.getMessage()).contains("1 to 2");
+    assertThat(e.getMessage()).contains("1 to 3");
   }
 
   @Test
@@ -146,6 +148,45 @@ class UpcasterTest {
       assertThat(e.reason())
           .as(schema)
           .isEqualTo(EventDecodingException.Reason.UNSUPPORTED_VERSION);
+    }
+  }
+
+  @Test
+  void readsEventsWrittenBeforeSequencesWithoutOne() throws Exception {
+    ResourceKey key = ResourceKey.of("prod", "", "ConfigMap", "shop", "cfg");
+    for (OpsLedgerEvent event :
+        List.<OpsLedgerEvent>of(
+            new DesiredStateChanged(
+                key,
+                "shop-config",
+                "e6f7a8b9",
+                "cfg.yaml",
+                "sha256:00",
+                EventJson.mapper().createObjectNode().put("kind", "ConfigMap"),
+                null,
+                null,
+                null,
+                7L),
+            new DesiredStateRemoved(
+                key, "shop-config", "e6f7a8b9", "cfg.yaml", null, null, null, 7L))) {
+      EncodedEvent encoded = codec.encode(EventEnvelope.create("/opsledger/test", "", event));
+      ObjectNode old = (ObjectNode) EventJson.mapper().readTree(encoded.value());
+      old.remove("sequence");
+      List<EventHeader> headers = new ArrayList<>();
+      for (EventHeader h : encoded.headers()) {
+        headers.add(
+            CloudEventHeaders.DATA_SCHEMA.equals(h.name())
+                ? EventHeader.text(h.name(), h.textValue().replace(":2", ":1"))
+                : h);
+      }
+
+      OpsLedgerEvent read = codec.decode(headers, EventJson.mapper().writeValueAsBytes(old)).data();
+
+      assertThat(read).isInstanceOf(event.getClass());
+      assertThat(read)
+          .extracting("sequence")
+          .as("a version 1 %s has no sequence", event.getClass().getSimpleName())
+          .isNull();
     }
   }
 

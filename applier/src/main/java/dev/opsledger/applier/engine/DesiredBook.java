@@ -13,8 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * revision last applied (for telling a live edit from a new revision). In memory; rebuilt from the
  * log at start.
  *
- * <p>Updates are idempotent: a revision already seen for a resource changes nothing, so the replay
- * at start and the binder's redelivery of the same records can overlap.
+ * <p>Revisions are ordered by the git-watcher's sequence, the order in which it recorded them: a
+ * force-push back to an older commit, or a backdated commit, is newer because it was recorded
+ * later, whatever its date. Events written before sequences existed are ordered by arrival, before
+ * every sequenced one.
+ *
+ * <p>Updates are idempotent (dedupe key: revision and sequence): a declaration not newer than the
+ * newest known changes nothing, so the replay at start and the binder's redelivery of the same
+ * records can overlap.
  */
 public final class DesiredBook {
 
@@ -24,11 +30,9 @@ public final class DesiredBook {
   public boolean changed(DesiredStateChanged e) {
     Entry entry = entries.computeIfAbsent(e.resource(), k -> new Entry());
     synchronized (entry) {
-      if (entry.order.containsKey(e.revision())) {
+      if (!entry.advance(e.revision(), e.sequence())) {
         return false;
       }
-      entry.order.put(e.revision(), entry.order.size());
-      entry.newest = e.revision();
       entry.sourceId = e.sourceId();
       entry.manifest = e.manifest().isObject() ? (ObjectNode) e.manifest() : null;
       entry.removed = false;
@@ -40,11 +44,9 @@ public final class DesiredBook {
   public boolean removed(DesiredStateRemoved e) {
     Entry entry = entries.computeIfAbsent(e.resource(), k -> new Entry());
     synchronized (entry) {
-      if (entry.order.containsKey(e.revision())) {
+      if (!entry.advance(e.revision(), e.sequence())) {
         return false;
       }
-      entry.order.put(e.revision(), entry.order.size());
-      entry.newest = e.revision();
       entry.sourceId = e.sourceId();
       entry.removed = true;
       return true;
@@ -92,11 +94,36 @@ public final class DesiredBook {
   }
 
   private static final class Entry {
-    private final Map<String, Integer> order = new HashMap<>();
+    private final Map<String, Long> order = new HashMap<>();
+    private long arrivals;
     private String newest;
     private String sourceId;
     private ObjectNode manifest;
     private boolean removed;
     private String lastApplied;
+
+    /**
+     * Places a declared revision; returns whether it became the newest. A sequenced revision takes
+     * its sequence as position (a rewind moves a known revision up); one without a sequence is
+     * placed by arrival below every sequenced one, and only the first time it is seen.
+     */
+    boolean advance(String revision, Long sequence) {
+      long position;
+      if (sequence != null) {
+        position = sequence;
+      } else if (order.containsKey(revision)) {
+        return false;
+      } else {
+        position = Long.MIN_VALUE + arrivals++;
+      }
+      Long newestPosition = newest == null ? null : order.get(newest);
+      if (newestPosition != null && position <= newestPosition) {
+        order.putIfAbsent(revision, position);
+        return false;
+      }
+      order.put(revision, position);
+      newest = revision;
+      return true;
+    }
   }
 }

@@ -13,7 +13,8 @@ import java.util.Map;
  *     values sealed
  * @param removed whether the newest revision removed the resource
  * @param lastApplied the revision last applied successfully (not in a dry run), or {@code null}
- * @param order every revision seen, with its position in the resource's history
+ * @param order every revision seen, with its position in the resource's history (its sequence, see
+ *     {@link DesiredBook})
  */
 public record DesiredView(
     String sourceId,
@@ -21,7 +22,7 @@ public record DesiredView(
     ObjectNode manifest,
     boolean removed,
     String lastApplied,
-    Map<String, Integer> order) {
+    Map<String, Long> order) {
 
   /** Whether the revision was seen on {@code opsledger.desired}. */
   public boolean knows(String revision) {
@@ -30,8 +31,8 @@ public record DesiredView(
 
   /** Whether a known revision is older than the newest one. */
   public boolean isOlder(String revision) {
-    Integer position = order.get(revision);
-    Integer newest = order.get(newestRevision);
+    Long position = order.get(revision);
+    Long newest = order.get(newestRevision);
     return position != null && newest != null && position < newest;
   }
 }

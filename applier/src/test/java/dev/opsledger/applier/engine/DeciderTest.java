@@ -15,9 +15,9 @@ class DeciderTest {
   static final SyncPolicy DRY = new SyncPolicy(true, false, true, true, false);
 
   static DesiredView view(String newest, String lastApplied, boolean removed, String... order) {
-    java.util.Map<String, Integer> o = new java.util.HashMap<>();
+    java.util.Map<String, Long> o = new java.util.HashMap<>();
     for (int i = 0; i < order.length; i++) {
-      o.put(order[i], i);
+      o.put(order[i], (long) i + 1);
     }
     return new DesiredView("src", newest, null, removed, lastApplied, Map.copyOf(o));
   }

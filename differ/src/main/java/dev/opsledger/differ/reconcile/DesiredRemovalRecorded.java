@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param sourceId the source that declared it
  * @param revision the first revision without it
  * @param committedAt when that commit was made, or {@code null}
+ * @param sequence the revision's recorded order in its source ({@code CommitObserved.sequence}), or
+ *     {@code null} for inputs written before sequences existed
  */
 public record DesiredRemovalRecorded(
     String reconciliationId,
@@ -19,4 +21,5 @@ public record DesiredRemovalRecorded(
     String inputId,
     String sourceId,
     String revision,
-    Instant committedAt) {}
+    Instant committedAt,
+    Long sequence) {}

@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param contentHash the manifest's content hash
  * @param manifest the manifest
  * @param committedAt when the commit was made, or {@code null}
+ * @param sequence the revision's recorded order in its source ({@code CommitObserved.sequence}), or
+ *     {@code null} for inputs written before sequences existed
  */
 public record DesiredStateRecorded(
     String reconciliationId,
@@ -25,4 +27,5 @@ public record DesiredStateRecorded(
     String revision,
     String contentHash,
     JsonNode manifest,
-    Instant committedAt) {}
+    Instant committedAt,
+    Long sequence) {}

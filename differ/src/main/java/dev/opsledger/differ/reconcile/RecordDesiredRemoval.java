@@ -14,6 +14,8 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param sourceId the source that declared it
  * @param revision the first revision without it
  * @param committedAt when that commit was made, or {@code null}
+ * @param sequence the revision's recorded order in its source ({@code CommitObserved.sequence}), or
+ *     {@code null} for inputs written before sequences existed
  */
 public record RecordDesiredRemoval(
     @TargetAggregateIdentifier String reconciliationId,
@@ -22,4 +24,5 @@ public record RecordDesiredRemoval(
     Instant inputTime,
     String sourceId,
     String revision,
-    Instant committedAt) {}
+    Instant committedAt,
+    Long sequence) {}

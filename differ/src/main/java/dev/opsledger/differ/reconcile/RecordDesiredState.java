@@ -17,6 +17,8 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param contentHash the manifest's content hash
  * @param manifest the manifest (Secret values sealed)
  * @param committedAt when the commit was made, or {@code null}
+ * @param sequence the revision's recorded order in its source ({@code CommitObserved.sequence}), or
+ *     {@code null} for inputs written before sequences existed
  */
 public record RecordDesiredState(
     @TargetAggregateIdentifier String reconciliationId,
@@ -27,4 +29,5 @@ public record RecordDesiredState(
     String revision,
     String contentHash,
     JsonNode manifest,
-    Instant committedAt) {}
+    Instant committedAt,
+    Long sequence) {}

@@ -53,6 +53,7 @@ public class ResourceReconciliation {
   private String sourceId;
   private String revision;
   private Instant committedAt;
+  private Long sequence;
 
   private Live live = Live.UNKNOWN;
   private JsonNode liveObject;
@@ -88,7 +89,7 @@ public class ResourceReconciliation {
     if (sameSource(cmd.sourceId()) && cmd.revision().equals(revision)) {
       return InputOutcome.DUPLICATE;
     }
-    if (olderThanSeen(cmd.sourceId(), cmd.committedAt())) {
+    if (olderThanSeen(cmd.sourceId(), cmd.sequence(), cmd.committedAt())) {
       return InputOutcome.STALE;
     }
     if (declared && cmd.contentHash().equals(desiredHash) && sameSource(cmd.sourceId())) {
@@ -103,7 +104,8 @@ public class ResourceReconciliation {
             cmd.revision(),
             cmd.contentHash(),
             cmd.manifest(),
-            cmd.committedAt()));
+            cmd.committedAt(),
+            cmd.sequence()));
     reevaluate(policy, cmd.inputId(), cmd.inputTime());
     return InputOutcome.RECORDED;
   }
@@ -122,7 +124,8 @@ public class ResourceReconciliation {
     if (!declared) {
       return InputOutcome.UNCHANGED;
     }
-    if (!sameSource(cmd.sourceId()) || olderThanSeen(cmd.sourceId(), cmd.committedAt())) {
+    if (!sameSource(cmd.sourceId())
+        || olderThanSeen(cmd.sourceId(), cmd.sequence(), cmd.committedAt())) {
       return InputOutcome.STALE;
     }
     apply(
@@ -132,7 +135,8 @@ public class ResourceReconciliation {
             cmd.inputId(),
             cmd.sourceId(),
             cmd.revision(),
-            cmd.committedAt()));
+            cmd.committedAt(),
+            cmd.sequence()));
     reevaluate(policy, cmd.inputId(), cmd.inputTime());
     return InputOutcome.RECORDED;
   }
@@ -289,6 +293,7 @@ public class ResourceReconciliation {
     sourceId = e.sourceId();
     revision = e.revision();
     committedAt = later(committedAt, e.committedAt());
+    sequence = e.sequence() == null ? sequence : e.sequence();
   }
 
   @EventSourcingHandler
@@ -299,6 +304,7 @@ public class ResourceReconciliation {
     desiredHash = null;
     revision = e.revision();
     committedAt = later(committedAt, e.committedAt());
+    sequence = e.sequence() == null ? sequence : e.sequence();
   }
 
   @EventSourcingHandler
@@ -344,8 +350,24 @@ public class ResourceReconciliation {
     return sourceId == null || Objects.equals(sourceId, source);
   }
 
-  private boolean olderThanSeen(String source, Instant at) {
-    return sameSource(source) && at != null && committedAt != null && at.isBefore(committedAt);
+  /**
+   * Whether an input of the same source declares an older revision than the one in force. The order
+   * is the git-watcher's sequence, the order in which it recorded the revisions: a force-push back
+   * to an older commit or a backdated commit is newer because it was recorded later. Commit dates
+   * decide only between inputs written before sequences existed; such an input is older than any
+   * sequenced one.
+   */
+  private boolean olderThanSeen(String source, Long inputSequence, Instant at) {
+    if (!sameSource(source)) {
+      return false;
+    }
+    if (inputSequence != null) {
+      return sequence != null && inputSequence < sequence;
+    }
+    if (sequence != null) {
+      return true;
+    }
+    return at != null && committedAt != null && at.isBefore(committedAt);
   }
 
   private static Instant later(Instant a, Instant b) {

@@ -35,7 +35,8 @@ public final class InputCommands {
               e.revision(),
               e.contentHash(),
               e.manifest(),
-              e.committedAt()));
+              e.committedAt(),
+              e.sequence()));
     }
     if (data instanceof DesiredStateRemoved e && single(e.resource())) {
       return Optional.of(
@@ -46,7 +47,8 @@ public final class InputCommands {
               envelope.time(),
               e.sourceId(),
               e.revision(),
-              e.committedAt()));
+              e.committedAt(),
+              e.sequence()));
     }
     if (data instanceof ObservedStateChanged e && single(e.resource())) {
       return Optional.of(

@@ -55,14 +55,25 @@ class ResourceReconciliationTest {
   }
 
   static DesiredStateRecorded desired(String input, String revision, String value, Instant at) {
+    return desired(input, revision, value, at, null);
+  }
+
+  static DesiredStateRecorded desired(
+      String input, String revision, String value, Instant at, Long sequence) {
     JsonNode m = manifest(value);
-    return new DesiredStateRecorded(ID, KEY, input, "src", revision, CanonicalJson.hash(m), m, at);
+    return new DesiredStateRecorded(
+        ID, KEY, input, "src", revision, CanonicalJson.hash(m), m, at, sequence);
   }
 
   static RecordDesiredState recordDesired(String input, String revision, String value, Instant at) {
+    return recordDesired(input, revision, value, at, null);
+  }
+
+  static RecordDesiredState recordDesired(
+      String input, String revision, String value, Instant at, Long sequence) {
     JsonNode m = manifest(value);
     return new RecordDesiredState(
-        ID, KEY, input, at, "src", revision, CanonicalJson.hash(m), m, at);
+        ID, KEY, input, at, "src", revision, CanonicalJson.hash(m), m, at, sequence);
   }
 
   static LiveStateRecorded liveRecorded(
@@ -228,6 +239,66 @@ class ResourceReconciliationTest {
   }
 
   @Test
+  void aBackdatedCommitRecordedLaterIsTheNewerRevision() {
+    // rev2's committer date is an hour before rev1's, but the git-watcher recorded it after.
+    fixture
+        .given(
+            desired("d1", "rev1", "a", T2, 1L),
+            liveRecorded("o1", "a", "1", true, T2),
+            changed(ReconcileState.IN_SYNC, "rev1", live("a", "1"), "o1", T2))
+        .when(recordDesired("d2", "rev2", "b", T1, 2L))
+        .expectEvents(
+            desired("d2", "rev2", "b", T1, 2L), drifted("rev2", "b", live("a", "1"), "d2", T1))
+        .expectResultMessagePayload(InputOutcome.RECORDED);
+  }
+
+  @Test
+  void aForcePushBackToAnOlderCommitIsTheNewerRevision() {
+    fixture
+        .given(
+            desired("d1", "rev1", "a", T1, 1L),
+            desired("d2", "rev2", "b", T2, 2L),
+            liveRecorded("o1", "b", "1", true, T2),
+            changed(ReconcileState.IN_SYNC, "rev2", live("b", "1"), "o1", T2))
+        .when(recordDesired("d3", "rev1", "a", T1, 3L))
+        .expectEvents(
+            desired("d3", "rev1", "a", T1, 3L), drifted("rev1", "a", live("b", "1"), "d3", T1))
+        .expectResultMessagePayload(InputOutcome.RECORDED);
+  }
+
+  @Test
+  void aRevisionRecordedEarlierIsStaleWhateverItsDate() {
+    fixture
+        .given(desired("d3", "rev3", "c", T1, 3L))
+        .when(recordDesired("d2", "rev2", "b", T2, 2L))
+        .expectNoEvents()
+        .expectResultMessagePayload(InputOutcome.STALE);
+  }
+
+  @Test
+  void aRemovalRecordedEarlierIsStale() {
+    fixture
+        .given(desired("d3", "rev3", "c", T1, 3L))
+        .when(new RecordDesiredRemoval(ID, KEY, "d2", T2, "src", "rev2", T2, 2L))
+        .expectNoEvents()
+        .expectResultMessagePayload(InputOutcome.STALE);
+  }
+
+  @Test
+  void aSequencedRevisionIsNewerThanOnesWrittenBeforeSequencesAndNotTheOtherWayRound() {
+    fixture
+        .given(desired("d1", "rev1", "a", T2))
+        .when(recordDesired("d2", "rev2", "b", T1, 1L))
+        .expectEvents(desired("d2", "rev2", "b", T1, 1L))
+        .expectResultMessagePayload(InputOutcome.RECORDED);
+    fixture
+        .given(desired("d2", "rev2", "b", T1, 1L))
+        .when(recordDesired("d1", "rev1", "a", T2))
+        .expectNoEvents()
+        .expectResultMessagePayload(InputOutcome.STALE);
+  }
+
+  @Test
   void anOlderObservationIsIgnored() {
     fixture
         .given(desired("d1", "rev1", "a", T1), liveRecorded("o2", "a", "2", true, T2))
@@ -269,9 +340,9 @@ class ResourceReconciliationTest {
             desired("d1", "rev1", "a", T1),
             liveRecorded("o1", "a", "1", true, T1),
             changed(ReconcileState.IN_SYNC, "rev1", live("a", "1"), "o1", T1))
-        .when(new RecordDesiredRemoval(ID, KEY, "d2", T2, "src", "rev2", T2))
+        .when(new RecordDesiredRemoval(ID, KEY, "d2", T2, "src", "rev2", T2, null))
         .expectEvents(
-            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T2),
+            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T2, null),
             changed(ReconcileState.EXTRANEOUS, "rev2", live("a", "1"), "d2", T2));
   }
 
@@ -281,7 +352,7 @@ class ResourceReconciliationTest {
         .given(
             desired("d1", "rev1", "a", T1),
             liveRecorded("o1", "a", "1", true, T1),
-            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T2),
+            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T2, null),
             changed(ReconcileState.EXTRANEOUS, "rev2", live("a", "1"), "d2", T2))
         .when(new RecordObservedAbsence(ID, KEY, "o2", T2, T2))
         .expectEvents(
@@ -296,9 +367,9 @@ class ResourceReconciliationTest {
             desired("d1", "rev1", "a", T1),
             new LiveAbsenceRecorded(ID, KEY, "o1", T1),
             changed(ReconcileState.MISSING, "rev1", null, "o1", T1))
-        .when(new RecordDesiredRemoval(ID, KEY, "d2", T2, "src", "rev2", T2))
+        .when(new RecordDesiredRemoval(ID, KEY, "d2", T2, "src", "rev2", T2, null))
         .expectEvents(
-            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T2),
+            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T2, null),
             changed(ReconcileState.REMOVED, "rev2", null, "d2", T2));
   }
 
@@ -309,9 +380,9 @@ class ResourceReconciliationTest {
             desired("d1", "rev1", "a", T1),
             liveRecorded("o1", "a", "1", false, T1),
             changed(ReconcileState.IN_SYNC, "rev1", live("a", "1"), "o1", T1))
-        .when(new RecordDesiredRemoval(ID, KEY, "d2", T2, "src", "rev2", T2))
+        .when(new RecordDesiredRemoval(ID, KEY, "d2", T2, "src", "rev2", T2, null))
         .expectEvents(
-            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T2),
+            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T2, null),
             changed(ReconcileState.REMOVED, "rev2", live("a", "1"), "d2", T2));
   }
 
@@ -321,7 +392,7 @@ class ResourceReconciliationTest {
         .given(
             desired("d1", "rev1", "a", T1),
             liveRecorded("o1", "a", "1", false, T1),
-            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T1),
+            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T1, null),
             changed(ReconcileState.REMOVED, "rev2", live("a", "1"), "d2", T1))
         .when(recordDesired("d3", "rev3", "a", T2))
         .expectEvents(
@@ -339,10 +410,10 @@ class ResourceReconciliationTest {
         .given(liveRecorded("o1", "a", "1", true, T1))
         .when(
             new RecordDesiredState(
-                ID, KEY, "d1", T2, "src", "rev1", CanonicalJson.hash(bad), bad, T2))
+                ID, KEY, "d1", T2, "src", "rev1", CanonicalJson.hash(bad), bad, T2, null))
         .expectEvents(
             new DesiredStateRecorded(
-                ID, KEY, "d1", "src", "rev1", CanonicalJson.hash(bad), bad, T2),
+                ID, KEY, "d1", "src", "rev1", CanonicalJson.hash(bad), bad, T2, null),
             new ReconciliationStateChanged(
                 ID,
                 KEY,
@@ -364,7 +435,7 @@ class ResourceReconciliationTest {
   void aRemovalOfAResourceNotDeclaredRecordsNothing() {
     fixture
         .given(liveRecorded("o1", "a", "1", true, T1))
-        .when(new RecordDesiredRemoval(ID, KEY, "d1", T2, "src", "rev2", T2))
+        .when(new RecordDesiredRemoval(ID, KEY, "d1", T2, "src", "rev2", T2, null))
         .expectNoEvents()
         .expectResultMessagePayload(InputOutcome.UNCHANGED);
   }

@@ -42,6 +42,9 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  */
 public final class GitMirror implements AutoCloseable {
 
+  /** The longest symlink target read, in bytes: Linux's PATH_MAX. */
+  static final long MAX_SYMLINK_BYTES = 4096;
+
   private final SourceSettings source;
   private final Path dir;
   private final GitCredentials credentials;
@@ -259,6 +262,20 @@ public final class GitMirror implements AutoCloseable {
   private void symlink(
       ObjectReader reader, RevTree tree, String path, ObjectId id, RevisionScan scan)
       throws IOException {
+    long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
+    if (size > MAX_SYMLINK_BYTES) {
+      // A link's blob is its target path; one this long is no path, and reading a huge blob
+      // whole would fail on every retry and stop the source.
+      scan.error(
+          path,
+          0,
+          "symlink target is "
+              + size
+              + " bytes, over the limit of "
+              + MAX_SYMLINK_BYTES
+              + " bytes");
+      return;
+    }
     String target = new String(reader.open(id).getBytes(), StandardCharsets.UTF_8);
     String resolved = resolve(path, target);
     if (resolved == null) {

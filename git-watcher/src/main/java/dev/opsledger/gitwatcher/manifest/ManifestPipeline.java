@@ -6,6 +6,8 @@ import dev.opsledger.events.CanonicalJson;
 import dev.opsledger.events.ManifestError;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SecretProtector;
+import dev.opsledger.events.Topic;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,6 +84,18 @@ public final class ManifestPipeline {
    */
   public String contentHash(ObjectNode manifest) {
     return CanonicalJson.hash(secrets.protectManifest(manifest.deepCopy(), false));
+  }
+
+  /**
+   * The largest manifest one desired event carries, in bytes of JSON: the record limit less room
+   * for the event's other fields and headers. A larger one could never be published, so the
+   * revision that declares it is rejected rather than retried for ever.
+   */
+  public static final int MAX_MANIFEST_BYTES = Topic.MAX_RECORD_BYTES - 256 * 1024;
+
+  /** The size in bytes of the manifest as it goes to Kafka ({@link #sealed}). */
+  public long encodedSize(ObjectNode manifest) {
+    return sealed(manifest).toString().getBytes(StandardCharsets.UTF_8).length;
   }
 
   /** The manifest as it goes to Kafka: canonical, Secret values sealed. */

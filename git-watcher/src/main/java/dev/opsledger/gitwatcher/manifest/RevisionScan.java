@@ -72,6 +72,19 @@ public final class RevisionScan {
     List<RevisionIndex.Entry> entries = new ArrayList<>(result.resources().size());
     for (ManifestPipeline.Resource r : result.resources()) {
       try {
+        long bytes = pipeline.encodedSize(r.manifest());
+        if (bytes > ManifestPipeline.MAX_MANIFEST_BYTES) {
+          errors.add(
+              new ManifestError(
+                  path,
+                  r.line(),
+                  "the resource is "
+                      + bytes
+                      + " bytes as JSON, over the limit of "
+                      + ManifestPipeline.MAX_MANIFEST_BYTES
+                      + " bytes that one Kafka record can carry"));
+          continue;
+        }
         entries.add(
             new RevisionIndex.Entry(r.key(), path, r.line(), pipeline.contentHash(r.manifest())));
       } catch (IllegalArgumentException e) {

@@ -67,6 +67,7 @@ public final class CommitLogCheckpoints implements CheckpointReader {
       long begin = consumer.beginningOffsets(List.of(tp), timeout).get(tp);
       long end = consumer.endOffsets(List.of(tp), timeout).get(tp);
       String last = null;
+      long sequence = 0;
       long deadline = System.nanoTime() + timeout.toNanos();
       for (long to = end; to > begin; to -= WINDOW) {
         long from = Math.max(begin, to - WINDOW);
@@ -80,17 +81,18 @@ public final class CommitLogCheckpoints implements CheckpointReader {
           if (last == null) {
             if (event instanceof CommitObserved c && sourceId.equals(c.sourceId())) {
               last = c.sha();
+              sequence = c.sequence() == null ? 0 : c.sequence();
             }
           } else if (event instanceof CommitRejected rej
               && sourceId.equals(rej.sourceId())
               && rej.sha().equals(last)) {
-            return new Checkpoint(last, rej.lastGoodRevision());
+            return new Checkpoint(last, rej.lastGoodRevision(), sequence);
           } else if (event instanceof CommitObserved || event instanceof CommitRejected) {
-            return new Checkpoint(last, last);
+            return new Checkpoint(last, last, sequence);
           }
         }
       }
-      return last == null ? Checkpoint.NONE : new Checkpoint(last, last);
+      return last == null ? Checkpoint.NONE : new Checkpoint(last, last, sequence);
     }
   }
 

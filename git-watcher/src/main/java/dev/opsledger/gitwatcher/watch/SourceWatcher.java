@@ -61,6 +61,7 @@ public final class SourceWatcher implements AutoCloseable {
   private boolean initialized;
   private String lastRecorded;
   private String lastGood;
+  private long lastSequence;
   private RevisionIndex lastGoodIndex = RevisionIndex.empty();
 
   /**
@@ -168,6 +169,7 @@ public final class SourceWatcher implements AutoCloseable {
   private void initialize(Checkpoint checkpoint) {
     lastRecorded = checkpoint.lastRecorded();
     lastGood = checkpoint.lastGood();
+    lastSequence = checkpoint.lastSequence();
     lastGoodIndex = RevisionIndex.empty();
     if (lastGood != null && mirror.has(lastGood)) {
       RevisionScan scan = new RevisionScan(pipeline, RevisionIndex.empty(), maxFileBytes);
@@ -191,19 +193,26 @@ public final class SourceWatcher implements AutoCloseable {
         lastGoodIndex.size());
   }
 
-  /** Records one revision; returns whether it was accepted. */
+  /**
+   * Records one revision; returns whether it was accepted. Each recording takes the next sequence
+   * of the source, which orders revisions for every reader: a rewind to an older commit or a
+   * backdated commit is newer because it was recorded later. A revision recorded again after a
+   * crash (its {@code CommitObserved} never written) takes the same sequence, and the same event
+   * ids, as the first attempt.
+   */
   private boolean record(String sha, String rewrittenFrom) {
+    long sequence = lastSequence + 1;
     GitCommit commit = mirror.describe(sha);
     PullRequestRef pr = PullRequestParser.parse(commit.message(), source.url());
     RevisionScan scan = new RevisionScan(pipeline, lastGoodIndex, maxFileBytes);
     mirror.scan(sha, scan);
     Ids ids = new Ids(source.id(), sha, rewrittenFrom);
-    CommitObserved observed = commitObserved(commit, pr, rewrittenFrom);
+    CommitObserved observed = commitObserved(commit, pr, rewrittenFrom, sequence);
     boolean accepted;
     RevisionOutcome outcome = scan.finish();
     if (outcome instanceof RevisionOutcome.Accepted a) {
       DesiredChanges changes = DesiredChanges.between(lastGoodIndex, a.index());
-      publishDesired(commit, pr, a.index(), changes, ids);
+      publishDesired(commit, pr, a.index(), changes, ids, sequence);
       sink.publishAll(List.of(envelope(ids, "commit", "", observed)));
       lastGoodIndex = a.index();
       lastGood = sha;
@@ -239,6 +248,7 @@ public final class SourceWatcher implements AutoCloseable {
           lastGood);
     }
     lastRecorded = sha;
+    lastSequence = sequence;
     metrics.commitObserved(source.id());
     return accepted;
   }
@@ -249,7 +259,12 @@ public final class SourceWatcher implements AutoCloseable {
    * manifests is in memory.
    */
   private void publishDesired(
-      GitCommit commit, PullRequestRef pr, RevisionIndex index, DesiredChanges changes, Ids ids) {
+      GitCommit commit,
+      PullRequestRef pr,
+      RevisionIndex index,
+      DesiredChanges changes,
+      Ids ids,
+      long sequence) {
     Map<String, Set<ResourceKey>> byFile = new LinkedHashMap<>();
     for (RevisionIndex.Entry e : changes.changed()) {
       byFile.computeIfAbsent(e.path(), p -> new HashSet<>()).add(e.key());
@@ -278,7 +293,8 @@ public final class SourceWatcher implements AutoCloseable {
                     sealed,
                     commit.author(),
                     commit.committedAt(),
-                    pr)));
+                    pr,
+                    sequence)));
         if (batch.size() >= batchSize) {
           flush(batch);
         }
@@ -297,7 +313,8 @@ public final class SourceWatcher implements AutoCloseable {
                   e.path(),
                   commit.author(),
                   commit.committedAt(),
-                  pr)));
+                  pr,
+                  sequence)));
       if (batch.size() >= batchSize) {
         flush(batch);
       }
@@ -314,8 +331,9 @@ public final class SourceWatcher implements AutoCloseable {
     }
   }
 
-  private CommitObserved commitObserved(GitCommit c, PullRequestRef pr, String rewrittenFrom) {
-    return new CommitObserved(
+  private CommitObserved commitObserved(
+      GitCommit c, PullRequestRef pr, String rewrittenFrom, long sequence) {
+    return CommitObserved.recorded(
         source.id(),
         source.displayUrl(),
         source.branch(),
@@ -329,7 +347,8 @@ public final class SourceWatcher implements AutoCloseable {
         c.changedPaths(),
         pr,
         c.signed(),
-        rewrittenFrom);
+        rewrittenFrom,
+        sequence);
   }
 
   private static List<ManifestError> capped(List<ManifestError> errors) {

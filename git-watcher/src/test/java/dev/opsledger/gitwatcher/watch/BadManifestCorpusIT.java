@@ -16,6 +16,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -265,8 +273,19 @@ class BadManifestCorpusIT {
       String escape = git.commit("bad: symlink").push();
       assertThat(w.runOnce()).isEqualTo(new WatchOutcome.Recorded(1, 1, escape));
       bySha.put(escape, new Case("symlink", Map.of(), "m/escape.yaml", 0, "leaves the repository"));
+      git.git().rm().setCached(true).addFilepattern("m/escape.yaml").call();
+      String escapeFixed = git.commit("remove the escaping symlink").push();
+      assertThat(w.runOnce()).isEqualTo(new WatchOutcome.Recorded(1, 0, escapeFixed));
+      fixes.add(escapeFixed);
+      // A symlink whose blob (its target) is far too long to be a path: rejected like any bad
+      // file, rather than read whole on every retry.
+      stageSymlink(git, "m/huge.yaml", "x/".repeat(600_000));
+      String hugeLink = git.commit("bad: huge symlink").push();
+      assertThat(w.runOnce()).isEqualTo(new WatchOutcome.Recorded(1, 1, hugeLink));
+      bySha.put(
+          hugeLink, new Case("huge symlink", Map.of(), "m/huge.yaml", 0, "over the limit of 4096"));
 
-      int expected = corpus().size() + 1;
+      int expected = corpus().size() + 2;
       await("every bad revision rejected").until(() -> log.poll().rejected().size() == expected);
       for (CommitRejected r : log.rejected()) {
         Case k = bySha.get(r.sha());
@@ -292,6 +311,31 @@ class BadManifestCorpusIT {
       assertThat(log.desiredEnvelopes()).hasSize(1);
     } finally {
       git.close();
+    }
+  }
+
+  /** Stages a symlink to any target text, even one no file system would store. */
+  private static void stageSymlink(GitFixture git, String path, String target) throws Exception {
+    Repository repo = git.git().getRepository();
+    ObjectId blob;
+    try (ObjectInserter inserter = repo.newObjectInserter()) {
+      blob = inserter.insert(Constants.OBJ_BLOB, target.getBytes(StandardCharsets.UTF_8));
+      inserter.flush();
+    }
+    DirCache index = repo.lockDirCache();
+    try {
+      DirCacheEditor editor = index.editor();
+      editor.add(
+          new DirCacheEditor.PathEdit(path) {
+            @Override
+            public void apply(DirCacheEntry entry) {
+              entry.setFileMode(FileMode.SYMLINK);
+              entry.setObjectId(blob);
+            }
+          });
+      editor.commit();
+    } finally {
+      index.unlock();
     }
   }
 }

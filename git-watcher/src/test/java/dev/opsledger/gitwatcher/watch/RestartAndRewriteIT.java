@@ -73,6 +73,9 @@ class RestartAndRewriteIT {
     }
     await("three commits").until(() -> log.poll().observed().size() >= 3);
     assertThat(log.poll().observed()).extracting(CommitObserved::sha).containsExactly(c1, c2, c3);
+    // The sequence goes on from the log, not from the restarted process.
+    assertThat(log.observed()).extracting(CommitObserved::sequence).containsExactly(1L, 2L, 3L);
+    assertThat(log.changedAt(c3)).extracting(d -> d.sequence()).containsExactly(3L);
     // The index was rebuilt from c1's tree: b, unchanged, is not declared again.
     assertThat(log.changedAt(c2)).extracting(d -> d.resource().name()).containsExactly("a");
     assertThat(log.changedAt(c3)).extracting(d -> d.resource().name()).containsExactly("c");
@@ -106,6 +109,8 @@ class RestartAndRewriteIT {
             .map(EventEnvelope::id)
             .toList();
     assertThat(idsForC2).hasSize(2).containsOnly(idsForC2.get(0));
+    assertThat(log.changedAt(c2)).extracting(d -> d.sequence()).containsOnly(2L);
+    assertThat(log.observed().get(1).sequence()).isEqualTo(2L);
   }
 
   @Test
@@ -136,6 +141,9 @@ class RestartAndRewriteIT {
       await("back at base").until(() -> log.poll().observed().size() == 3);
       assertThat(log.observed().get(2).rewrittenFrom()).isEqualTo(replacement);
       await("c removed").until(() -> log.poll().removedAt(base).size() == 1);
+      // base is an older commit, but this recording of it is the newest: readers order by it.
+      assertThat(log.observed()).extracting(CommitObserved::sequence).containsExactly(1L, 2L, 3L);
+      assertThat(log.removedAt(base).get(0).sequence()).isEqualTo(3L);
     }
   }
 
