@@ -1,6 +1,7 @@
 package dev.opsledger.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opsledger.events.DiffState;
 import dev.opsledger.events.Person;
 import dev.opsledger.events.PullRequestRef;
 import dev.opsledger.events.ResourceKey;
@@ -56,8 +57,8 @@ public final class Answers {
    * @param author who wrote the declared revision
    * @param observed {@code present}, {@code absent} or {@code unknown}
    * @param observedHash the content hash of the live state, or {@code null}
-   * @param syncState {@code InSync}, {@code Drifted}, {@code Missing}, {@code Extraneous}, {@code
-   *     Removed}, {@code DiffFailed} or {@code Unknown}
+   * @param syncState the {@link DiffState#label()} of its last diff ({@code InSync}, {@code
+   *     Drifted}, …), or {@link #UNKNOWN} before any
    * @param lastApply the last apply outcome ({@code CREATED}, {@code PATCHED}, ..., {@code FAILED},
    *     {@code SKIPPED}), or {@code null}
    * @param lastApplyAt when it happened, or {@code null}
@@ -72,7 +73,16 @@ public final class Answers {
       String observedHash,
       String syncState,
       String lastApply,
-      Instant lastApplyAt) {}
+      Instant lastApplyAt) {
+
+    /** The sync state of a resource no diff was recorded for yet. */
+    public static final String UNKNOWN = "Unknown";
+
+    /** Whether its last diff reported {@code state}. */
+    public boolean hasState(DiffState state) {
+      return state.label().equals(syncState);
+    }
+  }
 
   /**
    * Everything at a moment.

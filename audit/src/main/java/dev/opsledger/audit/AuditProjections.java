@@ -7,6 +7,7 @@ import dev.opsledger.audit.Answers.ResourceHistory;
 import dev.opsledger.audit.Answers.ResourceState;
 import dev.opsledger.audit.Answers.StateAt;
 import dev.opsledger.audit.Answers.TimelineStep;
+import dev.opsledger.events.ApplyEvent;
 import dev.opsledger.events.ApplyFailed;
 import dev.opsledger.events.ApplySkipped;
 import dev.opsledger.events.ApplyStarted;
@@ -15,6 +16,7 @@ import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.CommitRejected;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.DiffEvent;
 import dev.opsledger.events.DiffFailed;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventJson;
@@ -26,11 +28,7 @@ import dev.opsledger.events.ObservedStateChanged;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.Person;
 import dev.opsledger.events.ResourceEvent;
-import dev.opsledger.events.ResourceExtraneous;
-import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
-import dev.opsledger.events.ResourceMissing;
-import dev.opsledger.events.ResourceRemoved;
 import dev.opsledger.events.SyncApproved;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,9 +139,9 @@ public final class AuditProjections {
       if (d instanceof DesiredStateChanged || d instanceof DesiredStateRemoved) {
         declared.add(d.subject());
         firstDesired = firstDesired < 0 ? since : firstDesired;
-      } else if (isDiff(d)) {
+      } else if (d instanceof DiffEvent diff) {
         firstDiff = firstDiff < 0 ? since : firstDiff;
-        if (d instanceof ResourceInSync || d instanceof ResourceRemoved) {
+        if (diff.state().converged()) {
           lastInSync.put(d.subject(), since);
         } else {
           lastInSync.remove(d.subject());
@@ -243,6 +241,12 @@ public final class AuditProjections {
 
   /** A line for people about one event. */
   public static String summary(OpsLedgerEvent d) {
+    if (d instanceof DiffEvent diff) {
+      return diffSummary(diff);
+    }
+    if (d instanceof ApplyEvent apply) {
+      return applySummary(apply);
+    }
     if (d instanceof CommitObserved c) {
       return "commit " + shortSha(c.sha()) + " by " + c.author() + ": " + firstLine(c.message());
     }
@@ -264,24 +268,30 @@ public final class AuditProjections {
     if (d instanceof ObservationFailed f) {
       return "observation failed: " + f.reason() + " " + f.message();
     }
-    if (d instanceof DriftDetected dd) {
-      return "drift at " + String.join(", ", dd.changedPaths());
+    if (d instanceof SyncApproved a) {
+      return "sync approved by " + a.approvedBy();
     }
-    if (d instanceof ResourceInSync s) {
-      return "in sync with " + shortSha(s.desiredRevision());
+    if (d instanceof NotificationSent n) {
+      return "notified " + n.channel();
     }
-    if (d instanceof ResourceMissing m) {
-      return "declared but missing live";
+    if (d instanceof NotificationFailed n) {
+      return "notification to " + n.channel() + " failed: " + n.reason();
     }
-    if (d instanceof ResourceExtraneous x) {
-      return "live but no longer declared";
-    }
-    if (d instanceof ResourceRemoved r) {
-      return "removed";
-    }
-    if (d instanceof DiffFailed f) {
-      return "could not compare: " + f.reason();
-    }
+    throw new IllegalArgumentException("unknown event " + d);
+  }
+
+  private static String diffSummary(DiffEvent d) {
+    return switch (d.state()) {
+      case DRIFTED -> "drift at " + String.join(", ", ((DriftDetected) d).changedPaths());
+      case IN_SYNC -> "in sync with " + shortSha(d.revision());
+      case MISSING -> "declared but missing live";
+      case EXTRANEOUS -> "live but no longer declared";
+      case REMOVED -> "removed";
+      case FAILED -> "could not compare: " + ((DiffFailed) d).reason();
+    };
+  }
+
+  private static String applySummary(ApplyEvent d) {
     if (d instanceof ApplyStarted s) {
       return (s.dryRun() ? "dry-run " : "")
           + s.action().name().toLowerCase()
@@ -297,28 +307,7 @@ public final class AuditProjections {
           + " "
           + f.message();
     }
-    if (d instanceof ApplySkipped s) {
-      return "apply skipped by policy " + s.policy();
-    }
-    if (d instanceof SyncApproved a) {
-      return "sync approved by " + a.approvedBy();
-    }
-    if (d instanceof NotificationSent n) {
-      return "notified " + n.channel();
-    }
-    if (d instanceof NotificationFailed n) {
-      return "notification to " + n.channel() + " failed: " + n.reason();
-    }
-    throw new IllegalArgumentException("unknown event " + d);
-  }
-
-  private static boolean isDiff(OpsLedgerEvent d) {
-    return d instanceof DriftDetected
-        || d instanceof ResourceInSync
-        || d instanceof ResourceMissing
-        || d instanceof ResourceExtraneous
-        || d instanceof ResourceRemoved
-        || d instanceof DiffFailed;
+    return "apply skipped by policy " + ((ApplySkipped) d).policy();
   }
 
   private static boolean revisionMatches(OpsLedgerEvent d, String sha) {
@@ -326,6 +315,12 @@ public final class AuditProjections {
   }
 
   static String revisionOf(OpsLedgerEvent d) {
+    if (d instanceof DiffEvent diff) {
+      return diff.revision();
+    }
+    if (d instanceof ApplyEvent apply) {
+      return apply.desiredRevision();
+    }
     if (d instanceof CommitObserved c) {
       return c.sha();
     }
@@ -337,36 +332,6 @@ public final class AuditProjections {
     }
     if (d instanceof DesiredStateRemoved r) {
       return r.revision();
-    }
-    if (d instanceof DriftDetected dd) {
-      return dd.desiredRevision();
-    }
-    if (d instanceof ResourceInSync s) {
-      return s.desiredRevision();
-    }
-    if (d instanceof ResourceMissing m) {
-      return m.desiredRevision();
-    }
-    if (d instanceof ResourceExtraneous x) {
-      return x.removedInRevision();
-    }
-    if (d instanceof ResourceRemoved r) {
-      return r.removedInRevision();
-    }
-    if (d instanceof DiffFailed f) {
-      return f.desiredRevision();
-    }
-    if (d instanceof ApplyStarted s) {
-      return s.desiredRevision();
-    }
-    if (d instanceof ApplySucceeded s) {
-      return s.desiredRevision();
-    }
-    if (d instanceof ApplyFailed f) {
-      return f.desiredRevision();
-    }
-    if (d instanceof ApplySkipped s) {
-      return s.desiredRevision();
     }
     if (d instanceof SyncApproved a) {
       return a.revision();
@@ -418,7 +383,7 @@ public final class AuditProjections {
     private Person author;
     private String observed = "unknown";
     private String observedHash;
-    private String syncState = "Unknown";
+    private String syncState = ResourceState.UNKNOWN;
     private String lastApply;
     private Instant lastApplyAt;
 
@@ -443,18 +408,8 @@ public final class AuditProjections {
       } else if (e instanceof ObservedStateAbsent) {
         observed = "absent";
         observedHash = null;
-      } else if (e instanceof DriftDetected) {
-        syncState = "Drifted";
-      } else if (e instanceof ResourceInSync) {
-        syncState = "InSync";
-      } else if (e instanceof ResourceMissing) {
-        syncState = "Missing";
-      } else if (e instanceof ResourceExtraneous) {
-        syncState = "Extraneous";
-      } else if (e instanceof ResourceRemoved) {
-        syncState = "Removed";
-      } else if (e instanceof DiffFailed) {
-        syncState = "DiffFailed";
+      } else if (e instanceof DiffEvent d) {
+        syncState = d.state().label();
       } else if (e instanceof ApplySucceeded s) {
         lastApply = (s.dryRun() ? "DRY_RUN_" : "") + s.outcome().name();
         lastApplyAt = time;

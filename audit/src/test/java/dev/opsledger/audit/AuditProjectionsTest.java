@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opsledger.events.ApplyFailed;
+import dev.opsledger.events.ApplySkipped;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.DiffState;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.ObservedStateAbsent;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.Person;
+import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
 import dev.opsledger.events.ResourceRemoved;
+import dev.opsledger.events.SkipPolicy;
 import dev.opsledger.events.Topic;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +53,27 @@ class AuditProjectionsTest {
     assertThat(after.declared()).isFalse();
     assertThat(after.observed()).isEqualTo("absent");
     assertThat(after.syncState()).isEqualTo("Removed");
+  }
+
+  @Test
+  void aResourcesSyncStateIsItsLastDiffsStateAndUnknownBeforeAny() {
+    at(0, Topic.DESIRED, SHA1, declared());
+    var before = AuditProjections.stateAt(log, T0.plusSeconds(1)).resources().get(0);
+    at(2, Topic.DIFFS, SHA1, new ResourceMissing(CM, "src", SHA1, T0.plusSeconds(2)));
+    at(3, Topic.DIFFS, SHA1, new ResourceInSync(CM, "src", SHA1, "h", T0.plusSeconds(3)));
+    at(
+        4,
+        Topic.APPLIES,
+        SHA1,
+        new ApplySkipped(CM, "src", SHA1, SkipPolicy.MANUAL_APPROVAL, "", T0.plusSeconds(4)));
+
+    var after = AuditProjections.stateAt(log, T0.plusSeconds(5)).resources().get(0);
+
+    assertThat(before.syncState()).isEqualTo("Unknown");
+    assertThat(before.hasState(DiffState.IN_SYNC)).isFalse();
+    assertThat(after.syncState()).isEqualTo("InSync");
+    assertThat(after.hasState(DiffState.IN_SYNC)).isTrue();
+    assertThat(after.lastApply()).isEqualTo("SKIPPED(manual-approval)");
   }
 
   @Test

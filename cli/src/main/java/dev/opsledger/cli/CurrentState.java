@@ -5,9 +5,11 @@ import dev.opsledger.audit.AuditProjections;
 import dev.opsledger.audit.LogReader;
 import dev.opsledger.audit.LoggedEvent;
 import dev.opsledger.events.ApplySkipped;
+import dev.opsledger.events.DiffState;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.SkipPolicy;
 import dev.opsledger.events.Topic;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -46,7 +48,7 @@ public record CurrentState(
         if (re instanceof DriftDetected d) {
           lastDrift.put(d.resource(), d);
         }
-        if (re instanceof ApplySkipped s && "manual-approval".equals(s.policy())) {
+        if (re instanceof ApplySkipped s && s.skippedBy(SkipPolicy.MANUAL_APPROVAL)) {
           waiting.put(s.resource(), s);
         } else if (e.topic().equals(Topic.APPLIES.topicName())) {
           waiting.remove(re.resource());
@@ -54,7 +56,7 @@ public record CurrentState(
       }
       Map<ResourceKey, DriftDetected> drift = new HashMap<>();
       for (ResourceState r : state.resources()) {
-        if ("Drifted".equals(r.syncState()) && lastDrift.containsKey(r.resource())) {
+        if (r.hasState(DiffState.DRIFTED) && lastDrift.containsKey(r.resource())) {
           drift.put(r.resource(), lastDrift.get(r.resource()));
         }
       }

@@ -1,5 +1,6 @@
 package dev.opsledger.cli;
 
+import dev.opsledger.events.DiffState;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,7 +225,7 @@ public class UpCommand implements Callable<Integer> {
 
   static boolean allInSync(CurrentState state) {
     var declared = state.resources().stream().filter(r -> r.declared()).toList();
-    return !declared.isEmpty() && declared.stream().allMatch(r -> "InSync".equals(r.syncState()));
+    return !declared.isEmpty() && declared.stream().allMatch(r -> r.hasState(DiffState.IN_SYNC));
   }
 
   private static void printStatus(PrintWriter out, CurrentState state) {

@@ -29,7 +29,7 @@ public record ApplyFailed(
     int attempt,
     Instant failedAt,
     Instant nextAttemptAt)
-    implements ResourceEvent {
+    implements ApplyEvent {
 
   /** Checks the required fields. */
   public ApplyFailed {

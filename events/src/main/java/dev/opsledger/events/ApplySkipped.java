@@ -1,6 +1,7 @@
 package dev.opsledger.events;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The applier decided not to act on a diff, and says which policy made it so.
@@ -8,8 +9,8 @@ import java.time.Instant;
  * @param resource the resource
  * @param sourceId the source that declares it
  * @param desiredRevision the revision of the diff that was not applied
- * @param policy the policy that skipped it: {@code manual-approval}, {@code prune-disabled}, {@code
- *     self-heal-disabled}, {@code stale-revision}, {@code already-applied}
+ * @param policy the {@link SkipPolicy} that skipped it, as written on the log ({@code
+ *     manual-approval}, …); kept as text because the schema leaves it open to newer policies
  * @param detail a sentence for people
  * @param skippedAt when it was skipped
  */
@@ -20,7 +21,7 @@ public record ApplySkipped(
     String policy,
     String detail,
     Instant skippedAt)
-    implements ResourceEvent {
+    implements ApplyEvent {
 
   /** Checks the required fields. */
   public ApplySkipped {
@@ -28,5 +29,26 @@ public record ApplySkipped(
     Require.text("policy", policy);
     Require.present("skippedAt", skippedAt);
     detail = detail == null ? "" : detail;
+  }
+
+  /** A skip by a policy this applier knows. */
+  public ApplySkipped(
+      ResourceKey resource,
+      String sourceId,
+      String desiredRevision,
+      SkipPolicy policy,
+      String detail,
+      Instant skippedAt) {
+    this(resource, sourceId, desiredRevision, policy.wire(), detail, skippedAt);
+  }
+
+  /** The policy, or empty when a newer writer used one this reader does not know. */
+  public Optional<SkipPolicy> skipPolicy() {
+    return SkipPolicy.find(policy);
+  }
+
+  /** Whether {@code p} is the policy that skipped it. */
+  public boolean skippedBy(SkipPolicy p) {
+    return p.wire().equals(policy);
   }
 }

@@ -21,7 +21,7 @@ public record ApplyStarted(
     boolean dryRun,
     int attempt,
     Instant startedAt)
-    implements ResourceEvent {
+    implements ApplyEvent {
 
   /** Checks the required fields. */
   public ApplyStarted {

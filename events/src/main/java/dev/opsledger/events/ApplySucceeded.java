@@ -23,7 +23,7 @@ public record ApplySucceeded(
     int attempt,
     Instant finishedAt,
     long durationMillis)
-    implements ResourceEvent {
+    implements ApplyEvent {
 
   /** Checks the required fields. */
   public ApplySucceeded {

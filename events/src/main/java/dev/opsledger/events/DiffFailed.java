@@ -18,12 +18,22 @@ public record DiffFailed(
     String desiredRevision,
     Instant detectedAt,
     String reason)
-    implements ResourceEvent {
+    implements DiffEvent {
 
   /** Checks the required fields. */
   public DiffFailed {
     Require.present("resource", resource);
     Require.present("detectedAt", detectedAt);
     Require.text("reason", reason);
+  }
+
+  @Override
+  public DiffState state() {
+    return DiffState.FAILED;
+  }
+
+  @Override
+  public String revision() {
+    return desiredRevision;
   }
 }

@@ -26,7 +26,7 @@ public record DriftDetected(
     JsonNode patch,
     String diff,
     List<String> changedPaths)
-    implements ResourceEvent {
+    implements DiffEvent {
 
   /** Checks the required fields. */
   public DriftDetected {
@@ -36,5 +36,15 @@ public record DriftDetected(
     Require.node("patch", patch);
     diff = diff == null ? "" : diff;
     changedPaths = List.copyOf(changedPaths == null ? List.of() : changedPaths);
+  }
+
+  @Override
+  public DiffState state() {
+    return DiffState.DRIFTED;
+  }
+
+  @Override
+  public String revision() {
+    return desiredRevision;
   }
 }

@@ -7,16 +7,8 @@ public sealed interface ResourceEvent extends OpsLedgerEvent
         ObservedStateChanged,
         ObservedStateAbsent,
         ObservationFailed,
-        DriftDetected,
-        ResourceInSync,
-        ResourceMissing,
-        ResourceExtraneous,
-        ResourceRemoved,
-        DiffFailed,
-        ApplyStarted,
-        ApplySucceeded,
-        ApplyFailed,
-        ApplySkipped {
+        DiffEvent,
+        ApplyEvent {
 
   /** The resource the event is about. */
   ResourceKey resource();

@@ -18,11 +18,21 @@ public record ResourceExtraneous(
     String removedInRevision,
     String observedHash,
     Instant detectedAt)
-    implements ResourceEvent {
+    implements DiffEvent {
 
   /** Checks the required fields. */
   public ResourceExtraneous {
     Require.present("resource", resource);
     Require.present("detectedAt", detectedAt);
+  }
+
+  @Override
+  public DiffState state() {
+    return DiffState.EXTRANEOUS;
+  }
+
+  @Override
+  public String revision() {
+    return removedInRevision;
   }
 }

@@ -17,12 +17,22 @@ public record ResourceInSync(
     String desiredRevision,
     String observedHash,
     Instant detectedAt)
-    implements ResourceEvent {
+    implements DiffEvent {
 
   /** Checks the required fields. */
   public ResourceInSync {
     Require.present("resource", resource);
     Require.text("desiredRevision", desiredRevision);
     Require.present("detectedAt", detectedAt);
+  }
+
+  @Override
+  public DiffState state() {
+    return DiffState.IN_SYNC;
+  }
+
+  @Override
+  public String revision() {
+    return desiredRevision;
   }
 }

@@ -12,12 +12,22 @@ import java.time.Instant;
  */
 public record ResourceMissing(
     ResourceKey resource, String sourceId, String desiredRevision, Instant detectedAt)
-    implements ResourceEvent {
+    implements DiffEvent {
 
   /** Checks the required fields. */
   public ResourceMissing {
     Require.present("resource", resource);
     Require.text("desiredRevision", desiredRevision);
     Require.present("detectedAt", detectedAt);
+  }
+
+  @Override
+  public DiffState state() {
+    return DiffState.MISSING;
+  }
+
+  @Override
+  public String revision() {
+    return desiredRevision;
   }
 }

@@ -12,11 +12,21 @@ import java.time.Instant;
  */
 public record ResourceRemoved(
     ResourceKey resource, String sourceId, String removedInRevision, Instant detectedAt)
-    implements ResourceEvent {
+    implements DiffEvent {
 
   /** Checks the required fields. */
   public ResourceRemoved {
     Require.present("resource", resource);
     Require.present("detectedAt", detectedAt);
+  }
+
+  @Override
+  public DiffState state() {
+    return DiffState.REMOVED;
+  }
+
+  @Override
+  public String revision() {
+    return removedInRevision;
   }
 }

@@ -3,7 +3,9 @@ package dev.opsledger.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,15 +30,24 @@ class EventTypeTest {
   @Test
   void coversEveryPermittedEventRecord() {
     // A record added to the sealed hierarchy but not to the catalogue could not be written.
-    for (Class<?> permitted : OpsLedgerEvent.class.getPermittedSubclasses()) {
+    List<Class<?>> records = recordsBelow(OpsLedgerEvent.class);
+
+    assertThat(records).hasSize(EventType.values().length);
+    for (Class<?> record : records) {
+      assertThat(EventType.of(record).recordClass()).isEqualTo(record);
+    }
+  }
+
+  private static List<Class<?>> recordsBelow(Class<?> sealed) {
+    List<Class<?>> out = new ArrayList<>();
+    for (Class<?> permitted : sealed.getPermittedSubclasses()) {
       if (permitted.isInterface()) {
-        for (Class<?> resourceEvent : permitted.getPermittedSubclasses()) {
-          assertThat(EventType.of(resourceEvent).recordClass()).isEqualTo(resourceEvent);
-        }
+        out.addAll(recordsBelow(permitted));
       } else {
-        assertThat(EventType.of(permitted).recordClass()).isEqualTo(permitted);
+        out.add(permitted);
       }
     }
+    return out;
   }
 
   @ParameterizedTest

@@ -1,5 +1,7 @@
 package dev.opsledger.applier.apply;
 
+import dev.opsledger.events.SkipPolicy;
+
 /**
  * What one apply step did. An apply never hides whether it changed anything: every path ends in
  * exactly one of these, and each maps to one event on {@code opsledger.applies}.
@@ -34,10 +36,10 @@ public sealed interface Outcome
   /**
    * A policy decided not to act.
    *
-   * @param policy e.g. {@code manual-approval}, {@code prune-disabled}
+   * @param policy the policy that decided
    * @param detail a sentence for people
    */
-  record Skipped(String policy, String detail) implements Outcome {}
+  record Skipped(SkipPolicy policy, String detail) implements Outcome {}
 
   /** Shorthand for a terminal failure. */
   static Outcome terminal(String reason, String message, Integer httpStatus) {

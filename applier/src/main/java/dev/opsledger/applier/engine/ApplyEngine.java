@@ -15,10 +15,12 @@ import dev.opsledger.events.ApplyStarted;
 import dev.opsledger.events.ApplySucceeded;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.DiffState;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.SkipPolicy;
 import dev.opsledger.events.SyncApproved;
 import java.time.Clock;
 import java.time.Duration;
@@ -127,14 +129,14 @@ public final class ApplyEngine {
             metrics.duplicate();
             skip(
                 new Work(diff, 1, now()),
-                Decider.ALREADY_APPLIED,
+                SkipPolicy.ALREADY_APPLIED,
                 "diff " + diff.id() + " was already handled");
             return;
           }
           currentDiff.put(key, diff.id());
           scheduler.cancel(key);
           awaitingApproval.remove(key);
-          if (DiffKind.of(diff.data()) == null) {
+          if (!Work.actionable(diff.data())) {
             // In sync, removed, or not comparable: nothing to converge, pending work is moot.
             return;
           }
@@ -171,9 +173,7 @@ public final class ApplyEngine {
     approvals.add(approval, view == null ? null : view.newestRevision());
     for (Map.Entry<ResourceKey, Work> e : awaitingApproval.entrySet()) {
       Work w = e.getValue();
-      ResourceEvent data = w.diff().data();
-      String revision = DiffKind.revisionOf(data);
-      if (!Approvals.matches(approval, e.getKey(), DiffKind.sourceOf(data), revision)) {
+      if (!Approvals.matches(approval, e.getKey(), w.sourceId(), w.revision())) {
         continue;
       }
       withLock(
@@ -212,9 +212,8 @@ public final class ApplyEngine {
       if (!handles(w.key())) {
         continue;
       }
-      ResourceEvent data = w.diff().data();
       currentDiff.put(w.key(), w.id());
-      if (approvals.approves(w.key(), DiffKind.sourceOf(data), DiffKind.revisionOf(data))) {
+      if (approvals.approves(w.key(), w.sourceId(), w.revision())) {
         now.add(w);
       } else {
         awaitingApproval.put(w.key(), w);
@@ -253,11 +252,10 @@ public final class ApplyEngine {
   }
 
   private void run(Work work) {
-    ResourceEvent diff = work.diff().data();
-    DiffKind kind = DiffKind.of(diff);
-    String revision = DiffKind.revisionOf(diff);
+    DiffState kind = work.state();
+    String revision = work.revision();
     DesiredView view = desired.view(work.key());
-    String sourceId = DiffKind.sourceOf(diff) != null ? DiffKind.sourceOf(diff) : sourceOf(view);
+    String sourceId = work.sourceId() != null ? work.sourceId() : sourceOf(view);
     SyncPolicy policy = policies.resolve(sourceId, view == null ? null : view.manifest());
     boolean approved = !policy.autoSync() && approvals.approves(work.key(), sourceId, revision);
     Decision decision = Decider.decide(kind, revision, view, policy, approved);
@@ -265,7 +263,7 @@ public final class ApplyEngine {
       awaitDesired(work, a);
     } else if (decision instanceof Decision.Skip s) {
       skip(work, s.policy(), s.detail());
-      if (Decider.MANUAL_APPROVAL.equals(s.policy())) {
+      if (s.policy() == SkipPolicy.MANUAL_APPROVAL) {
         awaitingApproval.put(work.key(), work);
       }
     } else if (decision instanceof Decision.Apply a) {
@@ -294,7 +292,7 @@ public final class ApplyEngine {
 
   private void apply(Work work, DesiredView view, Decision.Apply decision) {
     ResourceApplier applier = applierFor(work.key());
-    String revision = DiffKind.revisionOf(work.diff().data());
+    String revision = work.revision();
     SecretValues.Opened opened;
     try {
       opened = secrets.open(view.manifest());
@@ -367,7 +365,7 @@ public final class ApplyEngine {
             new ApplySucceeded(
                 work.key(),
                 sourceOfDiff(work),
-                DiffKind.revisionOf(work.diff().data()),
+                work.revision(),
                 result,
                 dryRun,
                 work.attempt(),
@@ -400,7 +398,7 @@ public final class ApplyEngine {
               new ApplyFailed(
                   work.key(),
                   sourceOfDiff(work),
-                  DiffKind.revisionOf(work.diff().data()),
+                  work.revision(),
                   false,
                   r.reason(),
                   message,
@@ -418,7 +416,7 @@ public final class ApplyEngine {
             new ApplyFailed(
                 work.key(),
                 sourceOfDiff(work),
-                DiffKind.revisionOf(work.diff().data()),
+                work.revision(),
                 true,
                 failure.reason(),
                 exhausted ? "gave up after " + work.attempt() + " attempts: " + message : message,
@@ -431,17 +429,12 @@ public final class ApplyEngine {
     }
   }
 
-  private void skip(Work work, String policy, String detail) {
+  private void skip(Work work, SkipPolicy policy, String detail) {
     boolean sent =
         publishFinal(
             work,
             new ApplySkipped(
-                work.key(),
-                sourceOfDiff(work),
-                DiffKind.revisionOf(work.diff().data()),
-                policy,
-                detail,
-                now()));
+                work.key(), sourceOfDiff(work), work.revision(), policy, detail, now()));
     if (sent) {
       metrics.outcome("skipped", work.key().kind());
     }
@@ -454,7 +447,7 @@ public final class ApplyEngine {
             new ApplyStarted(
                 work.key(),
                 sourceOfDiff(work),
-                DiffKind.revisionOf(work.diff().data()),
+                work.revision(),
                 action,
                 dryRun,
                 work.attempt(),
@@ -484,7 +477,7 @@ public final class ApplyEngine {
 
   private EventEnvelope<OpsLedgerEvent> envelope(Work work, ResourceEvent event) {
     EventEnvelope<? extends ResourceEvent> diff = work.diff();
-    String revision = DiffKind.revisionOf(diff.data());
+    String revision = work.revision();
     String correlation = revision != null ? revision : diff.correlation();
     return new EventEnvelope<>(
         UUID.randomUUID().toString(),
@@ -517,7 +510,7 @@ public final class ApplyEngine {
   }
 
   private String sourceOfDiff(Work work) {
-    String s = DiffKind.sourceOf(work.diff().data());
+    String s = work.sourceId();
     return s != null ? s : sourceOf(desired.view(work.key()));
   }
 

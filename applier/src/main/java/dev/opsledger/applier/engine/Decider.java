@@ -1,6 +1,8 @@
 package dev.opsledger.applier.engine;
 
 import dev.opsledger.applier.policy.SyncPolicy;
+import dev.opsledger.events.DiffState;
+import dev.opsledger.events.SkipPolicy;
 
 /**
  * Decides what to do with a diff. Pure: the same inputs always give the same decision, so the rules
@@ -13,27 +15,12 @@ import dev.opsledger.applier.policy.SyncPolicy;
  */
 public final class Decider {
 
-  /** {@link Decision.Skip#policy()} of manual sync without approval. */
-  public static final String MANUAL_APPROVAL = "manual-approval";
-
-  /** {@link Decision.Skip#policy()} of an extraneous resource with prune off. */
-  public static final String PRUNE_DISABLED = "prune-disabled";
-
-  /** {@link Decision.Skip#policy()} of a live edit with self-heal off. */
-  public static final String SELF_HEAL_DISABLED = "self-heal-disabled";
-
-  /** {@link Decision.Skip#policy()} of a diff computed from an older revision. */
-  public static final String STALE_REVISION = "stale-revision";
-
-  /** The policy of a redelivered diff that was already handled. */
-  public static final String ALREADY_APPLIED = "already-applied";
-
   private Decider() {}
 
   /**
    * The decision for one diff.
    *
-   * @param kind the diff's kind
+   * @param kind the diff's state, one the applier acts on ({@link DiffState#actionable()})
    * @param revision the revision the diff names ({@code removedInRevision} for an extraneous one,
    *     may then be {@code null})
    * @param desired what is known of the resource's desired state, or {@code null}
@@ -41,38 +28,39 @@ public final class Decider {
    * @param approved whether a {@code SyncApproved} covers this resource and revision
    */
   public static Decision decide(
-      DiffKind kind, String revision, DesiredView desired, SyncPolicy policy, boolean approved) {
+      DiffState kind, String revision, DesiredView desired, SyncPolicy policy, boolean approved) {
     Decision fenced = fence(kind, revision, desired);
     if (fenced != null) {
       return fenced;
     }
-    if (kind == DiffKind.EXTRANEOUS) {
+    if (kind == DiffState.EXTRANEOUS) {
       if (!policy.prune()) {
         return new Decision.Skip(
-            PRUNE_DISABLED, "Git no longer declares it and prune is off for its source");
+            SkipPolicy.PRUNE_DISABLED, "Git no longer declares it and prune is off for its source");
       }
       if (!policy.autoSync() && !approved) {
-        return new Decision.Skip(MANUAL_APPROVAL, "prune waits for a SyncApproved");
+        return new Decision.Skip(SkipPolicy.MANUAL_APPROVAL, "prune waits for a SyncApproved");
       }
       return new Decision.Delete(policy.dryRun());
     }
-    if (kind == DiffKind.DRIFT && revision.equals(desired.lastApplied()) && !policy.selfHeal()) {
+    if (kind == DiffState.DRIFTED && revision.equals(desired.lastApplied()) && !policy.selfHeal()) {
       return new Decision.Skip(
-          SELF_HEAL_DISABLED,
+          SkipPolicy.SELF_HEAL_DISABLED,
           "live edit of revision " + revision + " left in place: self-heal is off");
     }
     if (!policy.autoSync() && !approved) {
       return new Decision.Skip(
-          MANUAL_APPROVAL, "revision " + revision + " waits for a SyncApproved (manual sync)");
+          SkipPolicy.MANUAL_APPROVAL,
+          "revision " + revision + " waits for a SyncApproved (manual sync)");
     }
     return new Decision.Apply(policy.dryRun(), policy.forceConflicts());
   }
 
-  private static Decision fence(DiffKind kind, String revision, DesiredView desired) {
-    if (kind == DiffKind.EXTRANEOUS && revision == null) {
+  private static Decision fence(DiffState kind, String revision, DesiredView desired) {
+    if (kind == DiffState.EXTRANEOUS && revision == null) {
       if (desired != null && !desired.removed()) {
         return new Decision.Skip(
-            STALE_REVISION,
+            SkipPolicy.STALE_REVISION,
             "Git declares it again at revision " + desired.newestRevision() + ": not pruned");
       }
       return null;
@@ -82,16 +70,16 @@ public final class Decider {
     }
     if (desired.isOlder(revision)) {
       return new Decision.Skip(
-          STALE_REVISION,
+          SkipPolicy.STALE_REVISION,
           "diff of revision "
               + revision
               + " is older than the newest declared revision "
               + desired.newestRevision());
     }
-    if (kind != DiffKind.EXTRANEOUS && desired.removed()) {
+    if (kind != DiffState.EXTRANEOUS && desired.removed()) {
       // The newest revision is the removal itself only when the diff names it, which cannot
       // happen for a declaration; kept as a guard against a differ that names a removal.
-      return new Decision.Skip(STALE_REVISION, "Git no longer declares it");
+      return new Decision.Skip(SkipPolicy.STALE_REVISION, "Git no longer declares it");
     }
     return null;
   }

@@ -1,5 +1,7 @@
 package dev.opsledger.applier.engine;
 
+import dev.opsledger.events.SkipPolicy;
+
 /** What to do with one diff, decided purely from the diff, the desired state and the policy. */
 public sealed interface Decision
     permits Decision.Apply, Decision.Delete, Decision.Skip, Decision.AwaitDesired {
@@ -22,11 +24,10 @@ public sealed interface Decision
   /**
    * Do nothing, because of a policy.
    *
-   * @param policy {@code manual-approval}, {@code prune-disabled}, {@code self-heal-disabled},
-   *     {@code stale-revision}
+   * @param policy manual approval, prune disabled, self-heal disabled or stale revision
    * @param detail a sentence for people
    */
-  record Skip(String policy, String detail) implements Decision {}
+  record Skip(SkipPolicy policy, String detail) implements Decision {}
 
   /** The diff names a revision not seen on {@code opsledger.desired} yet: look again soon. */
   record AwaitDesired(String detail) implements Decision {}

@@ -1,6 +1,7 @@
 package dev.opsledger.applier.engine;
 
 import dev.opsledger.events.ApplyFailed;
+import dev.opsledger.events.ApplyOutcome;
 import dev.opsledger.events.ApplySkipped;
 import dev.opsledger.events.ApplyStarted;
 import dev.opsledger.events.ApplySucceeded;
@@ -8,6 +9,7 @@ import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.SkipPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +31,10 @@ public final class PendingWork {
 
   private final Map<ResourceKey, EventEnvelope<? extends ResourceEvent>> latestDiff =
       new LinkedHashMap<>();
-  private final Map<String, String> finalPolicy = new HashMap<>();
+
+  /** Diff ids with a final outcome, and whether that outcome is a wait for approval. */
+  private final Map<String, Boolean> finalWaitsForApproval = new HashMap<>();
+
   private final Map<String, Integer> attempts = new HashMap<>();
   private final Map<ResourceKey, String> lastApplied = new HashMap<>();
 
@@ -63,20 +68,19 @@ public final class PendingWork {
     if (data instanceof ApplyStarted s) {
       attempts.merge(cause, s.attempt(), Math::max);
     } else if (data instanceof ApplySucceeded s) {
-      finalPolicy.put(cause, "");
+      finalWaitsForApproval.put(cause, false);
       if (!s.dryRun()) {
         lastApplied.put(
-            s.resource(),
-            s.outcome() == dev.opsledger.events.ApplyOutcome.DELETED ? "" : s.desiredRevision());
+            s.resource(), s.outcome() == ApplyOutcome.DELETED ? "" : s.desiredRevision());
       }
     } else if (data instanceof ApplyFailed f && f.terminal()) {
-      finalPolicy.put(cause, "");
+      finalWaitsForApproval.put(cause, false);
     } else if (data instanceof ApplySkipped s) {
-      if (Decider.ALREADY_APPLIED.equals(s.policy())) {
+      if (s.skippedBy(SkipPolicy.ALREADY_APPLIED)) {
         // A redelivery: the diff's own outcome stays what it was.
-        finalPolicy.putIfAbsent(cause, s.policy());
+        finalWaitsForApproval.putIfAbsent(cause, false);
       } else {
-        finalPolicy.put(cause, s.policy());
+        finalWaitsForApproval.put(cause, s.skippedBy(SkipPolicy.MANUAL_APPROVAL));
       }
     }
   }
@@ -85,15 +89,15 @@ public final class PendingWork {
   public Derived derive(Instant now) {
     List<Work> pending = new ArrayList<>();
     List<Work> awaiting = new ArrayList<>();
-    List<String> done = new ArrayList<>(finalPolicy.keySet());
+    List<String> done = new ArrayList<>(finalWaitsForApproval.keySet());
     for (EventEnvelope<? extends ResourceEvent> diff : latestDiff.values()) {
-      if (DiffKind.of(diff.data()) == null) {
+      if (!Work.actionable(diff.data())) {
         continue;
       }
-      String policy = finalPolicy.get(diff.id());
-      if (policy == null) {
+      Boolean waitsForApproval = finalWaitsForApproval.get(diff.id());
+      if (waitsForApproval == null) {
         pending.add(new Work(diff, attempts.getOrDefault(diff.id(), 0) + 1, now));
-      } else if (Decider.MANUAL_APPROVAL.equals(policy)) {
+      } else if (waitsForApproval) {
         awaiting.add(new Work(diff, 1, now));
       }
     }

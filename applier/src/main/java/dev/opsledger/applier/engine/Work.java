@@ -1,5 +1,7 @@
 package dev.opsledger.applier.engine;
 
+import dev.opsledger.events.DiffEvent;
+import dev.opsledger.events.DiffState;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
@@ -22,6 +24,26 @@ public record Work(EventEnvelope<? extends ResourceEvent> diff, int attempt, Ins
   /** The diff's event id: the dedupe key. */
   public String id() {
     return diff.id();
+  }
+
+  /** The state the diff reports, or {@code null} for a record that is not a diff. */
+  public DiffState state() {
+    return diff.data() instanceof DiffEvent d ? d.state() : null;
+  }
+
+  /** The revision the diff names (the removing one for a prune), or {@code null}. */
+  public String revision() {
+    return diff.data() instanceof DiffEvent d ? d.revision() : null;
+  }
+
+  /** The source the diff names, or {@code null}. */
+  public String sourceId() {
+    return diff.data() instanceof DiffEvent d ? d.sourceId() : null;
+  }
+
+  /** Whether the event is a diff the applier converges (missing, drifted, extraneous). */
+  public static boolean actionable(ResourceEvent event) {
+    return event instanceof DiffEvent d && d.state().actionable();
   }
 
   /** The same diff at the next attempt. */

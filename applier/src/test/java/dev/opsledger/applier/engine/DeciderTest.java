@@ -3,6 +3,8 @@ package dev.opsledger.applier.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opsledger.applier.policy.SyncPolicy;
+import dev.opsledger.events.DiffState;
+import dev.opsledger.events.SkipPolicy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,73 +26,74 @@ class DeciderTest {
 
   @Test
   void appliesAMissingResourceOfTheNewestRevision() {
-    assertThat(Decider.decide(DiffKind.MISSING, "r1", view("r1", null, false, "r1"), AUTO, false))
+    assertThat(Decider.decide(DiffState.MISSING, "r1", view("r1", null, false, "r1"), AUTO, false))
         .isEqualTo(new Decision.Apply(false, true));
   }
 
   @Test
   void skipsADiffOfAnOlderRevisionAsStale() {
     Decision d =
-        Decider.decide(DiffKind.DRIFT, "r1", view("r2", "r1", false, "r1", "r2"), AUTO, false);
+        Decider.decide(DiffState.DRIFTED, "r1", view("r2", "r1", false, "r1", "r2"), AUTO, false);
     assertThat(d).isInstanceOf(Decision.Skip.class);
-    assertThat(((Decision.Skip) d).policy()).isEqualTo("stale-revision");
+    assertThat(((Decision.Skip) d).policy()).isEqualTo(SkipPolicy.STALE_REVISION);
   }
 
   @Test
   void waitsForARevisionNotSeenOnTheDesiredTopic() {
-    assertThat(Decider.decide(DiffKind.MISSING, "r9", view("r1", null, false, "r1"), AUTO, false))
+    assertThat(Decider.decide(DiffState.MISSING, "r9", view("r1", null, false, "r1"), AUTO, false))
         .isInstanceOf(Decision.AwaitDesired.class);
-    assertThat(Decider.decide(DiffKind.MISSING, "r9", null, AUTO, false))
+    assertThat(Decider.decide(DiffState.MISSING, "r9", null, AUTO, false))
         .isInstanceOf(Decision.AwaitDesired.class);
   }
 
   @Test
   void treatsDriftOfTheLastAppliedRevisionAsALiveEdit() {
     DesiredView v = view("r1", "r1", false, "r1");
-    assertThat(Decider.decide(DiffKind.DRIFT, "r1", v, AUTO, false))
+    assertThat(Decider.decide(DiffState.DRIFTED, "r1", v, AUTO, false))
         .isEqualTo(new Decision.Apply(false, true));
-    assertThat(Decider.decide(DiffKind.DRIFT, "r1", v, NO_HEAL, false))
+    assertThat(Decider.decide(DiffState.DRIFTED, "r1", v, NO_HEAL, false))
         .isEqualTo(
             new Decision.Skip(
-                "self-heal-disabled", "live edit of revision r1 left in place: self-heal is off"));
+                SkipPolicy.SELF_HEAL_DISABLED,
+                "live edit of revision r1 left in place: self-heal is off"));
   }
 
   @Test
   void appliesDriftOfANewRevisionEvenWithSelfHealOff() {
     assertThat(
             Decider.decide(
-                DiffKind.DRIFT, "r2", view("r2", "r1", false, "r1", "r2"), NO_HEAL, false))
+                DiffState.DRIFTED, "r2", view("r2", "r1", false, "r1", "r2"), NO_HEAL, false))
         .isEqualTo(new Decision.Apply(false, true));
   }
 
   @Test
   void waitsForApprovalUnderManualSyncAndAppliesOnceApproved() {
     DesiredView v = view("r1", null, false, "r1");
-    Decision waiting = Decider.decide(DiffKind.MISSING, "r1", v, MANUAL, false);
-    assertThat(((Decision.Skip) waiting).policy()).isEqualTo("manual-approval");
-    assertThat(Decider.decide(DiffKind.MISSING, "r1", v, MANUAL, true))
+    Decision waiting = Decider.decide(DiffState.MISSING, "r1", v, MANUAL, false);
+    assertThat(((Decision.Skip) waiting).policy()).isEqualTo(SkipPolicy.MANUAL_APPROVAL);
+    assertThat(Decider.decide(DiffState.MISSING, "r1", v, MANUAL, true))
         .isEqualTo(new Decision.Apply(false, true));
   }
 
   @Test
   void prunesOnlyWhenPruneIsOn() {
     DesiredView removed = view("r2", "r1", true, "r1", "r2");
-    Decision off = Decider.decide(DiffKind.EXTRANEOUS, "r2", removed, AUTO, false);
-    assertThat(((Decision.Skip) off).policy()).isEqualTo("prune-disabled");
-    assertThat(Decider.decide(DiffKind.EXTRANEOUS, "r2", removed, PRUNE, false))
+    Decision off = Decider.decide(DiffState.EXTRANEOUS, "r2", removed, AUTO, false);
+    assertThat(((Decision.Skip) off).policy()).isEqualTo(SkipPolicy.PRUNE_DISABLED);
+    assertThat(Decider.decide(DiffState.EXTRANEOUS, "r2", removed, PRUNE, false))
         .isEqualTo(new Decision.Delete(false));
   }
 
   @Test
   void doesNotPruneAResourceDeclaredAgain() {
     DesiredView again = view("r3", "r1", false, "r1", "r2", "r3");
-    Decision d = Decider.decide(DiffKind.EXTRANEOUS, "r2", again, PRUNE, false);
-    assertThat(((Decision.Skip) d).policy()).isEqualTo("stale-revision");
+    Decision d = Decider.decide(DiffState.EXTRANEOUS, "r2", again, PRUNE, false);
+    assertThat(((Decision.Skip) d).policy()).isEqualTo(SkipPolicy.STALE_REVISION);
   }
 
   @Test
   void carriesDryRunAndForceConflictsFromThePolicy() {
-    assertThat(Decider.decide(DiffKind.MISSING, "r1", view("r1", null, false, "r1"), DRY, false))
+    assertThat(Decider.decide(DiffState.MISSING, "r1", view("r1", null, false, "r1"), DRY, false))
         .isEqualTo(new Decision.Apply(true, false));
   }
 }

@@ -1,12 +1,13 @@
 package dev.opsledger.notifier.notice;
 
+import dev.opsledger.events.ApplyEvent;
 import dev.opsledger.events.ApplyFailed;
 import dev.opsledger.events.ApplySkipped;
 import dev.opsledger.events.ApplyStarted;
 import dev.opsledger.events.ApplySucceeded;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.CommitRejected;
-import dev.opsledger.events.DiffFailed;
+import dev.opsledger.events.DiffEvent;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.ManifestError;
@@ -15,6 +16,7 @@ import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
+import dev.opsledger.events.SkipPolicy;
 import dev.opsledger.notifier.notice.RevisionStatus.Aggregate;
 import dev.opsledger.notifier.notice.RevisionStatus.ResourceState;
 import java.time.Instant;
@@ -40,9 +42,6 @@ public final class Notices {
   /** The most diff lines put into a notice. */
   public static final int MAX_EXCERPT_LINES = 40;
 
-  /** The policy of an {@code ApplySkipped} that waits for a person. */
-  public static final String MANUAL_APPROVAL = "manual-approval";
-
   private final ResourceHealth health;
   private final RevisionStatus revisions;
 
@@ -56,42 +55,64 @@ public final class Notices {
   public List<Notice> observe(EventEnvelope<?> envelope) {
     OpsLedgerEvent event = envelope.data();
     List<Notice> out = new ArrayList<>(2);
-    if (event instanceof DriftDetected d) {
-      health.problem(d.subject(), "drifted", envelope.time());
-      out.add(drift(envelope, d));
-      status(out, envelope, d.sourceId(), d.desiredRevision(), d, ResourceState.OUT_OF_SYNC);
-    } else if (event instanceof ResourceMissing m) {
-      health.problem(m.subject(), "missing", envelope.time());
-      out.add(missing(envelope, m));
-      status(out, envelope, m.sourceId(), m.desiredRevision(), m, ResourceState.OUT_OF_SYNC);
-    } else if (event instanceof ResourceInSync s) {
-      String problem = health.inSync(s.subject(), envelope.time());
-      if (problem != null) {
-        out.add(converged(envelope, s, problem));
-      }
-      status(out, envelope, s.sourceId(), s.desiredRevision(), s, ResourceState.IN_SYNC);
-    } else if (event instanceof DiffFailed f) {
-      status(out, envelope, f.sourceId(), f.desiredRevision(), f, ResourceState.FAILED);
-    } else if (event instanceof ApplyStarted a && !a.dryRun()) {
-      status(out, envelope, a.sourceId(), a.desiredRevision(), a, ResourceState.APPLYING);
-    } else if (event instanceof ApplySucceeded a && !a.dryRun()) {
-      status(out, envelope, a.sourceId(), a.desiredRevision(), a, ResourceState.APPLYING);
-    } else if (event instanceof ApplyFailed f) {
-      health.problem(f.subject(), "apply-failed", envelope.time());
-      out.add(applyFailed(envelope, f));
-      ResourceState state = f.terminal() ? ResourceState.FAILED : ResourceState.APPLYING;
-      status(out, envelope, f.sourceId(), f.desiredRevision(), f, state);
-    } else if (event instanceof ApplySkipped s && MANUAL_APPROVAL.equals(s.policy())) {
-      out.add(approval(envelope, s));
-      status(out, envelope, s.sourceId(), s.desiredRevision(), s, ResourceState.AWAITING_APPROVAL);
+    if (event instanceof DiffEvent d) {
+      diff(out, envelope, d);
+    } else if (event instanceof ApplyEvent a) {
+      apply(out, envelope, a);
     } else if (event instanceof CommitObserved c) {
       out.add(statusNotice(envelope, revisions.commitObserved(c.sourceId(), c.sha())));
     } else if (event instanceof CommitRejected r) {
       out.add(rejected(envelope, r));
       out.add(statusNotice(envelope, revisions.commitRejected(r.sourceId(), r.sha())));
     }
-    // Other events (desired, observed, extraneous, removed, other skips) say nothing here.
+    // Other events (desired, observed, approvals, notifications) say nothing here.
     return out;
+  }
+
+  private void diff(List<Notice> out, EventEnvelope<?> envelope, DiffEvent d) {
+    switch (d.state()) {
+      case DRIFTED -> {
+        health.problem(d.subject(), "drifted", envelope.time());
+        out.add(drift(envelope, (DriftDetected) d));
+        status(out, envelope, d.sourceId(), d.revision(), d, ResourceState.OUT_OF_SYNC);
+      }
+      case MISSING -> {
+        health.problem(d.subject(), "missing", envelope.time());
+        out.add(missing(envelope, (ResourceMissing) d));
+        status(out, envelope, d.sourceId(), d.revision(), d, ResourceState.OUT_OF_SYNC);
+      }
+      case IN_SYNC -> {
+        String problem = health.inSync(d.subject(), envelope.time());
+        if (problem != null) {
+          out.add(converged(envelope, (ResourceInSync) d, problem));
+        }
+        status(out, envelope, d.sourceId(), d.revision(), d, ResourceState.IN_SYNC);
+      }
+      case FAILED -> status(out, envelope, d.sourceId(), d.revision(), d, ResourceState.FAILED);
+      case EXTRANEOUS, REMOVED -> {
+        // A prune candidate or a removal is not a problem of any declared revision.
+      }
+    }
+  }
+
+  private void apply(List<Notice> out, EventEnvelope<?> envelope, ApplyEvent event) {
+    ResourceState state;
+    if (event instanceof ApplyStarted a && !a.dryRun()) {
+      state = ResourceState.APPLYING;
+    } else if (event instanceof ApplySucceeded a && !a.dryRun()) {
+      state = ResourceState.APPLYING;
+    } else if (event instanceof ApplyFailed f) {
+      health.problem(f.subject(), "apply-failed", envelope.time());
+      out.add(applyFailed(envelope, f));
+      state = f.terminal() ? ResourceState.FAILED : ResourceState.APPLYING;
+    } else if (event instanceof ApplySkipped s && s.skippedBy(SkipPolicy.MANUAL_APPROVAL)) {
+      out.add(approval(envelope, s));
+      state = ResourceState.AWAITING_APPROVAL;
+    } else {
+      // Dry runs and other skips change no revision's status.
+      return;
+    }
+    status(out, envelope, event.sourceId(), event.desiredRevision(), event, state);
   }
 
   private void status(

@@ -1,0 +1,59 @@
+package dev.opsledger.events;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Optional;
+
+/**
+ * Why the applier did not act on a diff: the {@code policy} of an {@link ApplySkipped}. {@link
+ * #wire()} is the text written on the log, e.g. {@code manual-approval}.
+ */
+public enum SkipPolicy {
+  /** Manual sync: the change waits for a {@link SyncApproved}. */
+  MANUAL_APPROVAL("manual-approval"),
+  /** Git no longer declares the resource and prune is off for its source. */
+  PRUNE_DISABLED("prune-disabled"),
+  /** A live edit of the revision last applied, and self-heal is off. */
+  SELF_HEAL_DISABLED("self-heal-disabled"),
+  /** The diff was computed from a revision older than the newest declared one. */
+  STALE_REVISION("stale-revision"),
+  /** A redelivered diff that was already handled to a final outcome. */
+  ALREADY_APPLIED("already-applied");
+
+  private final String wire;
+
+  SkipPolicy(String wire) {
+    this.wire = wire;
+  }
+
+  /** The text on the log. */
+  @JsonValue
+  public String wire() {
+    return wire;
+  }
+
+  /**
+   * The policy written as {@code text}, or empty for a policy this reader does not know. The schema
+   * leaves the field open, so a newer applier may write a policy an older reader has never heard
+   * of; readers must carry on.
+   */
+  public static Optional<SkipPolicy> find(String text) {
+    for (SkipPolicy p : values()) {
+      if (p.wire.equals(text)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The policy written as {@code text}.
+   *
+   * @throws IllegalArgumentException for a policy this reader does not know
+   */
+  @JsonCreator
+  public static SkipPolicy fromWire(String text) {
+    return find(text)
+        .orElseThrow(() -> new IllegalArgumentException("unknown skip policy: " + text));
+  }
+}
