@@ -1,0 +1,35 @@
+package dev.opsledger.kafka;
+
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.EventHeader;
+import dev.opsledger.events.OpsLedgerEvent;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A record a {@link LogScan} read and decoded: where it sits in the log, and the event it carries.
+ *
+ * @param topic the topic
+ * @param partition the partition
+ * @param offset the offset in the partition
+ * @param timestamp the record's timestamp
+ * @param key the record key (a resource key or a source id), or {@code null}
+ * @param headers the record headers, in order
+ * @param value the raw record value (the JSON body)
+ * @param event the decoded event
+ */
+public record ScannedRecord(
+    String topic,
+    int partition,
+    long offset,
+    Instant timestamp,
+    String key,
+    List<EventHeader> headers,
+    byte[] value,
+    EventEnvelope<OpsLedgerEvent> event) {
+
+  /** The event's data. */
+  public OpsLedgerEvent data() {
+    return event.data();
+  }
+}
