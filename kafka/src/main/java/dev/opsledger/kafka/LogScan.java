@@ -2,8 +2,6 @@ package dev.opsledger.kafka;
 
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventDecodingException;
-import dev.opsledger.events.EventEnvelope;
-import dev.opsledger.events.OpsLedgerEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -430,10 +428,9 @@ public final class LogScan implements AutoCloseable {
 
   /** Decodes a record and hands it on; false when it is poison. */
   private boolean handle(ConsumerRecord<String, byte[]> r, Handler handler) {
-    var headers = KafkaRecords.fromKafkaHeaders(r.headers());
-    EventEnvelope<OpsLedgerEvent> event;
+    ScannedRecord decoded;
     try {
-      event = codec.decode(headers, r.value());
+      decoded = ScannedRecord.decode(r, codec);
     } catch (EventDecodingException e) {
       LOG.debug(
           "skipping an unreadable record at {}-{}@{}: {}",
@@ -444,16 +441,7 @@ public final class LogScan implements AutoCloseable {
       handler.poison(r, e);
       return false;
     }
-    handler.record(
-        new ScannedRecord(
-            r.topic(),
-            r.partition(),
-            r.offset(),
-            Instant.ofEpochMilli(r.timestamp()),
-            r.key(),
-            headers,
-            r.value(),
-            event));
+    handler.record(decoded);
     return true;
   }
 

@@ -1,10 +1,13 @@
 package dev.opsledger.kafka;
 
+import dev.opsledger.events.EventCodec;
+import dev.opsledger.events.EventDecodingException;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.EventHeader;
 import dev.opsledger.events.OpsLedgerEvent;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A record a {@link LogScan} read and decoded: where it sits in the log, and the event it carries.
@@ -27,6 +30,25 @@ public record ScannedRecord(
     List<EventHeader> headers,
     byte[] value,
     EventEnvelope<OpsLedgerEvent> event) {
+
+  /**
+   * Decodes a consumer record with the contract's codec.
+   *
+   * @throws EventDecodingException when the record is not a readable OpsLedger event (poison)
+   */
+  public static ScannedRecord decode(ConsumerRecord<String, byte[]> r, EventCodec codec)
+      throws EventDecodingException {
+    List<EventHeader> headers = KafkaRecords.fromKafkaHeaders(r.headers());
+    return new ScannedRecord(
+        r.topic(),
+        r.partition(),
+        r.offset(),
+        Instant.ofEpochMilli(r.timestamp()),
+        r.key(),
+        headers,
+        r.value(),
+        codec.decode(headers, r.value()));
+  }
 
   /** The event's data. */
   public OpsLedgerEvent data() {
