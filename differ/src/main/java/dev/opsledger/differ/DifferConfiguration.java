@@ -173,7 +173,6 @@ public class DifferConfiguration {
     InputCatchUp catchUp =
         new InputCatchUp(
             bootstrap,
-            codec,
             Map.of(
                 Topic.DESIRED.topicName(), groupOf(env, DESIRED_IN),
                 Topic.OBSERVED.topicName(), groupOf(env, OBSERVED_IN)));

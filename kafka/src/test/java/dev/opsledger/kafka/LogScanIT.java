@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opsledger.events.EncodedEvent;
 import dev.opsledger.events.EventCodec;
-import dev.opsledger.events.EventEnvelope;
-import dev.opsledger.events.Person;
-import dev.opsledger.events.SyncApproved;
 import dev.opsledger.kafka.LogScan.From;
 import dev.opsledger.kafka.LogScan.Until;
 import dev.opsledger.sandbox.kafka.EmbeddedKafkaBroker;
@@ -73,7 +70,7 @@ class LogScanIT {
           From.beginning(),
           Until.endAtStart(),
           r -> {
-            read.add(revision(r));
+            read.add(TestEvents.revision(r));
             // Every record read brings a new one: only the bound fixed at start ends the scan.
             write(topic, "late-" + read.size(), T0);
           });
@@ -96,7 +93,7 @@ class LogScanIT {
           List.of(topic),
           From.time(T0.plusSeconds(90)),
           Until.committedBy("scan-it-group"),
-          r -> read.add(revision(r)));
+          r -> read.add(TestEvents.revision(r)));
     }
 
     assertThat(read).containsExactly("r2", "r3");
@@ -116,7 +113,10 @@ class LogScanIT {
     try (LogScan scan = open(Duration.ofSeconds(30))) {
       summary =
           scan.scan(
-              List.of(topic), From.beginning(), Until.endAtStart(), r -> read.add(revision(r)));
+              List.of(topic),
+              From.beginning(),
+              Until.endAtStart(),
+              r -> read.add(TestEvents.revision(r)));
     }
 
     assertThat(read).containsExactly("before", "after");
@@ -155,10 +155,6 @@ class LogScanIT {
     return LogScan.open(broker.bootstrapServers(), codec, budget);
   }
 
-  private static String revision(ScannedRecord r) {
-    return ((SyncApproved) r.data()).revision();
-  }
-
   private static String newTopic(int partitions) throws Exception {
     String name = "logscan-it-" + TOPICS.incrementAndGet();
     try (Admin admin = admin()) {
@@ -168,17 +164,7 @@ class LogScanIT {
   }
 
   private void write(String topic, String revision, Instant time) {
-    EncodedEvent e =
-        codec.encode(
-            new EventEnvelope<>(
-                "id-" + topic + "-" + revision,
-                "/test",
-                time,
-                "",
-                "",
-                "",
-                new SyncApproved(
-                    null, "source", revision, new Person("Ada", "ada@example.com"), null, time)));
+    EncodedEvent e = TestEvents.approval("id-" + topic + "-" + revision, "source", revision, time);
     try {
       producer
           .send(

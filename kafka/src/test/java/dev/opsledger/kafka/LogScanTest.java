@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.opsledger.events.EncodedEvent;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventDecodingException;
-import dev.opsledger.events.EventEnvelope;
-import dev.opsledger.events.Person;
-import dev.opsledger.events.SyncApproved;
 import dev.opsledger.kafka.LogScan.From;
 import dev.opsledger.kafka.LogScan.Until;
 import java.nio.charset.StandardCharsets;
@@ -215,22 +212,12 @@ class LogScanTest {
   }
 
   private List<String> revisions() {
-    return seen.stream().map(r -> ((SyncApproved) r.data()).revision()).toList();
+    return seen.stream().map(TestEvents::revision).toList();
   }
 
   private void write(TopicPartition tp, long offset, String revision, Instant time) {
     String source = "source-" + revision;
-    EncodedEvent e =
-        codec.encode(
-            new EventEnvelope<>(
-                "id-" + revision,
-                "/test",
-                time,
-                "",
-                "",
-                "",
-                new SyncApproved(
-                    null, source, revision, new Person("Ada", "ada@example.com"), null, time)));
+    EncodedEvent e = TestEvents.approval("id-" + revision, source, revision, time);
     consumer.append(
         new ConsumerRecord<>(
             tp.topic(),

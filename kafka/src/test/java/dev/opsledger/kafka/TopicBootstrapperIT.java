@@ -42,28 +42,10 @@ class TopicBootstrapperIT {
 
       var diffs = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
       assertThat(diffs.partitions()).hasSize(12);
-      var config =
-          admin
-              .describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, TOPIC)))
-              .all()
-              .get()
-              .values()
-              .iterator()
-              .next();
-      assertThat(config.get("retention.ms").value()).isEqualTo("-1");
-      assertThat(config.get("max.message.bytes").value())
+      assertThat(configValue(admin, TOPIC, "retention.ms")).isEqualTo("-1");
+      assertThat(configValue(admin, TOPIC, "max.message.bytes"))
           .isEqualTo(Integer.toString(Topic.MAX_RECORD_BYTES));
-      var observed =
-          admin
-              .describeConfigs(
-                  List.of(
-                      new ConfigResource(ConfigResource.Type.TOPIC, Topic.OBSERVED.topicName())))
-              .all()
-              .get()
-              .values()
-              .iterator()
-              .next();
-      assertThat(observed.get("retention.ms").value())
+      assertThat(configValue(admin, Topic.OBSERVED.topicName(), "retention.ms"))
           .isEqualTo(Long.toString(Duration.ofDays(7).toMillis()));
     }
   }
@@ -87,30 +69,12 @@ class TopicBootstrapperIT {
           .get();
       await("the broker serves the changed retention")
           .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  "1000"
-                      .equals(
-                          admin
-                              .describeConfigs(List.of(resource))
-                              .all()
-                              .get()
-                              .get(resource)
-                              .get("retention.ms")
-                              .value()));
+          .until(() -> "1000".equals(configValue(admin, TOPIC, "retention.ms")));
 
       var report = bootstrapper.ensureCatalogue();
 
       assertThat(report.reconfigured()).containsExactly(TOPIC);
-      assertThat(
-              admin
-                  .describeConfigs(List.of(resource))
-                  .all()
-                  .get()
-                  .get(resource)
-                  .get("retention.ms")
-                  .value())
-          .isEqualTo("-1");
+      assertThat(configValue(admin, TOPIC, "retention.ms")).isEqualTo("-1");
     }
   }
 
@@ -142,6 +106,11 @@ class TopicBootstrapperIT {
         assertThat(values.get(0)).isEqualTo(big);
       }
     }
+  }
+
+  private static String configValue(Admin admin, String topic, String key) throws Exception {
+    var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    return admin.describeConfigs(List.of(resource)).all().get().get(resource).get(key).value();
   }
 
   private static Admin admin(String bootstrap) {
