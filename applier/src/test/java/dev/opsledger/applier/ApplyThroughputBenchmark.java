@@ -11,8 +11,10 @@ import dev.opsledger.events.EventJson;
 import dev.opsledger.events.Person;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
+import dev.opsledger.events.Topic;
 import dev.opsledger.sandbox.kubernetes.KubernetesEmulator;
 import dev.opsledger.service.EventPublisher;
+import dev.opsledger.testkit.LogTail;
 import dev.opsledger.testkit.SharedKafka;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -77,7 +79,9 @@ class ApplyThroughputBenchmark {
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
     }
-    try (AppliesTail tail = AppliesTail.applies(SharedKafka.bootstrapServers(), TARGET + "/")) {
+    try (LogTail tail =
+        LogTail.fromEnd(
+            SharedKafka.bootstrapServers(), LogTail.keyStartsWith(TARGET + "/"), Topic.APPLIES)) {
       String rev = KubernetesScenarios.randomRevision();
       List<EventEnvelope<ResourceMissing>> diffs = new ArrayList<>();
       List<EventEnvelope<?>> desired = new ArrayList<>();

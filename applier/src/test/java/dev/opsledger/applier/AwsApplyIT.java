@@ -19,7 +19,9 @@ import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceExtraneous;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
+import dev.opsledger.events.Topic;
 import dev.opsledger.service.EventPublisher;
+import dev.opsledger.testkit.LogTail;
 import dev.opsledger.testkit.SharedKafka;
 import dev.opsledger.testkit.aws.AwsEmulators;
 import dev.opsledger.testkit.aws.AwsTestClients;
@@ -61,7 +63,7 @@ class AwsApplyIT {
       Long.toString(100_000_000_000L + ThreadLocalRandom.current().nextLong(800_000_000_000L));
   static final String TARGET = ACCOUNT + ":us-east-1";
   static final AwsEmulators AWS = AwsEmulators.all().start();
-  static AppliesTail tail;
+  static LogTail tail;
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -105,7 +107,9 @@ class AwsApplyIT {
   @BeforeEach
   void startTail() {
     if (tail == null) {
-      tail = AppliesTail.applies(SharedKafka.bootstrapServers(), TARGET + "/");
+      tail =
+          LogTail.fromEnd(
+              SharedKafka.bootstrapServers(), LogTail.keyStartsWith(TARGET + "/"), Topic.APPLIES);
     }
   }
 

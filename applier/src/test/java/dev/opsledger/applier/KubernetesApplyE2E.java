@@ -1,5 +1,7 @@
 package dev.opsledger.applier;
 
+import dev.opsledger.events.Topic;
+import dev.opsledger.testkit.LogTail;
 import dev.opsledger.testkit.SharedKafka;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -28,7 +30,7 @@ class KubernetesApplyE2E extends KubernetesScenarios {
 
   static final String TARGET = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
   static KubernetesClient client;
-  static AppliesTail tail;
+  static LogTail tail;
 
   @BeforeAll
   static void requireCluster() {
@@ -85,9 +87,11 @@ class KubernetesApplyE2E extends KubernetesScenarios {
   }
 
   @Override
-  protected AppliesTail tail() {
+  protected LogTail tail() {
     if (tail == null) {
-      tail = AppliesTail.applies(SharedKafka.bootstrapServers(), TARGET + "/");
+      tail =
+          LogTail.fromEnd(
+              SharedKafka.bootstrapServers(), LogTail.keyStartsWith(TARGET + "/"), Topic.APPLIES);
     }
     return tail;
   }

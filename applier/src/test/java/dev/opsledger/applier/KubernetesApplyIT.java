@@ -13,6 +13,7 @@ import dev.opsledger.events.SecretProtector;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.sandbox.kubernetes.KubernetesEmulator;
+import dev.opsledger.testkit.LogTail;
 import dev.opsledger.testkit.SharedKafka;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -50,7 +51,7 @@ class KubernetesApplyIT extends KubernetesScenarios {
 
   static final String TARGET = "emulator-" + UUID.randomUUID().toString().substring(0, 8);
   static final KubernetesEmulator EMULATOR = KubernetesEmulator.builder().start();
-  static AppliesTail tail;
+  static LogTail tail;
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -88,11 +89,13 @@ class KubernetesApplyIT extends KubernetesScenarios {
   }
 
   @Override
-  protected AppliesTail tail() {
+  protected LogTail tail() {
     // Created once the context has created the topics: asking for the partitions of a missing
     // topic would auto-create it with one partition.
     if (tail == null) {
-      tail = AppliesTail.applies(SharedKafka.bootstrapServers(), TARGET + "/");
+      tail =
+          LogTail.fromEnd(
+              SharedKafka.bootstrapServers(), LogTail.keyStartsWith(TARGET + "/"), Topic.APPLIES);
     }
     return tail;
   }

@@ -23,6 +23,7 @@ import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.service.EventPublisher;
+import dev.opsledger.testkit.LogTail;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -83,7 +84,7 @@ public abstract class KubernetesScenarios {
   protected abstract String target();
 
   /** The tail of {@code opsledger.applies} for {@link #target()}. */
-  protected abstract AppliesTail tail();
+  protected abstract LogTail tail();
 
   @BeforeEach
   void startTail() {

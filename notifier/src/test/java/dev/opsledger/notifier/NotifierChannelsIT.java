@@ -9,10 +9,13 @@ import dev.opsledger.events.NotificationFailed;
 import dev.opsledger.events.NotificationSent;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.Topic;
 import dev.opsledger.notifier.RecordingReceiver.Request;
 import dev.opsledger.notifier.channel.CloudEventHttp;
 import dev.opsledger.notifier.dispatch.NotifierMetrics;
 import dev.opsledger.service.EventPublisher;
+import dev.opsledger.testkit.LogTail;
+import dev.opsledger.testkit.SharedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +58,7 @@ class NotifierChannelsIT {
   static ConfigurableApplicationContext app;
   static EventPublisher publisher;
   static NotifierMetrics metrics;
-  static NotificationLog log;
+  static LogTail log;
 
   static String source(String behaviour) {
     return behaviour + "-" + RUN;
@@ -108,7 +111,7 @@ class NotifierChannelsIT {
             .start();
     publisher = app.getBean(EventPublisher.class);
     metrics = app.getBean(NotifierMetrics.class);
-    log = new NotificationLog();
+    log = LogTail.fromBeginning(SharedKafka.bootstrapServers(), r -> true, Topic.NOTIFICATIONS);
   }
 
   @AfterAll
@@ -120,6 +123,18 @@ class NotifierChannelsIT {
       app.close();
     }
     List.of(slack, github, gitlab, hook, flaky, hung, limited).forEach(RecordingReceiver::close);
+  }
+
+  /** The {@code NotificationSent} events for a trigger so far. */
+  static List<EventEnvelope<OpsLedgerEvent>> sent(String triggerId) {
+    return log.matching(
+        e -> e instanceof NotificationSent s && s.triggerEventId().equals(triggerId));
+  }
+
+  /** The {@code NotificationFailed} events for a trigger so far. */
+  static List<EventEnvelope<OpsLedgerEvent>> failed(String triggerId) {
+    return log.matching(
+        e -> e instanceof NotificationFailed f && f.triggerEventId().equals(triggerId));
   }
 
   static Instant now() {
@@ -157,8 +172,8 @@ class NotifierChannelsIT {
     assertThat(msg.at("/blocks/4/elements/0/text").asText())
         .contains("https://opsledger.example/" + source("slack") + "/rev1aaaa");
 
-    await("NotificationSent is on the log").until(() -> !log.sent(drift.id()).isEmpty());
-    var sent = log.sent(drift.id()).get(0);
+    await("NotificationSent is on the log").until(() -> !sent(drift.id()).isEmpty());
+    var sent = sent(drift.id()).get(0);
     assertThat(sent.causation()).isEqualTo(drift.id());
     assertThat(sent.correlation()).isEqualTo("rev1");
     assertThat(sent.source()).isEqualTo("/opsledger/notifier");
@@ -262,8 +277,8 @@ class NotifierChannelsIT {
     ResourceKey web = resource("web");
     var drift = publish(at(now(), "r", Fixtures.drift(web, source("flaky"), "r", now())));
 
-    await("NotificationSent after a retry").until(() -> !log.sent(drift.id()).isEmpty());
-    assertThat(((NotificationSent) log.sent(drift.id()).get(0).data()).attempts()).isEqualTo(2);
+    await("NotificationSent after a retry").until(() -> !sent(drift.id()).isEmpty());
+    assertThat(((NotificationSent) sent(drift.id()).get(0).data()).attempts()).isEqualTo(2);
     assertThat(flaky.requestsContaining(web.toString())).hasSize(2);
   }
 
@@ -275,9 +290,9 @@ class NotifierChannelsIT {
     await("Slack gets its message while the other channel hangs")
         .until(() -> slack.requestsContaining(web.toString()).size() == 1);
     await("NotificationFailed after every attempt timed out")
-        .until(() -> !log.failed(drift.id()).isEmpty());
+        .until(() -> !failed(drift.id()).isEmpty());
 
-    NotificationFailed f = (NotificationFailed) log.failed(drift.id()).get(0).data();
+    NotificationFailed f = (NotificationFailed) failed(drift.id()).get(0).data();
     assertThat(f.channel()).isEqualTo("hung");
     assertThat(f.channelType()).isEqualTo("webhook");
     assertThat(f.attempts()).isEqualTo(3);
@@ -287,7 +302,7 @@ class NotifierChannelsIT {
     assertThat(slack.requestsContaining(web.toString()).get(0).at())
         .as("Slack was served before the hung channel's last attempt began")
         .isBefore(attempts.get(2).at());
-    assertThat(log.sent(drift.id()))
+    assertThat(sent(drift.id()))
         .extracting(e -> ((NotificationSent) e.data()).channel())
         .containsExactly("slack");
   }
@@ -303,11 +318,11 @@ class NotifierChannelsIT {
 
     await("the later event of the same resource is delivered")
         .until(() -> slack.requestsContaining(web.toString()).size() >= 2);
-    await("NotificationSent for the marker").until(() -> !log.sent(marker.id()).isEmpty());
+    await("NotificationSent for the marker").until(() -> !sent(marker.id()).isEmpty());
     assertThat(slack.requestsContaining(web.toString()))
         .filteredOn(r -> r.text().contains("Drift detected"))
         .hasSize(1);
-    assertThat(log.sent(drift.id())).hasSize(1);
+    assertThat(sent(drift.id())).hasSize(1);
     assertThat(metrics.count("slack", "already-notified")).isGreaterThanOrEqualTo(1);
   }
 
@@ -318,9 +333,9 @@ class NotifierChannelsIT {
     var second = publish(at(now(), "r", Fixtures.drift(web, source("once"), "r", now())));
     var marker = publish(at(now(), "r", Fixtures.approval(web, source("once"), "r", now())));
 
-    await("NotificationSent for the marker").until(() -> !log.sent(marker.id()).isEmpty());
-    assertThat(log.sent(first.id())).hasSize(1);
-    assertThat(log.sent(second.id())).isEmpty();
+    await("NotificationSent for the marker").until(() -> !sent(marker.id()).isEmpty());
+    assertThat(sent(first.id())).hasSize(1);
+    assertThat(sent(second.id())).isEmpty();
     assertThat(slack.requestsContaining(web.toString()))
         .filteredOn(r -> r.text().contains("Drift detected"))
         .hasSize(1);
@@ -334,8 +349,8 @@ class NotifierChannelsIT {
     var stale = publish(at(old, "r", Fixtures.drift(web, source("once"), "r", old)));
     var marker = publish(at(now(), "r", Fixtures.approval(web, source("once"), "r", now())));
 
-    await("NotificationSent for the fresh event").until(() -> !log.sent(marker.id()).isEmpty());
-    assertThat(log.sent(stale.id())).isEmpty();
+    await("NotificationSent for the fresh event").until(() -> !sent(marker.id()).isEmpty());
+    assertThat(sent(stale.id())).isEmpty();
     assertThat(slack.requestsContaining(web.toString())).hasSize(1);
     assertThat(metrics.count("slack", "too-old")).isGreaterThanOrEqualTo(1);
   }

@@ -1,6 +1,7 @@
 /**
- * Test fixtures shared by every module: a real Kafka broker, real Git repositories and the
- * Awaitility defaults.
+ * Test fixtures shared by every module: a real Kafka broker, real Git repositories, the Awaitility
+ * defaults, a writer of events ({@link dev.opsledger.testkit.LogWriter}) and a tail to await them
+ * ({@link dev.opsledger.testkit.LogTail}).
  *
  * <p>Invariants: nothing here fakes a protocol. The broker is an external one ({@code
  * KAFKA_BOOTSTRAP_SERVERS}), a Testcontainers broker when a Docker engine answers, or the

@@ -1,37 +1,32 @@
 package dev.opsledger.applier.engine;
 
 import dev.opsledger.events.EventCodec;
-import dev.opsledger.events.EventDecodingException;
-import dev.opsledger.events.EventEnvelope;
-import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.events.Topic;
-import dev.opsledger.kafka.KafkaRecords;
-import dev.opsledger.kafka.KafkaSettings;
+import dev.opsledger.kafka.LogScan;
+import dev.opsledger.kafka.LogScan.From;
+import dev.opsledger.kafka.LogScan.Until;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the applier's memory at start by reading {@code opsledger.desired}, {@code
  * opsledger.applies}, {@code opsledger.diffs} and {@code opsledger.approvals} from the beginning
- * with a plain consumer (no group, nothing committed), up to the end offsets found at start.
+ * with a {@link LogScan} (no group, nothing committed), up to the end offsets found at start.
  *
  * <p>Why re-read rather than keep a local snapshot: the log is the only state, so an applier
  * replaced on another node (or with a lost disk) starts right; the cost is a read of those topics
- * at start, which is bounded by {@code opsledger.applier.replay-timeout}. The stream bindings then
- * resume from their committed offsets; what they deliver again is handled idempotently.
+ * at start, which is bounded by {@code opsledger.applier.replay-timeout} (past it, the scan's
+ * {@link dev.opsledger.kafka.LogScanTimeoutException} stops the applier from starting
+ * half-restored). The stream bindings then resume from their committed offsets; what they deliver
+ * again is handled idempotently.
  */
 public final class LogReplay {
 
@@ -60,76 +55,45 @@ public final class LogReplay {
     Instant start = clock.instant();
     PendingWork work = new PendingWork();
     List<SyncApproved> approvals = new ArrayList<>();
-    long[] count = new long[1];
-    // Desired first: the diffs and applies are interpreted against it.
-    read(
-        List.of(Topic.DESIRED.topicName()),
-        e -> {
-          if (e.data() instanceof ResourceEvent r && ours.test(r.resource())) {
-            engine.onDesired(r);
-          }
-          count[0]++;
-        });
-    read(
-        List.of(Topic.APPLIES.topicName(), Topic.DIFFS.topicName(), Topic.APPROVALS.topicName()),
-        e -> {
-          count[0]++;
-          if (e.data() instanceof SyncApproved a) {
-            approvals.add(a);
-          } else if (e.data() instanceof ResourceEvent r && ours.test(r.resource())) {
-            if (e.type().topic() == Topic.DIFFS) {
-              work.diff(e);
-            } else {
-              work.apply(e);
-            }
-          }
-        });
+    LogScan.Summary read;
+    try (LogScan scan = LogScan.open(bootstrapServers, codec, timeout, clock)) {
+      // Desired first: the diffs and applies are interpreted against it.
+      read =
+          scan.scan(
+              List.of(Topic.DESIRED.topicName()),
+              From.beginning(),
+              Until.endAtStart(),
+              r -> {
+                if (r.data() instanceof ResourceEvent e && ours.test(e.resource())) {
+                  engine.onDesired(e);
+                }
+              });
+      read =
+          read.plus(
+              scan.scan(
+                  List.of(
+                      Topic.APPLIES.topicName(),
+                      Topic.DIFFS.topicName(),
+                      Topic.APPROVALS.topicName()),
+                  From.beginning(),
+                  Until.endAtStart(),
+                  r -> {
+                    if (r.data() instanceof SyncApproved a) {
+                      approvals.add(a);
+                    } else if (r.data() instanceof ResourceEvent e && ours.test(e.resource())) {
+                      if (r.event().type().topic() == Topic.DIFFS) {
+                        work.diff(r.event());
+                      } else {
+                        work.apply(r.event());
+                      }
+                    }
+                  }));
+    }
     engine.restore(work.derive(clock.instant()), approvals);
     LOG.info(
-        "replayed {} records of the log in {} ms",
-        count[0],
+        "replayed {} records of the log ({} unreadable, skipped) in {} ms",
+        read.records(),
+        read.poison(),
         Duration.between(start, clock.instant()).toMillis());
-  }
-
-  private void read(
-      List<String> topics, java.util.function.Consumer<EventEnvelope<OpsLedgerEvent>> sink) {
-    Map<String, Object> config = KafkaSettings.consumer(bootstrapServers, null);
-    config.put("max.poll.records", "2000");
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : topics) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-        for (PartitionInfo p : infos) {
-          partitions.add(new TopicPartition(topic, p.partition()));
-        }
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-      Instant deadline = clock.instant().plus(timeout);
-      while (!caughtUp(consumer, end)) {
-        if (clock.instant().isAfter(deadline)) {
-          throw new IllegalStateException(
-              "the replay of " + topics + " did not finish within " + timeout);
-        }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          try {
-            sink.accept(codec.decode(KafkaRecords.fromKafkaHeaders(r.headers()), r.value()));
-          } catch (EventDecodingException e) {
-            // Poison records were dead-lettered by the bindings; they carry nothing to restore.
-          }
-        }
-      }
-    }
-  }
-
-  private static boolean caughtUp(
-      KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
-    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-      if (consumer.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
   }
 }

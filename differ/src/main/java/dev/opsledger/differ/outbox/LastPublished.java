@@ -1,26 +1,22 @@
 package dev.opsledger.differ.outbox;
 
 import dev.opsledger.events.EventCodec;
-import dev.opsledger.events.EventDecodingException;
 import dev.opsledger.events.Topic;
-import dev.opsledger.kafka.KafkaRecords;
-import dev.opsledger.kafka.KafkaSettings;
+import dev.opsledger.kafka.LogScan;
+import dev.opsledger.kafka.LogScan.From;
+import dev.opsledger.kafka.LogScan.Until;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code opsledger.diffs} from the beginning to its end (as of the call) with a plain
- * consumer (no group, nothing committed) and answers what the last diff event of each resource
- * said: what consumers have already seen.
+ * Reads {@code opsledger.diffs} from the beginning to its end (as of the call) with a {@link
+ * LogScan} (no group, nothing committed) and answers what the last diff event of each resource
+ * said: what consumers have already seen. Unreadable records are skipped: the diffs' own consumers
+ * dead-letter them, and they say nothing of a state.
  */
 public final class LastPublished {
 
@@ -31,62 +27,28 @@ public final class LastPublished {
   /**
    * The last published state per resource key.
    *
-   * @throws IllegalStateException when the topic could not be read to its end within {@code
-   *     timeout} (the caller must not publish then, or it could repeat what consumers saw)
+   * @throws dev.opsledger.kafka.LogScanTimeoutException when the topic could not be read to its end
+   *     within {@code timeout} (the caller must not publish then, or it could repeat what consumers
+   *     saw; the outbox starter retries)
    */
   public static Map<String, PublishedState> read(
       String bootstrapServers, EventCodec codec, Duration timeout) {
-    Map<String, Object> settings = KafkaSettings.consumer(bootstrapServers, "unused");
-    settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     Map<String, PublishedState> last = new HashMap<>();
-    Instant deadline = Instant.now().plus(timeout);
-    int records = 0;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topic.DIFFS.topicName(), timeout).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-      while (!reached(consumer, end)) {
-        if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException(
-              "could not read " + Topic.DIFFS.topicName() + " to its end within " + timeout);
-        }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          records++;
-          remember(codec, r, last);
-        }
-      }
+    LogScan.Summary read;
+    try (LogScan scan = LogScan.open(bootstrapServers, codec, timeout)) {
+      read =
+          scan.scan(
+              List.of(Topic.DIFFS.topicName()),
+              From.beginning(),
+              Until.endAtStart(),
+              r -> DiffEvents.stateOf(r.data()).ifPresent(s -> last.put(r.event().subject(), s)));
     }
     LOG.info(
-        "read {} records of {}: last diff state of {} resources",
-        records,
+        "read {} records of {} ({} unreadable): last diff state of {} resources",
+        read.records() + read.poison(),
         Topic.DIFFS.topicName(),
+        read.poison(),
         last.size());
     return last;
-  }
-
-  private static void remember(
-      EventCodec codec, ConsumerRecord<String, byte[]> r, Map<String, PublishedState> last) {
-    try {
-      var envelope = codec.decode(KafkaRecords.fromKafkaHeaders(r.headers()), r.value());
-      DiffEvents.stateOf(envelope.data()).ifPresent(s -> last.put(envelope.subject(), s));
-    } catch (EventDecodingException e) {
-      // Not ours to judge: the diffs' own consumers dead-letter it; it says nothing of a state.
-      LOG.debug("skipping an unreadable record of {}: {}", r.topic(), e.getMessage());
-    }
-  }
-
-  private static boolean reached(
-      KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
-    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-      if (consumer.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
   }
 }

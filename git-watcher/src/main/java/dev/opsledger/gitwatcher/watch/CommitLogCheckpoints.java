@@ -3,17 +3,16 @@ package dev.opsledger.gitwatcher.watch;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.CommitRejected;
 import dev.opsledger.events.EventCodec;
-import dev.opsledger.events.EventDecodingException;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.Topic;
-import dev.opsledger.kafka.KafkaRecords;
-import dev.opsledger.kafka.KafkaSettings;
+import dev.opsledger.kafka.LogScan;
+import dev.opsledger.kafka.OffsetRange;
+import dev.opsledger.kafka.ScannedRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * source id (as the default partitioner picks it) is read backwards in windows until the source's
  * last {@code CommitObserved} is found. When a {@code CommitRejected} of the same commit precedes
  * it, the last good revision is the one that rejection names; otherwise it is that commit. A plain
- * consumer without a group: nothing is committed, nothing is shared.
+ * {@link LogScan}: nothing is committed, nothing is shared; one read is bounded by {@code timeout}.
  */
 public final class CommitLogCheckpoints implements CheckpointReader {
 
@@ -51,9 +50,8 @@ public final class CommitLogCheckpoints implements CheckpointReader {
   @Override
   public Checkpoint read(String sourceId) {
     String topic = Topic.COMMITS.topicName();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(KafkaSettings.consumer(bootstrapServers, null))) {
-      int partitions = consumer.partitionsFor(topic, timeout).size();
+    try (LogScan scan = LogScan.open(bootstrapServers, codec, timeout)) {
+      int partitions = scan.partitions(topic).size();
       if (partitions == 0) {
         throw new IllegalStateException(
             "topic " + topic + " does not exist: the checkpoint cannot be read");
@@ -63,21 +61,18 @@ public final class CommitLogCheckpoints implements CheckpointReader {
               topic,
               Utils.toPositive(Utils.murmur2(sourceId.getBytes(StandardCharsets.UTF_8)))
                   % partitions);
-      consumer.assign(List.of(tp));
-      long begin = consumer.beginningOffsets(List.of(tp), timeout).get(tp);
-      long end = consumer.endOffsets(List.of(tp), timeout).get(tp);
+      OffsetRange all =
+          scan.plan(List.of(topic), LogScan.From.beginning(), LogScan.Until.endAtStart()).get(tp);
       String last = null;
       long sequence = 0;
-      long deadline = System.nanoTime() + timeout.toNanos();
-      for (long to = end; to > begin; to -= WINDOW) {
-        long from = Math.max(begin, to - WINDOW);
-        List<ConsumerRecord<String, byte[]>> window = readWindow(consumer, tp, from, to, deadline);
+      for (long to = all.to(); to > all.from(); to -= WINDOW) {
+        List<ScannedRecord> window = readWindow(scan, tp, Math.max(all.from(), to - WINDOW), to);
         for (int i = window.size() - 1; i >= 0; i--) {
-          ConsumerRecord<String, byte[]> r = window.get(i);
+          ScannedRecord r = window.get(i);
           if (!sourceId.equals(r.key())) {
             continue;
           }
-          OpsLedgerEvent event = decode(r);
+          OpsLedgerEvent event = r.data();
           if (last == null) {
             if (event instanceof CommitObserved c && sourceId.equals(c.sourceId())) {
               last = c.sha();
@@ -96,39 +91,18 @@ public final class CommitLogCheckpoints implements CheckpointReader {
     }
   }
 
-  private List<ConsumerRecord<String, byte[]>> readWindow(
-      KafkaConsumer<String, byte[]> consumer,
-      TopicPartition tp,
-      long from,
-      long to,
-      long deadline) {
-    consumer.seek(tp, from);
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    while (consumer.position(tp) < to) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "reading the checkpoint from " + tp + " took longer than " + timeout);
-      }
-      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200)).records(tp)) {
-        if (r.offset() < to) {
-          out.add(r);
-        }
-      }
+  private static List<ScannedRecord> readWindow(
+      LogScan scan, TopicPartition tp, long from, long to) {
+    List<ScannedRecord> out = new ArrayList<>();
+    LogScan.Summary read = scan.read(Map.of(tp, new OffsetRange(from, to)), out::add);
+    if (read.poison() > 0) {
+      LOG.warn(
+          "skipped {} unreadable records of {} [{}, {}) while reading a checkpoint",
+          read.poison(),
+          tp,
+          from,
+          to);
     }
     return out;
-  }
-
-  private OpsLedgerEvent decode(ConsumerRecord<String, byte[]> r) {
-    try {
-      return codec.decode(KafkaRecords.fromKafkaHeaders(r.headers()), r.value()).data();
-    } catch (EventDecodingException | RuntimeException e) {
-      LOG.warn(
-          "skipping an unreadable record at {}-{}@{} while reading a checkpoint: {}",
-          r.topic(),
-          r.partition(),
-          r.offset(),
-          e.getMessage());
-      return null;
-    }
   }
 }

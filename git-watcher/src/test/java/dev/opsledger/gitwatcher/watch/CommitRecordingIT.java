@@ -66,7 +66,7 @@ class CommitRecordingIT {
       assertThat(w.runOnce()).isEqualTo(new WatchOutcome.Recorded(1, 0, head));
     }
     await("the head and its two resources are on the log")
-        .until(() -> log.poll().observed().size() == 1 && log.changedAt(head).size() == 2);
+        .until(() -> log.observed().size() == 1 && log.changedAt(head).size() == 2);
     CommitObserved c = log.observed().get(0);
     assertThat(c.sha()).isEqualTo(head);
     assertThat(c.changedPaths()).containsExactly("README.md", "deploy/b.yaml");
@@ -91,7 +91,7 @@ class CommitRecordingIT {
       assertThat(w.runOnce()).isInstanceOf(WatchOutcome.NoChange.class);
 
       await("five commits recorded")
-          .until(() -> log.poll().observed().size() == 5 && log.removedAt(c4).size() == 1);
+          .until(() -> log.observed().size() == 5 && log.removedAt(c4).size() == 1);
       assertThat(log.observed())
           .extracting(CommitObserved::sha)
           .containsExactly(first, c1, c2, c3, c4);
@@ -150,7 +150,7 @@ class CommitRecordingIT {
       String mergeSha = git.head();
       w.runOnce();
 
-      await("squash, main work and merge recorded").until(() -> log.poll().observed().size() == 4);
+      await("squash, main work and merge recorded").until(() -> log.observed().size() == 4);
       List<CommitObserved> seen = log.observed();
       // First-parent order: the side branch's own commit is not recorded on main.
       assertThat(seen).extracting(CommitObserved::sha).doesNotContain(sideHead);
@@ -163,7 +163,7 @@ class CommitRecordingIT {
       assertThat(seen.get(3).pullRequest().number()).isEqualTo(42);
       assertThat(seen.get(3).signed()).isFalse();
       assertThat(url).isNotEmpty();
-      await("the merge's desired change").until(() -> log.poll().changedAt(mergeSha).size() == 1);
+      await("the merge's desired change").until(() -> log.changedAt(mergeSha).size() == 1);
       assertThat(log.changedAt(mergeSha).get(0).resource().name()).isEqualTo("f");
       assertThat(log.changedAt(mergeSha).get(0).pullRequest().number()).isEqualTo(42);
     }
@@ -188,8 +188,8 @@ class CommitRecordingIT {
               .write("deploy/s.yaml", secret.replace(plain2, "rotated-value"))
               .push();
       w.runOnce();
-      await("three revisions recorded").until(() -> log.poll().observed().size() == 3);
-      await("desired events").until(() -> log.poll().changedAt(c3).size() == 1);
+      await("three revisions recorded").until(() -> log.observed().size() == 3);
+      await("desired events").until(() -> log.changedAt(c3).size() == 1);
       DesiredStateChanged first = log.changedAt(c1).get(0);
       assertThat(first.manifest().at("/data/password").asText())
           .startsWith(SecretProtector.SEALED_PREFIX);
@@ -222,7 +222,7 @@ class CommitRecordingIT {
       String fixed = git.commit("fix").delete("deploy/broken.yaml").push();
       assertThat(w.runOnce()).isEqualTo(new WatchOutcome.Recorded(1, 0, fixed));
       await("three commits and one rejection")
-          .until(() -> log.poll().observed().size() == 3 && log.rejected().size() == 1);
+          .until(() -> log.observed().size() == 3 && log.rejected().size() == 1);
       CommitRejected r = log.rejected().get(0);
       assertThat(r.sha()).isEqualTo(bad);
       assertThat(r.lastGoodRevision()).isEqualTo(good);
@@ -236,8 +236,7 @@ class CommitRecordingIT {
               });
       assertThat(log.changedAt(bad)).isEmpty();
       // The change to a.yaml made in the rejected commit takes effect with the next good one.
-      await("a's change is declared at the fix")
-          .until(() -> log.poll().changedAt(fixed).size() == 1);
+      await("a's change is declared at the fix").until(() -> log.changedAt(fixed).size() == 1);
       assertThat(log.changedAt(fixed).get(0).resource())
           .isEqualTo(ResourceKey.of("cluster-" + id, "", "ConfigMap", "apps", "a"));
     }

@@ -71,8 +71,8 @@ class RestartAndRewriteIT {
     try (SourceWatcher w = Watchers.watcher(source, dir.resolve("cache-2"))) {
       assertThat(w.runOnce()).isEqualTo(new WatchOutcome.NoChange(c3));
     }
-    await("three commits").until(() -> log.poll().observed().size() >= 3);
-    assertThat(log.poll().observed()).extracting(CommitObserved::sha).containsExactly(c1, c2, c3);
+    await("three commits").until(() -> log.observed().size() >= 3);
+    assertThat(log.observed()).extracting(CommitObserved::sha).containsExactly(c1, c2, c3);
     // The sequence goes on from the log, not from the restarted process.
     assertThat(log.observed()).extracting(CommitObserved::sequence).containsExactly(1L, 2L, 3L);
     assertThat(log.changedAt(c3)).extracting(d -> d.sequence()).containsExactly(3L);
@@ -102,7 +102,7 @@ class RestartAndRewriteIT {
       assertThat(w.runOnce()).isEqualTo(new WatchOutcome.Recorded(1, 0, c2));
     }
     await("c2 recorded once, its desired event written twice with one id")
-        .until(() -> log.poll().observed().size() == 2 && log.changedAt(c2).size() == 2);
+        .until(() -> log.observed().size() == 2 && log.changedAt(c2).size() == 2);
     List<String> idsForC2 =
         log.desiredEnvelopes().stream()
             .filter(e -> e.correlation().equals(c2))
@@ -123,24 +123,23 @@ class RestartAndRewriteIT {
       String replacement = git.commit("replacement").write("c.yaml", cm("c", "1")).push();
       assertThat(w.runOnce()).isEqualTo(new WatchOutcome.Recorded(1, 0, replacement));
 
-      await("the replacement").until(() -> log.poll().observed().size() == 2);
+      await("the replacement").until(() -> log.observed().size() == 2);
       CommitObserved r = log.observed().get(1);
       assertThat(r.sha()).isEqualTo(replacement);
       assertThat(r.rewrittenFrom()).isEqualTo(gone);
       await("b removed and c added at the replacement")
           .until(
               () ->
-                  log.poll().removedAt(replacement).size() == 1
-                      && log.changedAt(replacement).size() == 1);
+                  log.removedAt(replacement).size() == 1 && log.changedAt(replacement).size() == 1);
       assertThat(log.removedAt(replacement).get(0).resource().name()).isEqualTo("b");
       assertThat(log.changedAt(replacement).get(0).resource().name()).isEqualTo("c");
 
       // Moving the branch back to an older commit records that commit again as a rewrite.
       git.resetAndForcePush(base);
       assertThat(w.runOnce()).isEqualTo(new WatchOutcome.Recorded(1, 0, base));
-      await("back at base").until(() -> log.poll().observed().size() == 3);
+      await("back at base").until(() -> log.observed().size() == 3);
       assertThat(log.observed().get(2).rewrittenFrom()).isEqualTo(replacement);
-      await("c removed").until(() -> log.poll().removedAt(base).size() == 1);
+      await("c removed").until(() -> log.removedAt(base).size() == 1);
       // base is an older commit, but this recording of it is the newest: readers order by it.
       assertThat(log.observed()).extracting(CommitObserved::sequence).containsExactly(1L, 2L, 3L);
       assertThat(log.removedAt(base).get(0).sequence()).isEqualTo(3L);
@@ -168,7 +167,7 @@ class RestartAndRewriteIT {
       String three = git.commit("three").write("c.yaml", cm("c", "1")).push();
       assertThat(w.runOnce()).isEqualTo(new WatchOutcome.Recorded(1, 0, three));
       await("two commits and b, c declared at three")
-          .until(() -> log.poll().observed().size() == 2 && log.changedAt(three).size() == 2);
+          .until(() -> log.observed().size() == 2 && log.changedAt(three).size() == 2);
     }
   }
 

@@ -4,23 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.opsledger.events.Topic;
-import dev.opsledger.kafka.KafkaSettings;
-import dev.opsledger.kafka.TopicBootstrapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,131 +63,22 @@ class EmbeddedKafkaBrokerIT {
     }
   }
 
-  @Test
-  void bootstrappingTheCatalogueTwiceChangesNothingTheSecondTime() throws Exception {
-    try (var broker = EmbeddedKafkaBroker.builder().dataDir(dataDir).build().start();
-        Admin admin = admin(broker.bootstrapServers())) {
-      var bootstrapper = new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30));
-      var first = bootstrapper.ensureCatalogue();
-      assertThat(first.created()).contains(TOPIC, Topic.DIFFS.dlqName(), "opsledger.commits");
-      assertThat(first.created()).hasSize(Topic.values().length * 2);
-
-      var second = bootstrapper.ensureCatalogue();
-      assertThat(second.changedNothing()).isTrue();
-      assertThat(second.unchanged()).hasSize(Topic.values().length * 2);
-
-      var diffs = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
-      assertThat(diffs.partitions()).hasSize(12);
-      var config =
-          admin
-              .describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, TOPIC)))
-              .all()
-              .get()
-              .values()
-              .iterator()
-              .next();
-      assertThat(config.get("retention.ms").value()).isEqualTo("-1");
-      assertThat(config.get("max.message.bytes").value())
-          .isEqualTo(Integer.toString(Topic.MAX_RECORD_BYTES));
-      var observed =
-          admin
-              .describeConfigs(
-                  List.of(
-                      new ConfigResource(ConfigResource.Type.TOPIC, Topic.OBSERVED.topicName())))
-              .all()
-              .get()
-              .values()
-              .iterator()
-              .next();
-      assertThat(observed.get("retention.ms").value())
-          .isEqualTo(Long.toString(Duration.ofDays(7).toMillis()));
-    }
-  }
-
-  @Test
-  void bootstrapRestoresAConfigurationSomeoneChanged() throws Exception {
-    try (var broker = EmbeddedKafkaBroker.builder().dataDir(dataDir).build().start();
-        Admin admin = admin(broker.bootstrapServers())) {
-      var bootstrapper = new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30));
-      bootstrapper.ensureCatalogue();
-      var resource = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);
-      admin
-          .incrementalAlterConfigs(
-              Map.of(
-                  resource,
-                  List.of(
-                      new org.apache.kafka.clients.admin.AlterConfigOp(
-                          new ConfigEntry("retention.ms", "1000"),
-                          org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
-          .all()
-          .get();
-      await("the broker serves the changed retention")
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  "1000"
-                      .equals(
-                          admin
-                              .describeConfigs(List.of(resource))
-                              .all()
-                              .get()
-                              .get(resource)
-                              .get("retention.ms")
-                              .value()));
-
-      var report = bootstrapper.ensureCatalogue();
-
-      assertThat(report.reconfigured()).containsExactly(TOPIC);
-      assertThat(
-              admin
-                  .describeConfigs(List.of(resource))
-                  .all()
-                  .get()
-                  .get(resource)
-                  .get("retention.ms")
-                  .value())
-          .isEqualTo("-1");
-    }
-  }
-
-  @Test
-  void carriesARecordLargerThanKafkasDefaultLimit() throws Exception {
-    try (var broker = EmbeddedKafkaBroker.builder().dataDir(dataDir).build().start();
-        Admin admin = admin(broker.bootstrapServers())) {
-      new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30)).ensureCatalogue();
-      byte[] big = new byte[3 * 1024 * 1024];
-      for (int i = 0; i < big.length; i++) {
-        big[i] = (byte) ('a' + (i * 7919 % 26));
-      }
-      try (var producer =
-          new KafkaProducer<String, byte[]>(KafkaSettings.producer(broker.bootstrapServers()))) {
-        producer.send(new ProducerRecord<>(Topic.DESIRED.topicName(), "crd", big)).get();
-      }
-      try (var consumer =
-          new KafkaConsumer<String, byte[]>(
-              KafkaSettings.consumer(broker.bootstrapServers(), "big-record"))) {
-        consumer.subscribe(List.of(Topic.DESIRED.topicName()));
-        List<byte[]> values = new ArrayList<>();
-        await("the 3 MiB record is consumed")
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () -> {
-                  consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-                  return !values.isEmpty();
-                });
-        assertThat(values.get(0)).isEqualTo(big);
-      }
-    }
-  }
-
-  private static void bootstrapTopics(String bootstrap) {
+  private static void bootstrapTopics(String bootstrap) throws Exception {
     try (Admin admin = admin(bootstrap)) {
-      new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30)).ensureCatalogue();
+      admin.createTopics(List.of(new NewTopic(TOPIC, 12, (short) 1))).all().get();
     }
   }
 
   private static void produce(String bootstrap, String prefix, int count) throws Exception {
-    try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(bootstrap))) {
+    Map<String, Object> config =
+        Map.of(
+            "bootstrap.servers",
+            bootstrap,
+            "key.serializer",
+            StringSerializer.class.getName(),
+            "value.serializer",
+            ByteArraySerializer.class.getName());
+    try (var producer = new KafkaProducer<String, byte[]>(config)) {
       for (int i = 0; i < count; i++) {
         // One key: every record lands in one partition, in order.
         producer.send(new ProducerRecord<>(TOPIC, "k", (prefix + i).getBytes())).get();
@@ -194,7 +87,13 @@ class EmbeddedKafkaBrokerIT {
   }
 
   private static List<String> consumeAndCommit(String bootstrap, int count) {
-    Map<String, Object> config = KafkaSettings.consumer(bootstrap, GROUP);
+    Map<String, Object> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrap);
+    config.put("group.id", GROUP);
+    config.put("key.deserializer", StringDeserializer.class.getName());
+    config.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    config.put("auto.offset.reset", "earliest");
+    config.put("enable.auto.commit", "false");
     config.put("max.poll.records", 1);
     List<String> read = new ArrayList<>();
     try (var consumer = new KafkaConsumer<String, byte[]>(config)) {

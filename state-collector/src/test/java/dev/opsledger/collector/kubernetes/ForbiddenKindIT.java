@@ -72,7 +72,7 @@ class ForbiddenKindIT {
                   collector.registry.find("opsledger.collector.observations.unchanged").counter()
                       != null);
 
-      ObservationFailed f = (ObservationFailed) log.poll().of(kind).get(0);
+      ObservationFailed f = (ObservationFailed) log.of(kind).get(0);
       assertThat(f.httpStatus()).isEqualTo(403);
       assertThat(f.message()).contains("cannot list resource \"secrets\"");
       assertThat(f.retryable()).isTrue();

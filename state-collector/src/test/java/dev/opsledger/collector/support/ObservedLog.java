@@ -1,106 +1,66 @@
 package dev.opsledger.collector.support;
 
-import dev.opsledger.events.EventCodec;
-import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.ObservationFailed;
 import dev.opsledger.events.ObservedStateAbsent;
 import dev.opsledger.events.ObservedStateChanged;
-import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
-import dev.opsledger.kafka.KafkaRecords;
-import dev.opsledger.kafka.KafkaSettings;
-import dev.opsledger.kafka.TopicBootstrapper;
+import dev.opsledger.testkit.LogTail;
 import dev.opsledger.testkit.SharedKafka;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads what the collector wrote to {@code opsledger.observed} for one target, from the beginning
- * (tests share the broker, so everything else is skipped). Keeps the raw values too, to check that
- * no plain Secret value reached the topic.
+ * What the collector wrote to {@code opsledger.observed} for one target: a {@link LogTail} from the
+ * beginning that keeps only that target's records (tests share the broker). Keeps the raw values
+ * too, to check that no plain Secret value reached the topic; an unreadable record of the target
+ * fails the test.
  */
 public final class ObservedLog implements AutoCloseable {
 
-  private static volatile boolean topicsReady;
-
-  private final String target;
-  private final KafkaConsumer<String, byte[]> consumer;
-  private final EventCodec codec = new EventCodec();
-  private final List<EventEnvelope<OpsLedgerEvent>> events = new ArrayList<>();
-  private final List<String> raw = new ArrayList<>();
+  private final String prefix;
+  private final LogTail tail;
 
   /** A reader of one target's observed events. */
   public ObservedLog(String target) {
-    ensureTopics();
-    this.target = target;
-    this.consumer =
-        new KafkaConsumer<>(KafkaSettings.consumer(SharedKafka.bootstrapServers(), null));
-    List<TopicPartition> parts = new ArrayList<>();
-    consumer
-        .partitionsFor(Topic.OBSERVED.topicName())
-        .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
-    consumer.assign(parts);
-    consumer.seekToBeginning(parts);
+    this.prefix = target + "/";
+    this.tail =
+        LogTail.fromBeginning(
+            SharedKafka.bootstrapServers(), LogTail.keyStartsWith(prefix), Topic.OBSERVED);
   }
 
   /** Creates the topic catalogue once per JVM, as a service does at start. */
-  public static synchronized void ensureTopics() {
-    if (topicsReady) {
-      return;
-    }
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()))) {
-      new TopicBootstrapper(admin, (short) -1, Duration.ofSeconds(60)).ensureCatalogue();
-    }
-    topicsReady = true;
-  }
-
-  /** Reads whatever arrived. */
-  public synchronized ObservedLog poll() {
-    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-      if (r.key() == null || !r.key().startsWith(target + "/")) {
-        continue;
-      }
-      raw.add(new String(r.value(), StandardCharsets.UTF_8));
-      try {
-        events.add(codec.decode(KafkaRecords.fromKafkaHeaders(r.headers()), r.value()));
-      } catch (Exception e) {
-        throw new AssertionError("the collector wrote an unreadable record", e);
-      }
-    }
-    return this;
+  public static void ensureTopics() {
+    LogTail.ensureTopics(SharedKafka.bootstrapServers());
   }
 
   /** Every event read so far, in order. */
-  public synchronized List<ResourceEvent> events() {
-    return events.stream().map(e -> (ResourceEvent) e.data()).toList();
+  public List<ResourceEvent> events() {
+    tail.poison().stream()
+        .filter(r -> r.key() != null && r.key().startsWith(prefix))
+        .findAny()
+        .ifPresent(
+            r -> {
+              throw new AssertionError("the collector wrote an unreadable record at " + r);
+            });
+    return tail.events().stream().map(e -> (ResourceEvent) e.data()).toList();
   }
 
   /** Every event of one resource, in order. */
-  public synchronized List<ResourceEvent> of(ResourceKey key) {
+  public List<ResourceEvent> of(ResourceKey key) {
     return events().stream().filter(e -> e.resource().equals(key)).toList();
   }
 
   /** The raw record values read so far. */
-  public synchronized List<String> raw() {
-    return List.copyOf(raw);
+  public List<String> raw() {
+    return tail.records().stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
   }
 
-  /** Polls, then tells whether an event matches. */
+  /** Tells whether an event read so far matches. */
   public boolean has(Predicate<ResourceEvent> match) {
-    return poll().events().stream().anyMatch(match);
+    return events().stream().anyMatch(match);
   }
 
   /** Matches a change of {@code key}. */
@@ -128,6 +88,6 @@ public final class ObservedLog implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close();
+    tail.close();
   }
 }
