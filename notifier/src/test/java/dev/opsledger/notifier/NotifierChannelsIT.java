@@ -11,7 +11,6 @@ import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.notifier.RecordingReceiver.Request;
 import dev.opsledger.notifier.channel.CloudEventHttp;
-import dev.opsledger.notifier.dispatch.NotifierMetrics;
 import dev.opsledger.service.EventPublisher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
