@@ -1,6 +1,7 @@
 /**
  * Test fixtures shared by every module: a real Kafka broker, real Git repositories and the
- * Awaitility defaults.
+ * Awaitility defaults; and the checks every service runs on itself ({@link
+ * dev.opsledger.testkit.ConfigurationReference}, {@link dev.opsledger.testkit.ServiceLayout}).
  *
  * <p>Invariants: nothing here fakes a protocol. The broker is an external one ({@code
  * KAFKA_BOOTSTRAP_SERVERS}), a Testcontainers broker when a Docker engine answers, or the
