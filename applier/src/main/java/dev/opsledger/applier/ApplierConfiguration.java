@@ -1,7 +1,6 @@
 package dev.opsledger.applier;
 
 import dev.opsledger.applier.apply.ResourceApplier;
-import dev.opsledger.applier.engine.ApplierMetrics;
 import dev.opsledger.applier.engine.ApplyEngine;
 import dev.opsledger.applier.engine.Approvals;
 import dev.opsledger.applier.engine.Backoff;
@@ -26,6 +25,8 @@ import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
 import dev.opsledger.service.PoisonRecordException;
+import dev.opsledger.service.StreamBindingsPropertySource;
+import dev.opsledger.service.StreamFunction;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,6 +36,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.File;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -54,12 +56,45 @@ import org.springframework.messaging.Message;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ApplierProperties.class)
-@PropertySource("classpath:opsledger-applier.properties")
+@PropertySource(
+    value = "classpath:opsledger-applier.properties",
+    factory = ApplierConfiguration.Defaults.class)
 @Import(AwsApplierConfiguration.class)
 public class ApplierConfiguration {
 
   /** The {@code ce_source} of the applier's events. */
   public static final String SOURCE = "/opsledger/applier";
+
+  /** The consumer of {@code opsledger.diffs}. */
+  public static final String DIFFS_IN = "applierDiffsIn";
+
+  /** The consumer of {@code opsledger.desired}. */
+  public static final String DESIRED_IN = "applierDesiredIn";
+
+  /** The consumer of {@code opsledger.approvals}. */
+  public static final String APPROVALS_IN = "applierApprovalsIn";
+
+  private static final String GROUP = "opsledger-applier";
+
+  /**
+   * The applier's stream functions; one named group, so a restart resumes where it stopped. Diffs
+   * of different resources are applied in parallel (three consumers of the group's partitions); one
+   * resource's diffs stay in order because its key maps to one partition, and the engine also locks
+   * per resource.
+   */
+  public static final List<StreamFunction> FUNCTIONS =
+      List.of(
+          StreamFunction.of(DIFFS_IN, Topic.DIFFS, GROUP).consumer("concurrency", "3"),
+          StreamFunction.of(DESIRED_IN, Topic.DESIRED, GROUP),
+          StreamFunction.of(APPROVALS_IN, Topic.APPROVALS, GROUP));
+
+  /** The applier's defaults: its properties file and its bindings. */
+  public static final class Defaults extends StreamBindingsPropertySource {
+    /** Called by Spring for the {@code @PropertySource}. */
+    public Defaults() {
+      super(FUNCTIONS);
+    }
+  }
 
   /** The applier's meters (the application's registry, or a private one without actuator). */
   @Bean
@@ -80,18 +115,18 @@ public class ApplierConfiguration {
       havingValue = "true",
       matchIfMissing = true)
   public KubernetesClient applierKubernetesClient(ApplierProperties props) {
-    ApplierProperties.Kubernetes k = props.getKubernetes();
+    ApplierProperties.Kubernetes k = props.kubernetes();
     Config base =
-        k.getKubeconfig() != null
-            ? Config.fromKubeconfig(k.getContext(), new File(k.getKubeconfig().toString()))
-            : Config.autoConfigure(k.getContext());
+        k.kubeconfig() != null
+            ? Config.fromKubeconfig(k.context(), new File(k.kubeconfig().toString()))
+            : Config.autoConfigure(k.context());
     ConfigBuilder config =
         new ConfigBuilder(base)
             .withRequestRetryBackoffLimit(0)
-            .withRequestTimeout((int) k.getRequestTimeout().toMillis())
-            .withConnectionTimeout((int) Math.min(k.getRequestTimeout().toMillis(), 10_000));
-    if (k.getMasterUrl() != null && !k.getMasterUrl().isBlank()) {
-      config.withMasterUrl(k.getMasterUrl());
+            .withRequestTimeout((int) k.requestTimeout().toMillis())
+            .withConnectionTimeout((int) Math.min(k.requestTimeout().toMillis(), 10_000));
+    if (k.masterUrl() != null && !k.masterUrl().isBlank()) {
+      config.withMasterUrl(k.masterUrl());
     }
     return new KubernetesClientBuilder().withConfig(config.build()).build();
   }
@@ -105,9 +140,7 @@ public class ApplierConfiguration {
   public KubernetesApplier applierKubernetes(
       ApplierProperties props, KubernetesClient applierKubernetesClient) {
     return new KubernetesApplier(
-        props.getKubernetes().getTarget(),
-        applierKubernetesClient,
-        props.getKubernetes().getFieldManager());
+        props.kubernetes().target(), applierKubernetesClient, props.kubernetes().fieldManager());
   }
 
   /**
@@ -125,8 +158,8 @@ public class ApplierConfiguration {
       OpsLedgerKafkaProperties kafka,
       EventCodec codec) {
     Map<String, SyncPolicy> bySource = new LinkedHashMap<>();
-    props.getSources().forEach((id, p) -> bySource.put(id, policyOf(p)));
-    ApplierProperties.Retry retry = props.getRetry();
+    props.sources().forEach((id, p) -> bySource.put(id, policyOf(p)));
+    ApplierProperties.Retry retry = props.retry();
     Clock clock = Clock.systemUTC();
     ApplyEngine engine =
         new ApplyEngine(
@@ -134,21 +167,21 @@ public class ApplierConfiguration {
             appliers.orderedStream().toList(),
             new DesiredBook(),
             new Approvals(),
-            new DiffLedger(props.getDedupeCapacity()),
+            new DiffLedger(props.dedupeCapacity()),
             applierRetryScheduler,
-            new PolicyResolver(bySource, policyOf(props.getDefaults())),
+            new PolicyResolver(bySource, policyOf(props.defaults())),
             new SecretValues(secretProtector),
             sink(publisher, props),
             applierMetrics,
             new Backoff(
-                retry.getInitialBackoff(),
-                retry.getMultiplier(),
-                retry.getMaxBackoff(),
-                retry.getMaxAttempts()),
-            props.getDesiredWaitTimeout(),
-            props.getPrunePropagation(),
+                retry.initialBackoff(),
+                retry.multiplier(),
+                retry.maxBackoff(),
+                retry.maxAttempts()),
+            props.desiredWaitTimeout(),
+            props.prunePropagation(),
             clock);
-    new LogReplay(kafka.getBootstrapServers(), codec, props.getReplayTimeout(), clock)
+    new LogReplay(kafka.bootstrapServers(), codec, props.replayTimeout(), clock)
         .restore(engine, engine::handles);
     return engine;
   }
@@ -157,7 +190,7 @@ public class ApplierConfiguration {
    * Consumes {@code opsledger.diffs}. Idempotent: dedupe key is the diff's {@code ce_id} (see
    * {@link ApplyEngine#onDiff}); diffs of resources of other targets are ignored.
    */
-  @Bean
+  @Bean(DIFFS_IN)
   public Consumer<Message<byte[]>> applierDiffsIn(
       EventMessages messages, ApplyEngine applierEngine) {
     return m -> applierEngine.onDiff(resourceEvent(messages.decode(m), Topic.DIFFS));
@@ -167,7 +200,7 @@ public class ApplierConfiguration {
    * Consumes {@code opsledger.desired}. Idempotent: dedupe key is (resource, revision); a known
    * revision changes nothing.
    */
-  @Bean
+  @Bean(DESIRED_IN)
   public Consumer<Message<byte[]>> applierDesiredIn(
       EventMessages messages, ApplyEngine applierEngine) {
     return m -> {
@@ -182,7 +215,7 @@ public class ApplierConfiguration {
    * Consumes {@code opsledger.approvals}. Idempotent: approvals are a set; a diff applied after an
    * approval is in the dedupe ledger and is not applied again.
    */
-  @Bean
+  @Bean(APPROVALS_IN)
   public Consumer<Message<byte[]>> applierApprovalsIn(
       EventMessages messages, ApplyEngine applierEngine) {
     return m -> {
@@ -199,7 +232,7 @@ public class ApplierConfiguration {
   @Bean
   public ApprovalController applierApprovalController(
       EventPublisher publisher, ApplierProperties props) {
-    return new ApprovalController(publisher, SOURCE, props.getPublishTimeout());
+    return new ApprovalController(publisher, SOURCE, props.publishTimeout());
   }
 
   @SuppressWarnings("unchecked")
@@ -213,8 +246,7 @@ public class ApplierConfiguration {
   }
 
   private static SyncPolicy policyOf(ApplierProperties.SourcePolicy p) {
-    return new SyncPolicy(
-        p.isAutoSync(), p.isPrune(), p.isSelfHeal(), p.isDryRun(), p.isForceConflicts());
+    return new SyncPolicy(p.autoSync(), p.prune(), p.selfHeal(), p.dryRun(), p.forceConflicts());
   }
 
   private static EventSink sink(EventPublisher publisher, ApplierProperties props) {
@@ -226,7 +258,7 @@ public class ApplierConfiguration {
 
       @Override
       public void sendAndWait(EventEnvelope<?> event) {
-        publisher.publishAndWait(event, props.getPublishTimeout());
+        publisher.publishAndWait(event, props.publishTimeout());
       }
     };
   }

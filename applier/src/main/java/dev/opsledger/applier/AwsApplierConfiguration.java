@@ -31,21 +31,20 @@ public class AwsApplierConfiguration {
   /** The AWS applier. */
   @Bean(destroyMethod = "")
   public AwsApplier applierAws(ApplierProperties props) {
-    ApplierProperties.Aws aws = props.getAws();
-    Duration timeout = aws.getRequestTimeout();
-    String s3Endpoint = endpoint(aws.getS3Endpoint(), aws);
+    ApplierProperties.Aws aws = props.aws();
+    Duration timeout = aws.requestTimeout();
+    String s3Endpoint = endpoint(aws.s3Endpoint(), aws);
     S3Client s3 =
         configure(S3Client.builder(), s3Endpoint, aws).forcePathStyle(s3Endpoint != null).build();
     DynamoDbClient dynamo =
-        configure(DynamoDbClient.builder(), endpoint(aws.getDynamodbEndpoint(), aws), aws).build();
-    SqsClient sqs =
-        configure(SqsClient.builder(), endpoint(aws.getSqsEndpoint(), aws), aws).build();
-    String iamEndpoint = endpoint(aws.getIamEndpoint(), aws);
+        configure(DynamoDbClient.builder(), endpoint(aws.dynamodbEndpoint(), aws), aws).build();
+    SqsClient sqs = configure(SqsClient.builder(), endpoint(aws.sqsEndpoint(), aws), aws).build();
+    String iamEndpoint = endpoint(aws.iamEndpoint(), aws);
     IamClient iam =
         configure(IamClient.builder(), iamEndpoint, aws)
             .region(iamEndpoint == null ? Region.AWS_GLOBAL : region(aws))
             .build();
-    return new AwsApplier(aws.getTarget(), s3, dynamo, sqs, iam, timeout);
+    return new AwsApplier(aws.target(), s3, dynamo, sqs, iam, timeout);
   }
 
   private static <B extends AwsClientBuilder<B, C>, C> B configure(
@@ -54,7 +53,7 @@ public class AwsApplierConfiguration {
         .region(region(aws))
         .credentialsProvider(credentials(aws))
         .overrideConfiguration(
-            ClientOverrideConfiguration.builder().apiCallTimeout(aws.getRequestTimeout()).build());
+            ClientOverrideConfiguration.builder().apiCallTimeout(aws.requestTimeout()).build());
     if (endpoint != null) {
       builder.endpointOverride(URI.create(endpoint));
     }
@@ -62,8 +61,8 @@ public class AwsApplierConfiguration {
         instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
       sync.httpClientBuilder(
           UrlConnectionHttpClient.builder()
-              .connectionTimeout(min(aws.getRequestTimeout(), Duration.ofSeconds(10)))
-              .socketTimeout(aws.getRequestTimeout()));
+              .connectionTimeout(min(aws.requestTimeout(), Duration.ofSeconds(10)))
+              .socketTimeout(aws.requestTimeout()));
     }
     return builder;
   }
@@ -76,22 +75,22 @@ public class AwsApplierConfiguration {
     if (specific != null && !specific.isBlank()) {
       return specific;
     }
-    return aws.getEndpoint() == null || aws.getEndpoint().isBlank() ? null : aws.getEndpoint();
+    return aws.endpoint() == null || aws.endpoint().isBlank() ? null : aws.endpoint();
   }
 
   private static Region region(ApplierProperties.Aws aws) {
-    if (aws.getRegion() != null && !aws.getRegion().isBlank()) {
-      return Region.of(aws.getRegion());
+    if (aws.region() != null && !aws.region().isBlank()) {
+      return Region.of(aws.region());
     }
-    String target = aws.getTarget();
+    String target = aws.target();
     int colon = target.indexOf(':');
     return Region.of(colon < 0 ? target : target.substring(colon + 1));
   }
 
   private static AwsCredentialsProvider credentials(ApplierProperties.Aws aws) {
-    if (aws.getAccessKeyId() != null && !aws.getAccessKeyId().isBlank()) {
+    if (aws.accessKeyId() != null && !aws.accessKeyId().isBlank()) {
       return StaticCredentialsProvider.create(
-          AwsBasicCredentials.create(aws.getAccessKeyId(), aws.getSecretAccessKey()));
+          AwsBasicCredentials.create(aws.accessKeyId(), aws.secretAccessKey()));
     }
     return DefaultCredentialsProvider.builder().build();
   }

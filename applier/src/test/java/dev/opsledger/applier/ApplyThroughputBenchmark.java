@@ -55,10 +55,8 @@ class ApplyThroughputBenchmark {
     registry.add("opsledger.kafka.bootstrap-servers", SharedKafka::bootstrapServers);
     registry.add("opsledger.applier.kubernetes.target", () -> TARGET);
     registry.add("opsledger.applier.kubernetes.master-url", EMULATOR::url);
-    for (String binding : List.of("applierDiffsIn", "applierDesiredIn", "applierApprovalsIn")) {
-      registry.add(
-          "spring.cloud.stream.bindings." + binding + "-in-0.group", () -> "applier-bench");
-    }
+    ApplierConfiguration.FUNCTIONS.forEach(
+        f -> registry.add(f.groupProperty(), () -> "applier-bench"));
   }
 
   @AfterAll

@@ -81,10 +81,8 @@ class AwsApplyIT {
     registry.add("opsledger.applier.sources.prune.prune", () -> "true");
     registry.add("opsledger.applier.retry.initial-backoff", () -> "200ms");
     registry.add("opsledger.applier.retry.max-backoff", () -> "1s");
-    for (String binding : List.of("applierDiffsIn", "applierDesiredIn", "applierApprovalsIn")) {
-      registry.add(
-          "spring.cloud.stream.bindings." + binding + "-in-0.group", () -> "applier-it-aws");
-    }
+    ApplierConfiguration.FUNCTIONS.forEach(
+        f -> registry.add(f.groupProperty(), () -> "applier-it-aws"));
   }
 
   @AfterAll

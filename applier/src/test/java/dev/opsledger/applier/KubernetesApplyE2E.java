@@ -6,7 +6,6 @@ import dev.opsledger.testkit.SharedKafka;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.File;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -62,10 +61,8 @@ class KubernetesApplyE2E extends KubernetesScenarios {
       int eq = p.indexOf('=');
       registry.add(p.substring(0, eq), () -> p.substring(eq + 1));
     }
-    for (String binding : List.of("applierDiffsIn", "applierDesiredIn", "applierApprovalsIn")) {
-      registry.add(
-          "spring.cloud.stream.bindings." + binding + "-in-0.group", () -> "applier-e2e-k8s");
-    }
+    ApplierConfiguration.FUNCTIONS.forEach(
+        f -> registry.add(f.groupProperty(), () -> "applier-e2e-k8s"));
   }
 
   static String kubeconfig() {

@@ -62,10 +62,8 @@ class KubernetesApplyIT extends KubernetesScenarios {
       int eq = p.indexOf('=');
       registry.add(p.substring(0, eq), () -> p.substring(eq + 1));
     }
-    for (String binding : List.of("applierDiffsIn", "applierDesiredIn", "applierApprovalsIn")) {
-      registry.add(
-          "spring.cloud.stream.bindings." + binding + "-in-0.group", () -> "applier-it-k8s");
-    }
+    ApplierConfiguration.FUNCTIONS.forEach(
+        f -> registry.add(f.groupProperty(), () -> "applier-it-k8s"));
   }
 
   @AfterAll

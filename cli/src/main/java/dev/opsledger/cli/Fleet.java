@@ -3,9 +3,9 @@ package dev.opsledger.cli;
 import dev.opsledger.applier.ApplierConfiguration;
 import dev.opsledger.collector.StateCollectorConfiguration;
 import dev.opsledger.differ.DifferConfiguration;
-import dev.opsledger.differ.reconcile.ResourceReconciliation;
 import dev.opsledger.gitwatcher.GitWatcherConfiguration;
 import dev.opsledger.notifier.NotifierConfiguration;
+import dev.opsledger.service.StreamFunction;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +28,12 @@ public final class Fleet {
 
   /** The stream functions of every service, bound together in the one context. */
   static final String FUNCTIONS =
-      "differDesiredIn;differObservedIn;applierDiffsIn;applierDesiredIn;applierApprovalsIn;"
-          + "notifierDiffsIn;notifierAppliesIn;notifierCommitsIn;"
-          + "stateCollectorDesiredIn";
+      StreamFunction.definition(
+          GitWatcherConfiguration.FUNCTIONS,
+          StateCollectorConfiguration.FUNCTIONS,
+          DifferConfiguration.FUNCTIONS,
+          ApplierConfiguration.FUNCTIONS,
+          NotifierConfiguration.FUNCTIONS);
 
   /** The application class of the fleet: the services' configurations, nothing scanned. */
   @SpringBootApplication(scanBasePackages = "dev.opsledger.cli.fleet")
@@ -38,8 +41,6 @@ public final class Fleet {
     GitWatcherConfiguration.class,
     StateCollectorConfiguration.class,
     DifferConfiguration.class,
-    // The differ's own application finds its aggregate by scanning its package; here it is named.
-    ResourceReconciliation.class,
     ApplierConfiguration.class,
     NotifierConfiguration.class
   })

@@ -1,11 +1,16 @@
 package dev.opsledger.differ;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
-/** Runs the differ on its own. */
-@SpringBootApplication
+/**
+ * Runs the differ on its own. No component scan: every bean comes from {@link DifferConfiguration},
+ * exactly as when all services share one process.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
 @Import(DifferConfiguration.class)
 public class DifferApplication {
 

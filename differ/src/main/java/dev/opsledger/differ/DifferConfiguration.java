@@ -12,12 +12,15 @@ import dev.opsledger.differ.outbox.LastPublished;
 import dev.opsledger.differ.outbox.OutboxStarter;
 import dev.opsledger.differ.outbox.ResourceStates;
 import dev.opsledger.differ.reconcile.DiffPolicy;
+import dev.opsledger.differ.reconcile.ResourceReconciliation;
 import dev.opsledger.differ.stream.DifferInputs;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.Topic;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
+import dev.opsledger.service.StreamBindingsPropertySource;
+import dev.opsledger.service.StreamFunction;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -41,6 +44,7 @@ import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.PropertySource;
 import org.springframework.core.env.Environment;
 import org.springframework.messaging.Message;
@@ -55,7 +59,10 @@ import org.springframework.messaging.Message;
  */
 @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DifferProperties.class)
-@PropertySource("classpath:opsledger-differ.properties")
+@PropertySource(
+    value = "classpath:opsledger-differ.properties",
+    factory = DifferConfiguration.Defaults.class)
+@Import(ResourceReconciliation.class)
 public class DifferConfiguration {
 
   /** The {@code ce_source} of the differ's events. */
@@ -66,6 +73,23 @@ public class DifferConfiguration {
 
   /** The consumer of {@code opsledger.observed}. */
   public static final String OBSERVED_IN = "differObservedIn";
+
+  private static final StreamFunction DESIRED =
+      StreamFunction.of(DESIRED_IN, Topic.DESIRED, "opsledger-differ");
+
+  private static final StreamFunction OBSERVED =
+      StreamFunction.of(OBSERVED_IN, Topic.OBSERVED, "opsledger-differ");
+
+  /** The differ's stream functions; one named group, so a restart resumes where it stopped. */
+  public static final List<StreamFunction> FUNCTIONS = List.of(DESIRED, OBSERVED);
+
+  /** The differ's defaults: its properties file and its bindings. */
+  public static final class Defaults extends StreamBindingsPropertySource {
+    /** Called by Spring for the {@code @PropertySource}. */
+    public Defaults() {
+      super(FUNCTIONS);
+    }
+  }
 
   /**
    * The Jackson 2 mapper of Axon's serializer (event store and snapshots), as Axon would make it
@@ -82,29 +106,25 @@ public class DifferConfiguration {
 
   /** The differ's meters (the application's registry, or a private one without actuator). */
   @Bean
-  public DifferMeters differMeters(ObjectProvider<MeterRegistry> registry) {
-    return new DifferMeters(registry.getIfAvailable(SimpleMeterRegistry::new));
+  public DifferMetrics differMetrics(ObjectProvider<MeterRegistry> registry) {
+    return new DifferMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   /** The engine, the configured ignore rules and the clock, injected into the aggregate. */
   @Bean
-  public DiffPolicy differDiffPolicy(DifferProperties props, DifferMeters differMeters) {
+  public DiffPolicy differDiffPolicy(DifferProperties props, DifferMetrics differMetrics) {
     List<IgnoreRule> rules =
-        props.getIgnoreRules().stream()
+        props.ignoreRules().stream()
             .map(
                 r ->
                     new IgnoreRule(
-                        r.getApiGroup(),
-                        r.getKind(),
-                        r.getNamespace(),
-                        r.getName(),
-                        r.getJsonPointers()))
+                        r.apiGroup(), r.kind(), r.namespace(), r.name(), r.jsonPointers()))
             .toList();
     DiffPolicy policy =
         new DiffPolicy(DiffEngine.standard(), new IgnoreRules(rules), Clock.systemUTC());
     FunctionCounter.builder("opsledger.differ.diff.computations", policy, DiffPolicy::computations)
         .description("diffs computed by the engine")
-        .register(differMeters.registry());
+        .register(differMetrics.registry());
     return policy;
   }
 
@@ -112,7 +132,7 @@ public class DifferConfiguration {
   @Bean
   public SnapshotTriggerDefinition differSnapshotTrigger(
       Snapshotter snapshotter, DifferProperties props) {
-    return new EventCountSnapshotTriggerDefinition(snapshotter, props.getSnapshotThreshold());
+    return new EventCountSnapshotTriggerDefinition(snapshotter, props.snapshotThreshold());
   }
 
   /**
@@ -142,7 +162,7 @@ public class DifferConfiguration {
                 Configuration::eventStore,
                 c ->
                     TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                        .andBatchSize(props.getOutboxBatchSize())
+                        .andBatchSize(props.outboxBatchSize())
                         .andInitialSegmentsCount(1)
                         .andAutoStart(false))
             .registerListenerInvocationErrorHandler(
@@ -152,8 +172,8 @@ public class DifferConfiguration {
 
   /** The latest state per resource: gauges, and what a rebuild needs. */
   @Bean
-  public ResourceStates differResourceStates(DifferMeters differMeters) {
-    return new ResourceStates(differMeters.registry());
+  public ResourceStates differResourceStates(DifferMetrics differMetrics) {
+    return new ResourceStates(differMetrics.registry());
   }
 
   /** Publishes state changes to {@code opsledger.diffs}. */
@@ -162,14 +182,14 @@ public class DifferConfiguration {
       EventPublisher publisher,
       ResourceStates differResourceStates,
       DifferProperties props,
-      DifferMeters differMeters) {
+      DifferMetrics differMetrics) {
     return new DiffOutbox(
         publisher,
         differResourceStates,
         SOURCE,
-        props.getPublishTimeout(),
+        props.publishTimeout(),
         Clock.systemUTC(),
-        differMeters.registry());
+        differMetrics.registry());
   }
 
   /** Starts the outbox once it is safe (after a rebuild caught up). */
@@ -185,13 +205,13 @@ public class DifferConfiguration {
       OpsLedgerKafkaProperties kafka,
       EventCodec codec,
       Environment env) {
-    String bootstrap = kafka.getBootstrapServers();
+    String bootstrap = kafka.bootstrapServers();
     InputCatchUp catchUp =
         new InputCatchUp(
             bootstrap,
             Map.of(
-                Topic.DESIRED.topicName(), groupOf(env, DESIRED_IN),
-                Topic.OBSERVED.topicName(), groupOf(env, OBSERVED_IN)));
+                Topic.DESIRED.topicName(), groupOf(env, DESIRED),
+                Topic.OBSERVED.topicName(), groupOf(env, OBSERVED)));
     return new OutboxStarter(
         processing,
         tokenStore,
@@ -199,23 +219,23 @@ public class DifferConfiguration {
         eventStore,
         differResourceStates,
         differOutbox,
-        () -> LastPublished.read(bootstrap, codec, props.getRebuildReadTimeout()),
+        () -> LastPublished.read(bootstrap, codec, props.rebuildReadTimeout()),
         catchUp,
-        props.getRebuildCatchUpTimeout());
+        props.rebuildCatchUpTimeout());
   }
 
   /** Turns records into commands. */
   @Bean
   public DifferInputs differInputs(
-      EventMessages messages, CommandGateway commandGateway, DifferMeters differMeters) {
-    return new DifferInputs(messages, commandGateway, differMeters.registry());
+      EventMessages messages, CommandGateway commandGateway, DifferMetrics differMetrics) {
+    return new DifferInputs(messages, commandGateway, differMetrics.registry());
   }
 
   /**
    * Consumes {@code opsledger.desired}. Idempotent: the aggregate dedupes on {@code ce_id}, on
    * (source, revision) and on the manifest's content hash; older revisions are ignored.
    */
-  @Bean
+  @Bean(DESIRED_IN)
   public Consumer<Message<byte[]>> differDesiredIn(DifferInputs differInputs) {
     return differInputs::accept;
   }
@@ -224,12 +244,12 @@ public class DifferConfiguration {
    * Consumes {@code opsledger.observed}. Idempotent: the aggregate dedupes on {@code ce_id} and on
    * the live object's content hash; older observations are ignored.
    */
-  @Bean
+  @Bean(OBSERVED_IN)
   public Consumer<Message<byte[]>> differObservedIn(DifferInputs differInputs) {
     return differInputs::accept;
   }
 
-  private static String groupOf(Environment env, String binding) {
-    return env.getRequiredProperty("spring.cloud.stream.bindings." + binding + "-in-0.group");
+  private static String groupOf(Environment env, StreamFunction function) {
+    return env.getRequiredProperty(function.groupProperty());
   }
 }

@@ -61,13 +61,12 @@ class DifferIT {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("opsledger.kafka.bootstrap-servers", SharedKafka::bootstrapServers);
-    registry.add("spring.cloud.stream.bindings.differDesiredIn-in-0.group", () -> GROUP);
-    registry.add("spring.cloud.stream.bindings.differObservedIn-in-0.group", () -> GROUP);
+    DifferConfiguration.FUNCTIONS.forEach(f -> registry.add(f.groupProperty(), () -> GROUP));
     DB.properties().forEach((k, v) -> registry.add(k, () -> v));
   }
 
   @Autowired EventPublisher publisher;
-  @Autowired DifferMeters meters;
+  @Autowired DifferMetrics metrics;
 
   String target;
   DiffsReader diffs;
@@ -265,7 +264,7 @@ class DifferIT {
         publisher,
         List.of(desired(svc, "rev1", manifest(svc, "a"), T1), observed(svc, live(svc, "a", "1"))));
     await("in sync").until(() -> diffsOf(svc).size() == 1);
-    var registry = meters.registry();
+    var registry = metrics.registry();
     assertThat(
             registry
                 .get("opsledger.differ.resources")

@@ -45,8 +45,7 @@ class DifferRebuildIT {
   ConfigurableApplicationContext start(TestDatabase db, String group) {
     Map<String, Object> p = new LinkedHashMap<>(db.properties());
     p.put("opsledger.kafka.bootstrap-servers", SharedKafka.bootstrapServers());
-    p.put("spring.cloud.stream.bindings.differDesiredIn-in-0.group", group);
-    p.put("spring.cloud.stream.bindings.differObservedIn-in-0.group", group);
+    DifferConfiguration.FUNCTIONS.forEach(f -> p.put(f.groupProperty(), group));
     // Snapshots every 2 events, so that restarts load aggregates from snapshots too.
     p.put("opsledger.differ.snapshot-threshold", "2");
     p.put("server.port", "0");

@@ -10,11 +10,12 @@ import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
 import dev.opsledger.gitwatcher.watch.EventSink;
 import dev.opsledger.gitwatcher.watch.FetchScheduler;
-import dev.opsledger.gitwatcher.watch.GitWatcherMetrics;
 import dev.opsledger.gitwatcher.watch.SourceWatcher;
 import dev.opsledger.gitwatcher.webhook.WebhookController;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
+import dev.opsledger.service.StreamBindingsPropertySource;
+import dev.opsledger.service.StreamFunction;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -32,8 +33,21 @@ import org.springframework.context.annotation.PropertySource;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GitWatcherProperties.class)
-@PropertySource("classpath:opsledger-git-watcher.properties")
+@PropertySource(
+    value = "classpath:opsledger-git-watcher.properties",
+    factory = GitWatcherConfiguration.Defaults.class)
 public class GitWatcherConfiguration {
+
+  /** The git-watcher binds no stream functions: it reads Git, and its checkpoint at start. */
+  public static final List<StreamFunction> FUNCTIONS = List.of();
+
+  /** The git-watcher's defaults: its properties file, and an empty function definition. */
+  public static final class Defaults extends StreamBindingsPropertySource {
+    /** Called by Spring for the {@code @PropertySource}. */
+    public Defaults() {
+      super(FUNCTIONS);
+    }
+  }
 
   /**
    * The validated sources.
@@ -43,7 +57,7 @@ public class GitWatcherConfiguration {
    */
   @Bean
   public GitWatcherSources gitWatcherSources(GitWatcherProperties props) {
-    SourceConfigValidator.Result result = SourceConfigValidator.validate(props.getSources());
+    SourceConfigValidator.Result result = SourceConfigValidator.validate(props.sources());
     if (result instanceof SourceConfigValidator.Result.Invalid i) {
       throw new IllegalStateException(
           "invalid git-watcher sources:\n  - " + String.join("\n  - ", i.problems()));
@@ -60,7 +74,7 @@ public class GitWatcherConfiguration {
   /** Runs source cycles on their poll intervals and on webhook requests. */
   @Bean(destroyMethod = "close")
   public FetchScheduler gitWatcherScheduler(GitWatcherProperties props, GitWatcherMetrics metrics) {
-    return new FetchScheduler(props.getWorkerThreads(), metrics);
+    return new FetchScheduler(props.workerThreads(), metrics);
   }
 
   /** One watcher per source, started with the context. */
@@ -75,21 +89,21 @@ public class GitWatcherConfiguration {
       GitWatcherMetrics metrics,
       FetchScheduler gitWatcherScheduler) {
     CommitLogCheckpoints checkpoints =
-        new CommitLogCheckpoints(kafka.getBootstrapServers(), codec, props.getPublishTimeout());
-    EventSink sink = events -> publisher.publishAll(events, props.getPublishTimeout());
-    ResourceScopes scopes = new ResourceScopes(props.getClusterScopedKinds());
+        new CommitLogCheckpoints(kafka.bootstrapServers(), codec, props.publishTimeout());
+    EventSink sink = events -> publisher.publishAll(events, props.publishTimeout());
+    ResourceScopes scopes = new ResourceScopes(props.clusterScopedKinds());
     List<SourceWatcher> watchers = new ArrayList<>();
     for (SourceSettings s : sources.all()) {
       watchers.add(
           new SourceWatcher(
               s,
-              new GitMirror(s, props.getCacheDir()),
+              new GitMirror(s, props.cacheDir()),
               new ManifestPipeline(s.target(), s.defaultNamespace(), scopes, secrets),
               checkpoints,
               sink,
               metrics,
-              props.getMaxFileBytes(),
-              props.getPublishBatchSize()));
+              props.maxFileBytes(),
+              props.publishBatchSize()));
     }
     return new GitWatcherService(watchers, gitWatcherScheduler);
   }
@@ -101,6 +115,6 @@ public class GitWatcherConfiguration {
       GitWatcherSources sources,
       FetchScheduler gitWatcherScheduler,
       GitWatcherMetrics metrics) {
-    return new WebhookController(props.getWebhooks(), sources.all(), gitWatcherScheduler, metrics);
+    return new WebhookController(props.webhooks(), sources.all(), gitWatcherScheduler, metrics);
   }
 }

@@ -1,11 +1,16 @@
 package dev.opsledger.notifier;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
-/** Runs the notifier on its own. */
-@SpringBootApplication
+/**
+ * Runs the notifier on its own. No component scan: every bean comes from {@link
+ * NotifierConfiguration}, exactly as when all services share one process.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
 @Import(NotifierConfiguration.class)
 public class NotifierApplication {
 

@@ -1,6 +1,7 @@
 package dev.opsledger.notifier;
 
 import dev.opsledger.events.EventCodec;
+import dev.opsledger.events.Topic;
 import dev.opsledger.notifier.channel.ChannelSpec;
 import dev.opsledger.notifier.channel.Channels;
 import dev.opsledger.notifier.dispatch.ChannelDispatcher;
@@ -8,7 +9,6 @@ import dev.opsledger.notifier.dispatch.ChannelDispatchers;
 import dev.opsledger.notifier.dispatch.LogOutcomes;
 import dev.opsledger.notifier.dispatch.NotifierEngine;
 import dev.opsledger.notifier.dispatch.NotifierHistory;
-import dev.opsledger.notifier.dispatch.NotifierMetrics;
 import dev.opsledger.notifier.notice.NoticeKind;
 import dev.opsledger.notifier.notice.Notices;
 import dev.opsledger.notifier.once.Backoff;
@@ -20,6 +20,8 @@ import dev.opsledger.notifier.route.Templates;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
+import dev.opsledger.service.StreamBindingsPropertySource;
+import dev.opsledger.service.StreamFunction;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
@@ -49,7 +51,9 @@ import org.springframework.messaging.Message;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(NotifierProperties.class)
-@PropertySource("classpath:opsledger-notifier.properties")
+@PropertySource(
+    value = "classpath:opsledger-notifier.properties",
+    factory = NotifierConfiguration.Defaults.class)
 public class NotifierConfiguration {
 
   /** The {@code ce_source} of the notifier's events. */
@@ -64,6 +68,23 @@ public class NotifierConfiguration {
   /** The consumer of {@code opsledger.commits}. */
   public static final String COMMITS_IN = "notifierCommitsIn";
 
+  private static final String GROUP = "opsledger-notifier";
+
+  /** The notifier's stream functions; one named group, so a restart resumes where it stopped. */
+  public static final List<StreamFunction> FUNCTIONS =
+      List.of(
+          StreamFunction.of(DIFFS_IN, Topic.DIFFS, GROUP),
+          StreamFunction.of(APPLIES_IN, Topic.APPLIES, GROUP),
+          StreamFunction.of(COMMITS_IN, Topic.COMMITS, GROUP));
+
+  /** The notifier's defaults: its properties file and its bindings. */
+  public static final class Defaults extends StreamBindingsPropertySource {
+    /** Called by Spring for the {@code @PropertySource}. */
+    public Defaults() {
+      super(FUNCTIONS);
+    }
+  }
+
   private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
   /** The notifier's meters (the application's registry, or a private one without actuator). */
@@ -75,7 +96,7 @@ public class NotifierConfiguration {
   /** What was sent, per trigger and channel; rebuilt from the log at start. */
   @Bean
   public SentLedger notifierLedger(NotifierProperties props) {
-    return new SentLedger(props.getDedupeWindow(), props.getCapacity());
+    return new SentLedger(props.dedupeWindow(), props.capacity());
   }
 
   /** One dispatcher (thread, token bucket, retries) per configured channel. */
@@ -88,47 +109,40 @@ public class NotifierConfiguration {
     Clock clock = Clock.systemUTC();
     HttpClient http =
         HttpClient.newBuilder()
-            .connectTimeout(props.getConnectTimeout())
+            .connectTimeout(props.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     Templates templates = templates(props);
     LogOutcomes outcomes =
         new LogOutcomes(publisher, notifierLedger, notifierMetrics, clock, SOURCE, PUBLISH_TIMEOUT);
-    var retry = props.getRetry();
+    var retry = props.retry();
     Backoff backoff =
         new Backoff(
-            retry.getMaxAttempts(),
-            retry.getInitialBackoff(),
-            retry.getMultiplier(),
-            retry.getMaxBackoff());
+            retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(), retry.maxBackoff());
     List<ChannelDispatcher> dispatchers = new ArrayList<>();
     props
-        .getChannels()
+        .channels()
         .forEach(
             (name, c) -> {
               ChannelSpec spec =
                   new ChannelSpec(
                       name,
-                      c.getType(),
-                      c.getUrl(),
-                      c.getUrlFile(),
-                      c.getToken(),
-                      c.getTokenFile(),
-                      c.getSecret(),
-                      c.getSecretFile(),
-                      c.getApiUrl(),
-                      c.getRepository(),
-                      c.getContext(),
-                      c.getLinkTemplate().isEmpty() ? props.getLinkTemplate() : c.getLinkTemplate(),
-                      c.getRequestTimeout() == null
-                          ? props.getRequestTimeout()
-                          : c.getRequestTimeout());
+                      c.type(),
+                      c.url(),
+                      c.urlFile(),
+                      c.token(),
+                      c.tokenFile(),
+                      c.secret(),
+                      c.secretFile(),
+                      c.apiUrl(),
+                      c.repository(),
+                      c.context(),
+                      c.linkTemplate().isEmpty() ? props.linkTemplate() : c.linkTemplate(),
+                      c.requestTimeout() == null ? props.requestTimeout() : c.requestTimeout());
               TokenBucket bucket =
                   new TokenBucket(
-                      c.getBurst() == null ? props.getRateLimit().getBurst() : c.getBurst(),
-                      c.getPerSecond() == null
-                          ? props.getRateLimit().getPerSecond()
-                          : c.getPerSecond(),
+                      c.burst() == null ? props.rateLimit().burst() : c.burst(),
+                      c.perSecond() == null ? props.rateLimit().perSecond() : c.perSecond(),
                       clock);
               dispatchers.add(
                   new ChannelDispatcher(
@@ -139,7 +153,7 @@ public class NotifierConfiguration {
                       outcomes,
                       notifierMetrics));
             });
-    return new ChannelDispatchers(dispatchers, props.getShutdownTimeout());
+    return new ChannelDispatchers(dispatchers, props.shutdownTimeout());
   }
 
   /**
@@ -157,34 +171,31 @@ public class NotifierConfiguration {
       Environment env) {
     Clock clock = Clock.systemUTC();
     List<RouteRule> rules = new ArrayList<>();
-    for (NotifierProperties.Route r : props.getRoutes()) {
-      rules.add(
-          new RouteRule(
-              r.getEvents(), r.getSources(), r.getTargets(), r.getMinSeverity(), r.getChannels()));
+    for (NotifierProperties.Route r : props.routes()) {
+      rules.add(new RouteRule(r.events(), r.sources(), r.targets(), r.minSeverity(), r.channels()));
     }
     NotifierEngine engine =
         new NotifierEngine(
-            new Notices(props.getCapacity()),
+            new Notices(props.capacity()),
             new Router(rules, notifierDispatchers.kinds()),
             notifierLedger,
             notifierDispatchers,
             notifierMetrics,
             clock,
-            props.getMaxEventAge());
+            props.maxEventAge());
     Map<String, String> groups = new LinkedHashMap<>();
-    for (String binding : List.of(DIFFS_IN, APPLIES_IN, COMMITS_IN)) {
-      String prefix = "spring.cloud.stream.bindings." + binding + "-in-0.";
+    for (StreamFunction f : FUNCTIONS) {
       groups.put(
-          env.getRequiredProperty(prefix + "destination"),
-          env.getRequiredProperty(prefix + "group"));
+          env.getRequiredProperty(f.property("destination")),
+          env.getRequiredProperty(f.groupProperty()));
     }
     Duration lookback =
-        props.getMaxEventAge().isZero() || props.getMaxEventAge().isNegative()
+        props.maxEventAge().isZero() || props.maxEventAge().isNegative()
             ? Duration.ZERO
-            : (props.getMaxEventAge().compareTo(props.getDedupeWindow()) >= 0
-                ? props.getMaxEventAge()
-                : props.getDedupeWindow());
-    new NotifierHistory(kafka.getBootstrapServers(), codec, clock, props.getHistoryTimeout())
+            : (props.maxEventAge().compareTo(props.dedupeWindow()) >= 0
+                ? props.maxEventAge()
+                : props.dedupeWindow());
+    new NotifierHistory(kafka.bootstrapServers(), codec, clock, props.historyTimeout())
         .load(engine, groups, lookback);
     return engine;
   }
@@ -193,7 +204,7 @@ public class NotifierConfiguration {
    * Consumes {@code opsledger.diffs}: drift, missing, in sync (converged), diff failures.
    * Idempotent: the engine's ledger dedupes on the trigger's {@code ce_id} and channel.
    */
-  @Bean
+  @Bean(DIFFS_IN)
   public Consumer<Message<byte[]>> notifierDiffsIn(
       EventMessages messages, NotifierEngine notifierEngine) {
     return m -> notifierEngine.handle(messages.decode(m));
@@ -203,7 +214,7 @@ public class NotifierConfiguration {
    * Consumes {@code opsledger.applies}: failures, approvals, apply progress for commit statuses.
    * Idempotent: the engine's ledger dedupes on the trigger's {@code ce_id} and channel.
    */
-  @Bean
+  @Bean(APPLIES_IN)
   public Consumer<Message<byte[]>> notifierAppliesIn(
       EventMessages messages, NotifierEngine notifierEngine) {
     return m -> notifierEngine.handle(messages.decode(m));
@@ -213,7 +224,7 @@ public class NotifierConfiguration {
    * Consumes {@code opsledger.commits}: new revisions (pending status) and rejected commits.
    * Idempotent: the engine's ledger dedupes on the trigger's {@code ce_id} and channel.
    */
-  @Bean
+  @Bean(COMMITS_IN)
   public Consumer<Message<byte[]>> notifierCommitsIn(
       EventMessages messages, NotifierEngine notifierEngine) {
     return m -> notifierEngine.handle(messages.decode(m));
@@ -222,11 +233,10 @@ public class NotifierConfiguration {
   private static Templates templates(NotifierProperties props) {
     Map<NoticeKind, Templates.Template> overrides = new EnumMap<>(NoticeKind.class);
     props
-        .getTemplates()
+        .templates()
         .forEach(
             (kind, t) ->
-                overrides.put(
-                    NoticeKind.parse(kind), new Templates.Template(t.getTitle(), t.getText())));
+                overrides.put(NoticeKind.parse(kind), new Templates.Template(t.title(), t.text())));
     return new Templates(overrides);
   }
 }

@@ -12,7 +12,6 @@ import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
 import dev.opsledger.notifier.RecordingReceiver.Request;
 import dev.opsledger.notifier.channel.CloudEventHttp;
-import dev.opsledger.notifier.dispatch.NotifierMetrics;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.testkit.LogTail;
 import dev.opsledger.testkit.SharedKafka;

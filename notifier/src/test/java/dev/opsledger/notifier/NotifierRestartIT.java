@@ -5,7 +5,6 @@ import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opsledger.events.ResourceKey;
-import dev.opsledger.notifier.dispatch.NotifierMetrics;
 import dev.opsledger.service.EventPublisher;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,6 @@ package dev.opsledger.notifier;
 
 import dev.opsledger.testkit.SharedKafka;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -17,9 +16,7 @@ final class NotifierRunner {
     props.put("opsledger.kafka.bootstrap-servers", SharedKafka.bootstrapServers());
     props.put("spring.main.web-application-type", "none");
     props.put("spring.main.banner-mode", "off");
-    for (String binding : List.of("notifierDiffsIn", "notifierAppliesIn", "notifierCommitsIn")) {
-      props.put("spring.cloud.stream.bindings." + binding + "-in-0.group", group);
-    }
+    NotifierConfiguration.FUNCTIONS.forEach(f -> props.put(f.groupProperty(), group));
   }
 
   NotifierRunner set(String key, Object value) {

@@ -51,7 +51,7 @@ public class OpsLedgerServiceAutoConfiguration {
       EventCodec codec,
       ObjectProvider<MeterRegistry> meters,
       TopicCatalogInitializer topicsReady) {
-    return new EventPublisher(props.getBootstrapServers(), codec, meters.getIfAvailable());
+    return new EventPublisher(props.bootstrapServers(), codec, meters.getIfAvailable());
   }
 
   /** Decodes consumed messages; unreadable ones become poison for the DLQ. */
@@ -72,11 +72,11 @@ public class OpsLedgerServiceAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public SecretProtector secretProtector(OpsLedgerSecretsProperties props) {
-    if (props.getKeyFile() != null) {
-      return new SecretProtector(SecretKeys.read(props.getKeyFile()));
+    if (props.keyFile() != null) {
+      return new SecretProtector(SecretKeys.read(props.keyFile()));
     }
-    if (props.getKey() != null && !props.getKey().isBlank()) {
-      return new SecretProtector(SecretKeys.decode(props.getKey()));
+    if (props.key() != null && !props.key().isBlank()) {
+      return new SecretProtector(SecretKeys.decode(props.key()));
     }
     LOG.warn(
         "no opsledger.secrets.key-file or OPSLEDGER_SECRETS_KEY: using a random key for this"
@@ -96,13 +96,13 @@ public class OpsLedgerServiceAutoConfiguration {
 
     @Override
     public void afterPropertiesSet() {
-      if (!props.isCreateTopics()) {
+      if (!props.createTopics()) {
         return;
       }
       try (Admin admin =
           Admin.create(
-              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.getBootstrapServers()))) {
-        new TopicBootstrapper(admin, props.getReplicationFactor(), props.getTopicReadyTimeout())
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers()))) {
+        new TopicBootstrapper(admin, props.replicationFactor(), props.topicReadyTimeout())
             .ensureCatalogue();
       }
     }

@@ -6,15 +6,17 @@ import dev.opsledger.collector.aws.AwsTargetPoller;
 import dev.opsledger.collector.aws.Throttling;
 import dev.opsledger.collector.desired.DeclaredResources;
 import dev.opsledger.collector.desired.DesiredEventHandler;
-import dev.opsledger.collector.emit.CollectorMetrics;
 import dev.opsledger.collector.emit.ObservationEmitter;
 import dev.opsledger.collector.kubernetes.ClusterWatcher;
 import dev.opsledger.collector.kubernetes.KubernetesClients;
 import dev.opsledger.collector.kubernetes.KubernetesCollector;
 import dev.opsledger.collector.observe.LiveProjection;
 import dev.opsledger.events.SecretProtector;
+import dev.opsledger.events.Topic;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
+import dev.opsledger.service.StreamBindingsPropertySource;
+import dev.opsledger.service.StreamFunction;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -37,21 +39,45 @@ import org.springframework.messaging.Message;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StateCollectorProperties.class)
-@PropertySource("classpath:opsledger-state-collector.properties")
+@PropertySource(
+    value = "classpath:opsledger-state-collector.properties",
+    factory = StateCollectorConfiguration.Defaults.class)
 public class StateCollectorConfiguration {
+
+  /** The consumer of {@code opsledger.desired}. */
+  public static final String DESIRED_IN = "stateCollectorDesiredIn";
+
+  /**
+   * The collector's stream functions. The desired binding reads the whole topic at every start
+   * (reset-offsets, earliest): the collector keeps that projection in memory only, so it rebuilds
+   * it from the log instead of resuming from a committed offset.
+   */
+  public static final List<StreamFunction> FUNCTIONS =
+      List.of(
+          StreamFunction.of(DESIRED_IN, Topic.DESIRED, "opsledger-state-collector")
+              .kafkaConsumer("start-offset", "earliest")
+              .kafkaConsumer("reset-offsets", "true"));
+
+  /** The collector's defaults: its properties file and its bindings. */
+  public static final class Defaults extends StreamBindingsPropertySource {
+    /** Called by Spring for the {@code @PropertySource}. */
+    public Defaults() {
+      super(FUNCTIONS);
+    }
+  }
 
   /** The collector's meters. */
   @Bean
-  public CollectorMetrics stateCollectorMetrics(ObjectProvider<MeterRegistry> registry) {
-    return new CollectorMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
+  public StateCollectorMetrics stateCollectorMetrics(ObjectProvider<MeterRegistry> registry) {
+    return new StateCollectorMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   /** Decides what is news and publishes it. */
   @Bean(destroyMethod = "close")
   public ObservationEmitter stateCollectorEmitter(
-      StateCollectorProperties props, EventPublisher publisher, CollectorMetrics metrics) {
+      StateCollectorProperties props, EventPublisher publisher, StateCollectorMetrics metrics) {
     return new ObservationEmitter(
-        publisher::publish, props.getEventSource(), metrics, Clock.systemUTC());
+        publisher::publish, props.eventSource(), metrics, Clock.systemUTC());
   }
 
   /** The projection of {@code opsledger.desired}. */
@@ -73,21 +99,21 @@ public class StateCollectorConfiguration {
       DeclaredResources stateCollectorDeclaredResources,
       LiveProjection stateCollectorLiveProjection,
       ObservationEmitter stateCollectorEmitter,
-      CollectorMetrics metrics) {
-    StateCollectorProperties.Kubernetes k8s = props.getKubernetes();
+      StateCollectorMetrics metrics) {
+    StateCollectorProperties.Kubernetes k8s = props.kubernetes();
     requireUniqueTargets(props);
     List<ClusterWatcher> clusters = new ArrayList<>();
-    for (StateCollectorProperties.KubernetesTarget t : k8s.getTargets()) {
+    for (StateCollectorProperties.KubernetesTarget t : k8s.targets()) {
       clusters.add(
           new ClusterWatcher(
-              t.getName(),
+              t.name(),
               KubernetesClients.create(t),
               stateCollectorDeclaredResources,
               stateCollectorLiveProjection,
               stateCollectorEmitter,
               metrics));
     }
-    return new KubernetesCollector(clusters, k8s.getRetryInterval(), k8s.getResyncInterval());
+    return new KubernetesCollector(clusters, k8s.retryInterval(), k8s.resyncInterval());
   }
 
   /** One poller per configured AWS target. */
@@ -96,19 +122,19 @@ public class StateCollectorConfiguration {
       StateCollectorProperties props,
       DeclaredResources stateCollectorDeclaredResources,
       ObservationEmitter stateCollectorEmitter,
-      CollectorMetrics metrics) {
-    StateCollectorProperties.Aws aws = props.getAws();
-    Throttling throttling = Throttling.of(aws.getThrottleBackoff(), aws.getThrottleAttempts());
+      StateCollectorMetrics metrics) {
+    StateCollectorProperties.Aws aws = props.aws();
+    Throttling throttling = Throttling.of(aws.throttleBackoff(), aws.throttleAttempts());
     List<AwsTargetPoller> pollers = new ArrayList<>();
-    for (StateCollectorProperties.AwsTarget t : aws.getTargets()) {
+    for (StateCollectorProperties.AwsTarget t : aws.targets()) {
       pollers.add(
           new AwsTargetPoller(
-              t.getName(),
+              t.name(),
               AwsClients.readers(t, AwsClients.credentials(t), throttling),
               stateCollectorDeclaredResources,
               stateCollectorEmitter));
     }
-    return new AwsCollector(pollers, metrics, aws.getPollInterval());
+    return new AwsCollector(pollers, metrics, aws.pollInterval());
   }
 
   /** Folds desired events into the projection and tells both collectors. */
@@ -126,7 +152,7 @@ public class StateCollectorConfiguration {
    * idempotent (set semantics per resource key), so redelivery and the full replay at every start
    * change nothing twice. Poison records go to {@code opsledger.desired.dlq}.
    */
-  @Bean
+  @Bean(DESIRED_IN)
   public Consumer<Message<byte[]>> stateCollectorDesiredIn(
       EventMessages messages, DesiredEventHandler stateCollectorDesiredHandler) {
     return message -> stateCollectorDesiredHandler.apply(messages.decode(message));
@@ -134,14 +160,14 @@ public class StateCollectorConfiguration {
 
   private static void requireUniqueTargets(StateCollectorProperties props) {
     Set<String> names = new HashSet<>();
-    for (var t : props.getKubernetes().getTargets()) {
-      if (!names.add(t.getName())) {
-        throw new IllegalStateException("state-collector target '" + t.getName() + "' twice");
+    for (var t : props.kubernetes().targets()) {
+      if (!names.add(t.name())) {
+        throw new IllegalStateException("state-collector target '" + t.name() + "' twice");
       }
     }
-    for (var t : props.getAws().getTargets()) {
-      if (!names.add(t.getName())) {
-        throw new IllegalStateException("state-collector target '" + t.getName() + "' twice");
+    for (var t : props.aws().targets()) {
+      if (!names.add(t.name())) {
+        throw new IllegalStateException("state-collector target '" + t.name() + "' twice");
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.opsledger.applier.engine;
 
+import dev.opsledger.applier.ApplierMetrics;
 import dev.opsledger.applier.apply.ApplyRequest;
 import dev.opsledger.applier.apply.DeleteRequest;
 import dev.opsledger.applier.apply.Failure;

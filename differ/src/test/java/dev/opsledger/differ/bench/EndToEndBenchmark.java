@@ -1,6 +1,7 @@
 package dev.opsledger.differ.bench;
 
 import dev.opsledger.differ.DifferApplication;
+import dev.opsledger.differ.DifferConfiguration;
 import dev.opsledger.differ.ItSupport;
 import dev.opsledger.differ.ItSupport.DiffsReader;
 import dev.opsledger.differ.ItSupport.TestDatabase;
@@ -42,8 +43,7 @@ public final class EndToEndBenchmark {
       List<String> argv = new ArrayList<>();
       db.properties().forEach((k, v) -> argv.add("--" + k + "=" + v));
       argv.add("--opsledger.kafka.bootstrap-servers=" + SharedKafka.bootstrapServers());
-      argv.add("--spring.cloud.stream.bindings.differDesiredIn-in-0.group=" + target);
-      argv.add("--spring.cloud.stream.bindings.differObservedIn-in-0.group=" + target);
+      DifferConfiguration.FUNCTIONS.forEach(f -> argv.add("--" + f.groupProperty() + "=" + target));
       argv.add("--spring.main.banner-mode=off");
       DifferApplication.disableAxonUpdateChecker();
       try (var differ =

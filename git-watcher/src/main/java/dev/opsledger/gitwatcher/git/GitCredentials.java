@@ -36,15 +36,15 @@ final class GitCredentials {
   void apply(TransportCommand<?, ?> command) {
     GitWatcherProperties.Auth auth = source.auth();
     if (source.kind() == RepositoryUrls.Kind.HTTPS && auth.hasHttpCredentials()) {
-      String user = auth.getUsername() == null ? TOKEN_USER : auth.getUsername();
-      String secret = auth.getToken() != null ? auth.getToken() : auth.getPassword();
+      String user = auth.username() == null ? TOKEN_USER : auth.username();
+      String secret = auth.token() != null ? auth.token() : auth.password();
       command.setCredentialsProvider(new UsernamePasswordCredentialsProvider(user, secret));
     }
     if (ssh != null) {
-      if (auth.getPrivateKeyPassphrase() != null) {
+      if (auth.privateKeyPassphrase() != null) {
         // JGit asks the credentials provider for the key's passphrase.
         command.setCredentialsProvider(
-            new UsernamePasswordCredentialsProvider("", auth.getPrivateKeyPassphrase()));
+            new UsernamePasswordCredentialsProvider("", auth.privateKeyPassphrase()));
       }
       command.setTransportConfigCallback(
           transport -> {
@@ -63,8 +63,8 @@ final class GitCredentials {
   }
 
   private static SshdSessionFactory sshFactory(GitWatcherProperties.Auth auth) {
-    Path key = auth.getPrivateKeyFile().toAbsolutePath();
-    Path knownHosts = auth.getKnownHostsFile().toAbsolutePath();
+    Path key = auth.privateKeyFile().toAbsolutePath();
+    Path knownHosts = auth.knownHostsFile().toAbsolutePath();
     File sshDir = key.getParent().toFile();
     return new SshdSessionFactoryBuilder()
         .setHomeDirectory(sshDir)

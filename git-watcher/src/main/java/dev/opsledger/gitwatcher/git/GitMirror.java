@@ -108,7 +108,7 @@ public final class GitMirror implements AutoCloseable {
     String out = message.replace(source.url(), source.displayUrl());
     var auth = source.auth();
     for (String secret :
-        new String[] {auth.getToken(), auth.getPassword(), auth.getPrivateKeyPassphrase()}) {
+        new String[] {auth.token(), auth.password(), auth.privateKeyPassphrase()}) {
       if (secret != null && !secret.isEmpty()) {
         out = out.replace(secret, "***");
       }

@@ -44,7 +44,7 @@ public final class SourceConfigValidator {
       GitWatcherProperties.Source s = configured.get(i);
       String at = "opsledger.git-watcher.sources[" + i + "]";
       int before = problems.size();
-      String id = s.getId();
+      String id = s.id();
       if (id == null || id.isBlank()) {
         problems.add(at + ".id is required");
       } else if (!ID.matcher(id).matches()) {
@@ -53,28 +53,28 @@ public final class SourceConfigValidator {
         problems.add(at + ".id '" + id + "' is used by another source");
       }
       String name = at + (id == null ? "" : " (" + id + ")");
-      RepositoryUrls.Kind kind = checkUrl(name, s.getUrl(), problems);
-      checkBranch(name, s.getBranch(), problems);
-      String path = checkPath(name, s.getPath(), problems);
-      checkTarget(name, s.getTarget(), problems);
-      checkNamespace(name, s.getDefaultNamespace(), problems);
-      if (s.getPollInterval() == null || s.getPollInterval().compareTo(MIN_POLL) < 0) {
-        problems.add(name + ".poll-interval must be at least 1s, got " + s.getPollInterval());
+      RepositoryUrls.Kind kind = checkUrl(name, s.url(), problems);
+      checkBranch(name, s.branch(), problems);
+      String path = checkPath(name, s.path(), problems);
+      checkTarget(name, s.target(), problems);
+      checkNamespace(name, s.defaultNamespace(), problems);
+      if (s.pollInterval() == null || s.pollInterval().compareTo(MIN_POLL) < 0) {
+        problems.add(name + ".poll-interval must be at least 1s, got " + s.pollInterval());
       }
-      checkAuth(name, kind, s.getAuth(), problems);
+      checkAuth(name, kind, s.auth(), problems);
       if (problems.size() == before) {
         out.add(
             new SourceSettings(
                 id,
-                s.getUrl().trim(),
+                s.url().trim(),
                 kind,
-                s.getBranch(),
+                s.branch(),
                 path,
-                s.getTarget(),
-                s.getDefaultNamespace(),
-                s.getPollInterval(),
-                s.isRecordAllCommits(),
-                s.getAuth() == null ? new GitWatcherProperties.Auth() : s.getAuth()));
+                s.target(),
+                s.defaultNamespace(),
+                s.pollInterval(),
+                s.recordAllCommits(),
+                s.auth() == null ? GitWatcherProperties.Auth.NONE : s.auth()));
       }
     }
     return problems.isEmpty() ? new Result.Valid(List.copyOf(out)) : new Result.Invalid(problems);
@@ -169,13 +169,13 @@ public final class SourceConfigValidator {
       if (kind != RepositoryUrls.Kind.HTTPS) {
         problems.add(name + ".auth has HTTPS credentials but the url is not https://");
       }
-      if (auth.getToken() != null && auth.getPassword() != null) {
+      if (auth.token() != null && auth.password() != null) {
         problems.add(name + ".auth sets both token and password: choose one");
       }
-      if (auth.getPassword() != null && isBlank(auth.getUsername())) {
+      if (auth.password() != null && isBlank(auth.username())) {
         problems.add(name + ".auth.password needs auth.username");
       }
-      if (auth.getToken() == null && auth.getPassword() == null) {
+      if (auth.token() == null && auth.password() == null) {
         problems.add(name + ".auth.username needs auth.password or auth.token");
       }
     }
@@ -183,20 +183,18 @@ public final class SourceConfigValidator {
       problems.add(name + ".auth has SSH settings but the url is not an SSH url");
     }
     if (kind == RepositoryUrls.Kind.SSH) {
-      if (auth.getPrivateKeyFile() == null) {
+      if (auth.privateKeyFile() == null) {
         problems.add(name + ".auth.private-key-file is required for an SSH url");
-      } else if (!Files.isReadable(auth.getPrivateKeyFile())) {
-        problems.add(
-            name + ".auth.private-key-file " + auth.getPrivateKeyFile() + " cannot be read");
+      } else if (!Files.isReadable(auth.privateKeyFile())) {
+        problems.add(name + ".auth.private-key-file " + auth.privateKeyFile() + " cannot be read");
       }
-      if (auth.getKnownHostsFile() == null) {
+      if (auth.knownHostsFile() == null) {
         problems.add(
             name
                 + ".auth.known-hosts-file is required for an SSH url: host keys are always"
                 + " checked");
-      } else if (!Files.isReadable(auth.getKnownHostsFile())) {
-        problems.add(
-            name + ".auth.known-hosts-file " + auth.getKnownHostsFile() + " cannot be read");
+      } else if (!Files.isReadable(auth.knownHostsFile())) {
+        problems.add(name + ".auth.known-hosts-file " + auth.knownHostsFile() + " cannot be read");
       }
     }
   }

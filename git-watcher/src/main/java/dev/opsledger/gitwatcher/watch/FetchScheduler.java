@@ -1,5 +1,6 @@
 package dev.opsledger.gitwatcher.watch;
 
+import dev.opsledger.gitwatcher.GitWatcherMetrics;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;

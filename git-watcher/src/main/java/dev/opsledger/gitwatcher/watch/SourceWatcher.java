@@ -10,6 +10,7 @@ import dev.opsledger.events.ManifestError;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.PullRequestRef;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.gitwatcher.GitWatcherMetrics;
 import dev.opsledger.gitwatcher.commit.PullRequestParser;
 import dev.opsledger.gitwatcher.git.CommitPlan;
 import dev.opsledger.gitwatcher.git.GitCommit;

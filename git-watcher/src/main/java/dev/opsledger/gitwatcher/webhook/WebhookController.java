@@ -2,10 +2,10 @@ package dev.opsledger.gitwatcher.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsledger.events.EventJson;
+import dev.opsledger.gitwatcher.GitWatcherMetrics;
 import dev.opsledger.gitwatcher.GitWatcherProperties;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.FetchScheduler;
-import dev.opsledger.gitwatcher.watch.GitWatcherMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,21 +56,21 @@ public class WebhookController {
       List<SourceSettings> sources,
       FetchScheduler scheduler,
       GitWatcherMetrics metrics) {
-    this.maxBodyBytes = webhooks.getMaxBodyBytes();
+    this.maxBodyBytes = webhooks.maxBodyBytes();
     this.sources = List.copyOf(sources);
     this.scheduler = scheduler;
     this.metrics = metrics;
     Map<Provider, GitWatcherProperties.Receiver> all = new LinkedHashMap<>();
-    all.put(Provider.GITHUB, webhooks.getGithub());
-    all.put(Provider.GITLAB, webhooks.getGitlab());
-    all.put(Provider.BITBUCKET, webhooks.getBitbucket());
-    all.put(Provider.GENERIC, webhooks.getGeneric());
+    all.put(Provider.GITHUB, webhooks.github());
+    all.put(Provider.GITLAB, webhooks.gitlab());
+    all.put(Provider.BITBUCKET, webhooks.bitbucket());
+    all.put(Provider.GENERIC, webhooks.generic());
     for (var e : all.entrySet()) {
       GitWatcherProperties.Receiver r = e.getValue();
-      if (!r.isEnabled()) {
+      if (!r.enabled()) {
         continue;
       }
-      if (r.hasSecret() || r.isInsecure()) {
+      if (r.hasSecret() || r.insecure()) {
         active.put(e.getKey(), r);
         LOG.info(
             "webhook receiver {} started{}",
@@ -123,8 +123,7 @@ public class WebhookController {
           "body over " + maxBodyBytes + " bytes");
     }
     if (receiver.hasSecret()) {
-      var verdict =
-          WebhookSignatures.verify(provider, receiver.getSecret(), request::getHeader, body);
+      var verdict = WebhookSignatures.verify(provider, receiver.secret(), request::getHeader, body);
       if (verdict != WebhookSignatures.Verdict.VALID) {
         String outcome =
             verdict == WebhookSignatures.Verdict.MISSING ? "missing_signature" : "bad_signature";

@@ -3,6 +3,7 @@ package dev.opsledger.gitwatcher.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opsledger.gitwatcher.GitWatcherProperties;
+import dev.opsledger.gitwatcher.GitWatcherProperties.Auth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,11 +15,19 @@ class SourceConfigValidatorTest {
   @TempDir Path dir;
 
   GitWatcherProperties.Source source(String id, String url) {
-    var s = new GitWatcherProperties.Source();
-    s.setId(id);
-    s.setUrl(url);
-    s.setTarget("prod");
-    return s;
+    return source(id, url, "prod", "", "default", Duration.ofSeconds(30), Auth.NONE);
+  }
+
+  GitWatcherProperties.Source source(
+      String id,
+      String url,
+      String target,
+      String path,
+      String namespace,
+      Duration pollInterval,
+      Auth auth) {
+    return new GitWatcherProperties.Source(
+        id, url, "main", path, target, namespace, pollInterval, true, auth);
   }
 
   @Test
@@ -42,13 +51,18 @@ class SourceConfigValidatorTest {
     var dup1 = source("dup", "https://h/r");
     var dup2 = source("dup", "http://h/r");
     var ssh = source("ssh", "git@github.com:o/r.git");
-    var bad = source("bad id!", "git://h/r");
-    bad.setTarget(null);
-    bad.setPath("../up");
-    bad.setDefaultNamespace("Not_A_Label");
-    bad.setPollInterval(Duration.ofMillis(10));
-    var creds = source("creds", "file:///nope/nowhere");
-    creds.getAuth().setToken("t0ken-value");
+    var bad =
+        source(
+            "bad id!", "git://h/r", null, "../up", "Not_A_Label", Duration.ofMillis(10), Auth.NONE);
+    var creds =
+        source(
+            "creds",
+            "file:///nope/nowhere",
+            "prod",
+            "",
+            "default",
+            Duration.ofSeconds(30),
+            new Auth("t0ken-value", null, null, null, null, null));
     var result = SourceConfigValidator.validate(List.of(dup1, dup2, ssh, bad, creds));
     assertThat(result).isInstanceOf(SourceConfigValidator.Result.Invalid.class);
     List<String> problems = ((SourceConfigValidator.Result.Invalid) result).problems();

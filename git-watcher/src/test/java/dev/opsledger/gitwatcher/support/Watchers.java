@@ -3,6 +3,7 @@ package dev.opsledger.gitwatcher.support;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.SecretProtector;
+import dev.opsledger.gitwatcher.GitWatcherMetrics;
 import dev.opsledger.gitwatcher.GitWatcherProperties;
 import dev.opsledger.gitwatcher.git.GitMirror;
 import dev.opsledger.gitwatcher.manifest.ManifestPipeline;
@@ -11,7 +12,6 @@ import dev.opsledger.gitwatcher.source.RepositoryUrls;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
 import dev.opsledger.gitwatcher.watch.EventSink;
-import dev.opsledger.gitwatcher.watch.GitWatcherMetrics;
 import dev.opsledger.gitwatcher.watch.SourceWatcher;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.testkit.SharedKafka;
@@ -60,7 +60,7 @@ public final class Watchers {
         "apps",
         Duration.ofSeconds(30),
         true,
-        new GitWatcherProperties.Auth());
+        GitWatcherProperties.Auth.NONE);
   }
 
   /** A watcher that records the order of everything it publishes in {@code published}. */

@@ -3,6 +3,7 @@ package dev.opsledger.gitwatcher.watch;
 import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opsledger.gitwatcher.GitWatcherMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.gitwatcher.GitWatcherMetrics;
 import dev.opsledger.gitwatcher.git.GitMirror;
 import dev.opsledger.gitwatcher.manifest.ManifestPipeline;
 import dev.opsledger.gitwatcher.manifest.ResourceScopes;

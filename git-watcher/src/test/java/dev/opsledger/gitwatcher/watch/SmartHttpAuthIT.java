@@ -62,8 +62,7 @@ class SmartHttpAuthIT {
 
   @Test
   void fetchesWithATokenOverSmartHttp() {
-    var auth = new GitWatcherProperties.Auth();
-    auth.setToken(TOKEN);
+    var auth = new GitWatcherProperties.Auth(TOKEN, null, null, null, null, null);
     String id = Watchers.uniqueId("http");
     try (EventLog log = new EventLog(id);
         SourceWatcher w = Watchers.watcher(source(id, auth), dir.resolve("cache"))) {
@@ -80,9 +79,9 @@ class SmartHttpAuthIT {
 
   @Test
   void basicAuthenticationWithAWrongPasswordFailsWithoutRevealingIt() {
-    var auth = new GitWatcherProperties.Auth();
-    auth.setUsername("x-access-token");
-    auth.setPassword("wrong-password-value");
+    var auth =
+        new GitWatcherProperties.Auth(
+            null, "x-access-token", "wrong-password-value", null, null, null);
     try (SourceWatcher w =
         Watchers.watcher(source(Watchers.uniqueId("http-bad"), auth), dir.resolve("cache-bad"))) {
       WatchOutcome o = w.runOnce();
@@ -92,9 +91,7 @@ class SmartHttpAuthIT {
           .containsIgnoringCase("not authorized")
           .doesNotContain("wrong-password-value");
     }
-    var good = new GitWatcherProperties.Auth();
-    good.setUsername("x-access-token");
-    good.setPassword(TOKEN);
+    var good = new GitWatcherProperties.Auth(null, "x-access-token", TOKEN, null, null, null);
     try (SourceWatcher w =
         Watchers.watcher(
             source(Watchers.uniqueId("http-basic"), good), dir.resolve("cache-good"))) {

@@ -4,7 +4,7 @@ import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opsledger.events.CommitObserved;
-import dev.opsledger.gitwatcher.app.GitWatcherApplication;
+import dev.opsledger.gitwatcher.GitWatcherApplication;
 import dev.opsledger.gitwatcher.support.EventLog;
 import dev.opsledger.gitwatcher.support.Watchers;
 import dev.opsledger.testkit.GitFixture;

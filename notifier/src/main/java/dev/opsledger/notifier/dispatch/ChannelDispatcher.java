@@ -1,5 +1,6 @@
 package dev.opsledger.notifier.dispatch;
 
+import dev.opsledger.notifier.NotifierMetrics;
 import dev.opsledger.notifier.channel.Channel;
 import dev.opsledger.notifier.channel.DeliveryException;
 import dev.opsledger.notifier.notice.Notice;

@@ -3,6 +3,7 @@ package dev.opsledger.notifier.dispatch;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.NotificationFailed;
 import dev.opsledger.events.NotificationSent;
+import dev.opsledger.notifier.NotifierMetrics;
 import dev.opsledger.notifier.channel.Channel;
 import dev.opsledger.notifier.notice.Notice;
 import dev.opsledger.notifier.once.SentLedger;

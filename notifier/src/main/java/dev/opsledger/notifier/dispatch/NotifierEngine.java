@@ -4,6 +4,7 @@ import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.NotificationFailed;
 import dev.opsledger.events.NotificationSent;
 import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.notifier.NotifierMetrics;
 import dev.opsledger.notifier.notice.Notice;
 import dev.opsledger.notifier.notice.Notices;
 import dev.opsledger.notifier.once.SentLedger;

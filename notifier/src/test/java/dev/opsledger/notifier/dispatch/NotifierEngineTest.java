@@ -8,6 +8,7 @@ import dev.opsledger.events.NotificationSent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.notifier.Fixtures;
 import dev.opsledger.notifier.Fixtures.MutableClock;
+import dev.opsledger.notifier.NotifierMetrics;
 import dev.opsledger.notifier.notice.Notice;
 import dev.opsledger.notifier.notice.NoticeKind;
 import dev.opsledger.notifier.notice.Notices;

@@ -22,24 +22,24 @@ public final class AwsClients {
 
   /** The credentials of {@code target}: its named profile, else the default provider chain. */
   public static AwsCredentialsProvider credentials(AwsTarget target) {
-    return target.getProfile() == null || target.getProfile().isBlank()
+    return target.profile() == null || target.profile().isBlank()
         ? DefaultCredentialsProvider.builder().build()
-        : ProfileCredentialsProvider.create(target.getProfile());
+        : ProfileCredentialsProvider.create(target.profile());
   }
 
   /** One reader per service the target polls, with the given credentials. */
   public static List<AwsKindReader> readers(
       AwsTarget target, AwsCredentialsProvider credentials, Throttling throttling) {
-    Region region = Region.of(target.getRegion());
+    Region region = Region.of(target.region());
     List<AwsKindReader> readers = new ArrayList<>();
-    for (String service : target.getServices()) {
+    for (String service : target.services()) {
       switch (service.toLowerCase(Locale.ROOT)) {
         case "s3" -> {
           var builder =
               configure(S3Client.builder(), target, "s3", region, credentials)
                   // Emulators and VPC endpoints address buckets by path.
-                  .forcePathStyle(target.getEndpoints().containsKey("s3"));
-          readers.add(new S3BucketReader(builder.build(), target.getRegion(), throttling));
+                  .forcePathStyle(target.endpoints().containsKey("s3"));
+          readers.add(new S3BucketReader(builder.build(), target.region(), throttling));
         }
         case "dynamodb" ->
             readers.add(
@@ -60,14 +60,14 @@ public final class AwsClients {
                             IamClient.builder(),
                             target,
                             "iam",
-                            target.getEndpoints().containsKey("iam") ? region : Region.AWS_GLOBAL,
+                            target.endpoints().containsKey("iam") ? region : Region.AWS_GLOBAL,
                             credentials)
                         .build(),
                     throttling));
         default ->
             throw new IllegalArgumentException(
                 "AWS target "
-                    + target.getName()
+                    + target.name()
                     + ": unknown service '"
                     + service
                     + "' (known: s3, sqs, dynamodb, iam)");
@@ -79,7 +79,7 @@ public final class AwsClients {
   private static <B extends AwsClientBuilder<B, C>, C> B configure(
       B builder, AwsTarget target, String service, Region region, AwsCredentialsProvider creds) {
     builder.region(region).credentialsProvider(creds);
-    URI endpoint = target.getEndpoints().get(service);
+    URI endpoint = target.endpoints().get(service);
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }

@@ -1,8 +1,8 @@
 package dev.opsledger.collector.aws;
 
+import dev.opsledger.collector.StateCollectorMetrics;
 import dev.opsledger.collector.desired.DesiredListener;
 import dev.opsledger.collector.desired.DesiredUpdate;
-import dev.opsledger.collector.emit.CollectorMetrics;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,12 +22,13 @@ public final class AwsCollector implements DesiredListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AwsCollector.class);
 
   private final Map<String, AwsTargetPoller> pollers = new LinkedHashMap<>();
-  private final CollectorMetrics metrics;
+  private final StateCollectorMetrics metrics;
   private final ScheduledExecutorService worker;
   private final List<Gauge> gauges = new ArrayList<>();
 
   /** A collector over {@code pollers}; polls start at once and repeat every {@code interval}. */
-  public AwsCollector(List<AwsTargetPoller> pollers, CollectorMetrics metrics, Duration interval) {
+  public AwsCollector(
+      List<AwsTargetPoller> pollers, StateCollectorMetrics metrics, Duration interval) {
     this.metrics = metrics;
     for (AwsTargetPoller p : pollers) {
       this.pollers.put(p.target(), p);

@@ -1,5 +1,6 @@
 package dev.opsledger.collector.emit;
 
+import dev.opsledger.collector.StateCollectorMetrics;
 import dev.opsledger.collector.observe.Observation;
 import dev.opsledger.collector.observe.ObservationLedger;
 import dev.opsledger.collector.observe.Verdict;
@@ -31,7 +32,7 @@ public final class ObservationEmitter implements AutoCloseable {
   private final ObservationLedger ledger = new ObservationLedger();
   private final EventSink sink;
   private final String source;
-  private final CollectorMetrics metrics;
+  private final StateCollectorMetrics metrics;
   private final Clock clock;
   private final ExecutorService thread;
 
@@ -43,7 +44,8 @@ public final class ObservationEmitter implements AutoCloseable {
    * @param metrics the collector's meters
    * @param clock the time of observations
    */
-  public ObservationEmitter(EventSink sink, String source, CollectorMetrics metrics, Clock clock) {
+  public ObservationEmitter(
+      EventSink sink, String source, StateCollectorMetrics metrics, Clock clock) {
     this.sink = sink;
     this.source = source;
     this.metrics = metrics;

@@ -1,7 +1,7 @@
 package dev.opsledger.collector.kubernetes;
 
+import dev.opsledger.collector.StateCollectorMetrics;
 import dev.opsledger.collector.desired.DeclaredResources;
-import dev.opsledger.collector.emit.CollectorMetrics;
 import dev.opsledger.collector.emit.ObservationEmitter;
 import dev.opsledger.collector.observe.FailureReason;
 import dev.opsledger.collector.observe.KindRef;
@@ -39,7 +39,7 @@ public final class ClusterWatcher implements AutoCloseable {
   private final DeclaredResources declared;
   private final LiveProjection projection;
   private final ObservationEmitter emitter;
-  private final CollectorMetrics metrics;
+  private final StateCollectorMetrics metrics;
   private final ScheduledExecutorService worker;
 
   /** Watches by "group/kind" (any version: one informer per kind). */
@@ -64,7 +64,7 @@ public final class ClusterWatcher implements AutoCloseable {
       DeclaredResources declared,
       LiveProjection projection,
       ObservationEmitter emitter,
-      CollectorMetrics metrics) {
+      StateCollectorMetrics metrics) {
     this.target = target;
     this.client = client;
     this.declared = declared;

@@ -16,12 +16,12 @@ public final class KubernetesClients {
    */
   public static KubernetesClient create(KubernetesTarget target) {
     Config config;
-    if (target.isInCluster()) {
+    if (target.inCluster()) {
       config = Config.autoConfigure(null);
-    } else if (target.getKubeconfig() != null) {
-      config = Config.fromKubeconfig(target.getContext(), target.getKubeconfig().toFile());
+    } else if (target.kubeconfig() != null) {
+      config = Config.fromKubeconfig(target.context(), target.kubeconfig().toFile());
     } else {
-      config = Config.autoConfigure(target.getContext());
+      config = Config.autoConfigure(target.context());
     }
     return new KubernetesClientBuilder().withConfig(config).build();
   }

@@ -212,11 +212,13 @@ class AwsCollectorIT {
   }
 
   private void startCollector(Map<String, URI> endpoints) {
-    AwsTarget settings = new AwsTarget();
-    settings.setName(target);
-    settings.setRegion(AwsTestClients.REGION.id());
-    settings.setEndpoints(new LinkedHashMap<>(endpoints));
-    settings.setServices(List.copyOf(endpoints.keySet()));
+    AwsTarget settings =
+        new AwsTarget(
+            target,
+            AwsTestClients.REGION.id(),
+            null,
+            new LinkedHashMap<>(endpoints),
+            List.copyOf(endpoints.keySet()));
     collector = new Collectors(target, null, Duration.ofMinutes(10));
     AwsTargetPoller poller =
         new AwsTargetPoller(

@@ -1,10 +1,10 @@
 package dev.opsledger.collector.support;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.collector.StateCollectorMetrics;
 import dev.opsledger.collector.desired.DeclaredResources;
 import dev.opsledger.collector.desired.DesiredEventHandler;
 import dev.opsledger.collector.desired.DesiredListener;
-import dev.opsledger.collector.emit.CollectorMetrics;
 import dev.opsledger.collector.emit.ObservationEmitter;
 import dev.opsledger.collector.kubernetes.ClusterWatcher;
 import dev.opsledger.collector.kubernetes.KubernetesCollector;
@@ -41,7 +41,7 @@ public final class Collectors implements AutoCloseable {
 
   public final String target;
   public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  public final CollectorMetrics metrics = new CollectorMetrics(registry);
+  public final StateCollectorMetrics metrics = new StateCollectorMetrics(registry);
   public final EventPublisher publisher;
   public final ObservationEmitter emitter;
   public final DeclaredResources declared = new DeclaredResources();

@@ -8,4 +8,4 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * @param registry the registry
  */
-public record DifferMeters(MeterRegistry registry) {}
+public record DifferMetrics(MeterRegistry registry) {}

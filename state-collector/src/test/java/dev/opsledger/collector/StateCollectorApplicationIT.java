@@ -1,4 +1,4 @@
-package dev.opsledger.collector.app;
+package dev.opsledger.collector;
 
 import static dev.opsledger.collector.support.ObservedLog.changed;
 import static dev.opsledger.testkit.TestAwait.await;

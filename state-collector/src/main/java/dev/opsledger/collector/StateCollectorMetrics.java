@@ -1,4 +1,4 @@
-package dev.opsledger.collector.emit;
+package dev.opsledger.collector;
 
 import dev.opsledger.collector.observe.FailureReason;
 import io.micrometer.core.instrument.Gauge;
@@ -21,12 +21,12 @@ import java.util.function.Supplier;
  *   <li>{@code opsledger.collector.resync.duration} (timer; target): one full resync or AWS poll.
  * </ul>
  */
-public final class CollectorMetrics {
+public final class StateCollectorMetrics {
 
   private final MeterRegistry registry;
 
   /** Meters in {@code registry}. */
-  public CollectorMetrics(MeterRegistry registry) {
+  public StateCollectorMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 

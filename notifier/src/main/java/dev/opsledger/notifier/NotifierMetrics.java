@@ -1,4 +1,4 @@
-package dev.opsledger.notifier.dispatch;
+package dev.opsledger.notifier;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,19 +44,23 @@ public final class NotifierMetrics {
     return registry;
   }
 
-  void outcome(String channel, String outcome) {
+  /** Counts a notification's outcome. */
+  public void outcome(String channel, String outcome) {
     registry.counter(NOTIFICATIONS, "channel", channel, "outcome", outcome).increment();
   }
 
-  void rateLimited(String channel) {
+  /** Counts a notification delayed by its channel's rate limit. */
+  public void rateLimited(String channel) {
     registry.counter(RATE_LIMITED, "channel", channel).increment();
   }
 
-  void attempt(String channel, String result) {
+  /** Counts a delivery attempt. */
+  public void attempt(String channel, String result) {
     registry.counter(ATTEMPTS, "channel", channel, "result", result).increment();
   }
 
-  void queue(String channel, Supplier<Number> size) {
+  /** Registers the queue gauge of a channel. */
+  public void queue(String channel, Supplier<Number> size) {
     Gauge.builder(QUEUE, size).tag("channel", channel).register(registry);
   }
 

@@ -1,4 +1,4 @@
-package dev.opsledger.applier.engine;
+package dev.opsledger.applier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

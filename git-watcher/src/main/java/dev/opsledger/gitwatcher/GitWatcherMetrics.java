@@ -1,4 +1,4 @@
-package dev.opsledger.gitwatcher.watch;
+package dev.opsledger.gitwatcher;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +16,7 @@ import java.time.Duration;
  *   <li>{@code opsledger.gitwatcher.desired.events} (counter; {@code source}, {@code type} = {@code
  *       changed|removed})
  *   <li>{@code opsledger.gitwatcher.cycles} (counter; {@code source}, {@code outcome}): watch
- *       cycles by {@link WatchOutcome} kind
+ *       cycles by {@link dev.opsledger.gitwatcher.watch.WatchOutcome} kind
  *   <li>{@code opsledger.gitwatcher.webhook.requests} (counter; {@code provider}, {@code outcome})
  *   <li>{@code opsledger.gitwatcher.fetch.requests} (counter; {@code source}, {@code outcome} =
  *       {@code started|queued|coalesced})
