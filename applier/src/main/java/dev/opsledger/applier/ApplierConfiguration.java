@@ -4,10 +4,8 @@ import dev.opsledger.applier.apply.ResourceApplier;
 import dev.opsledger.applier.engine.ApplierMetrics;
 import dev.opsledger.applier.engine.ApplyEngine;
 import dev.opsledger.applier.engine.Approvals;
-import dev.opsledger.applier.engine.Backoff;
 import dev.opsledger.applier.engine.DesiredBook;
 import dev.opsledger.applier.engine.DiffLedger;
-import dev.opsledger.applier.engine.EventSink;
 import dev.opsledger.applier.engine.LogReplay;
 import dev.opsledger.applier.engine.RetryScheduler;
 import dev.opsledger.applier.engine.SecretValues;
@@ -26,6 +24,7 @@ import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
 import dev.opsledger.service.PoisonRecordException;
+import dev.opsledger.service.core.Backoff;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -138,7 +137,7 @@ public class ApplierConfiguration {
             applierRetryScheduler,
             new PolicyResolver(bySource, policyOf(props.getDefaults())),
             new SecretValues(secretProtector),
-            sink(publisher, props),
+            publisher.sink(props.getPublishTimeout()),
             applierMetrics,
             new Backoff(
                 retry.getInitialBackoff(),
@@ -215,19 +214,5 @@ public class ApplierConfiguration {
   private static SyncPolicy policyOf(ApplierProperties.SourcePolicy p) {
     return new SyncPolicy(
         p.isAutoSync(), p.isPrune(), p.isSelfHeal(), p.isDryRun(), p.isForceConflicts());
-  }
-
-  private static EventSink sink(EventPublisher publisher, ApplierProperties props) {
-    return new EventSink() {
-      @Override
-      public void send(EventEnvelope<?> event) {
-        publisher.publish(event);
-      }
-
-      @Override
-      public void sendAndWait(EventEnvelope<?> event) {
-        publisher.publishAndWait(event, props.getPublishTimeout());
-      }
-    };
   }
 }

@@ -8,13 +8,13 @@ import dev.opsledger.gitwatcher.manifest.ResourceScopes;
 import dev.opsledger.gitwatcher.source.SourceConfigValidator;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
-import dev.opsledger.gitwatcher.watch.EventSink;
 import dev.opsledger.gitwatcher.watch.FetchScheduler;
 import dev.opsledger.gitwatcher.watch.GitWatcherMetrics;
 import dev.opsledger.gitwatcher.watch.SourceWatcher;
 import dev.opsledger.gitwatcher.webhook.WebhookController;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
+import dev.opsledger.service.core.EventSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ public class GitWatcherConfiguration {
       FetchScheduler gitWatcherScheduler) {
     CommitLogCheckpoints checkpoints =
         new CommitLogCheckpoints(kafka.getBootstrapServers(), codec, props.getPublishTimeout());
-    EventSink sink = events -> publisher.publishAll(events, props.getPublishTimeout());
+    EventSink sink = publisher.sink(props.getPublishTimeout());
     ResourceScopes scopes = new ResourceScopes(props.getClusterScopedKinds());
     List<SourceWatcher> watchers = new ArrayList<>();
     for (SourceSettings s : sources.all()) {

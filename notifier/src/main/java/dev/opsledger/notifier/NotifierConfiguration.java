@@ -11,7 +11,6 @@ import dev.opsledger.notifier.dispatch.NotifierHistory;
 import dev.opsledger.notifier.dispatch.NotifierMetrics;
 import dev.opsledger.notifier.notice.NoticeKind;
 import dev.opsledger.notifier.notice.Notices;
-import dev.opsledger.notifier.once.Backoff;
 import dev.opsledger.notifier.once.SentLedger;
 import dev.opsledger.notifier.once.TokenBucket;
 import dev.opsledger.notifier.route.RouteRule;
@@ -20,6 +19,7 @@ import dev.opsledger.notifier.route.Templates;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
+import dev.opsledger.service.core.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
@@ -97,10 +97,10 @@ public class NotifierConfiguration {
     var retry = props.getRetry();
     Backoff backoff =
         new Backoff(
-            retry.getMaxAttempts(),
             retry.getInitialBackoff(),
             retry.getMultiplier(),
-            retry.getMaxBackoff());
+            retry.getMaxBackoff(),
+            retry.getMaxAttempts());
     List<ChannelDispatcher> dispatchers = new ArrayList<>();
     props
         .getChannels()

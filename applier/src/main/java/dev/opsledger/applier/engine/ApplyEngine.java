@@ -20,6 +20,8 @@ import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SyncApproved;
+import dev.opsledger.service.core.Backoff;
+import dev.opsledger.service.core.EventSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -381,7 +383,7 @@ public final class ApplyEngine {
   private void fail(Work work, ApplyAction action, Failure failure, SecretValues.Opened opened) {
     String message = opened == null ? failure.message() : opened.redact(failure.message());
     Instant now = now();
-    if (failure instanceof Failure.Retryable r && backoff.mayRetryAfter(work.attempt())) {
+    if (failure instanceof Failure.Retryable r && backoff.retriesAfter(work.attempt())) {
       Duration delay = backoff.delayAfter(work.attempt());
       Instant due = scheduler.schedule(work.next(), delay);
       metrics.retry(work.key().kind(), r.reason());
