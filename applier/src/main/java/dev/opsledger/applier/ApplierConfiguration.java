@@ -6,24 +6,20 @@ import dev.opsledger.applier.engine.ApplyEngine;
 import dev.opsledger.applier.engine.Approvals;
 import dev.opsledger.applier.engine.DesiredBook;
 import dev.opsledger.applier.engine.DiffLedger;
-import dev.opsledger.applier.engine.LogReplay;
+import dev.opsledger.applier.engine.OutcomeRecorder;
 import dev.opsledger.applier.engine.RetryScheduler;
 import dev.opsledger.applier.engine.SecretValues;
 import dev.opsledger.applier.kubernetes.KubernetesApplier;
 import dev.opsledger.applier.policy.PolicyResolver;
 import dev.opsledger.applier.policy.SyncPolicy;
+import dev.opsledger.applier.stream.ApplierInputs;
+import dev.opsledger.applier.stream.LogReplay;
 import dev.opsledger.applier.web.ApprovalController;
 import dev.opsledger.events.EventCodec;
-import dev.opsledger.events.EventEnvelope;
-import dev.opsledger.events.OpsLedgerEvent;
-import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.SecretProtector;
-import dev.opsledger.events.SyncApproved;
-import dev.opsledger.events.Topic;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
-import dev.opsledger.service.PoisonRecordException;
 import dev.opsledger.service.core.Backoff;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -127,29 +123,43 @@ public class ApplierConfiguration {
     props.getSources().forEach((id, p) -> bySource.put(id, policyOf(p)));
     ApplierProperties.Retry retry = props.getRetry();
     Clock clock = Clock.systemUTC();
-    ApplyEngine engine =
-        new ApplyEngine(
+    DesiredBook desired = new DesiredBook();
+    OutcomeRecorder recorder =
+        new OutcomeRecorder(
             SOURCE,
-            appliers.orderedStream().toList(),
-            new DesiredBook(),
-            new Approvals(),
+            publisher.sink(props.getPublishTimeout()),
             new DiffLedger(props.getDedupeCapacity()),
             applierRetryScheduler,
-            new PolicyResolver(bySource, policyOf(props.getDefaults())),
-            new SecretValues(secretProtector),
-            publisher.sink(props.getPublishTimeout()),
-            applierMetrics,
             new Backoff(
                 retry.getInitialBackoff(),
                 retry.getMultiplier(),
                 retry.getMaxBackoff(),
                 retry.getMaxAttempts()),
+            desired,
+            applierMetrics,
+            clock);
+    ApplyEngine engine =
+        new ApplyEngine(
+            appliers.orderedStream().toList(),
+            desired,
+            new Approvals(),
+            new PolicyResolver(bySource, policyOf(props.getDefaults())),
+            new SecretValues(secretProtector),
+            applierRetryScheduler,
+            recorder,
             props.getDesiredWaitTimeout(),
             props.getPrunePropagation(),
             clock);
+    applierMetrics.gauges(applierRetryScheduler::size, engine::awaitingApprovals);
     new LogReplay(kafka.getBootstrapServers(), codec, props.getReplayTimeout(), clock)
         .restore(engine, engine::handles);
     return engine;
+  }
+
+  /** Decodes the bindings' records for the engine; poison records go to the DLQ. */
+  @Bean
+  public ApplierInputs applierInputs(EventMessages messages, ApplyEngine applierEngine) {
+    return new ApplierInputs(messages, applierEngine);
   }
 
   /**
@@ -157,9 +167,8 @@ public class ApplierConfiguration {
    * {@link ApplyEngine#onDiff}); diffs of resources of other targets are ignored.
    */
   @Bean
-  public Consumer<Message<byte[]>> applierDiffsIn(
-      EventMessages messages, ApplyEngine applierEngine) {
-    return m -> applierEngine.onDiff(resourceEvent(messages.decode(m), Topic.DIFFS));
+  public Consumer<Message<byte[]>> applierDiffsIn(ApplierInputs applierInputs) {
+    return applierInputs::diff;
   }
 
   /**
@@ -167,14 +176,8 @@ public class ApplierConfiguration {
    * revision changes nothing.
    */
   @Bean
-  public Consumer<Message<byte[]>> applierDesiredIn(
-      EventMessages messages, ApplyEngine applierEngine) {
-    return m -> {
-      EventEnvelope<? extends ResourceEvent> e = resourceEvent(messages.decode(m), Topic.DESIRED);
-      if (applierEngine.handles(e.data().resource())) {
-        applierEngine.onDesired(e.data());
-      }
-    };
+  public Consumer<Message<byte[]>> applierDesiredIn(ApplierInputs applierInputs) {
+    return applierInputs::desired;
   }
 
   /**
@@ -182,16 +185,8 @@ public class ApplierConfiguration {
    * approval is in the dedupe ledger and is not applied again.
    */
   @Bean
-  public Consumer<Message<byte[]>> applierApprovalsIn(
-      EventMessages messages, ApplyEngine applierEngine) {
-    return m -> {
-      EventEnvelope<OpsLedgerEvent> e = messages.decode(m);
-      if (!(e.data() instanceof SyncApproved approval)) {
-        throw new PoisonRecordException(
-            e.type().ceType() + " does not belong on " + Topic.APPROVALS.topicName());
-      }
-      applierEngine.onApproval(approval);
-    };
+  public Consumer<Message<byte[]>> applierApprovalsIn(ApplierInputs applierInputs) {
+    return applierInputs::approval;
   }
 
   /** {@code POST /api/v1/approvals}. */
@@ -199,16 +194,6 @@ public class ApplierConfiguration {
   public ApprovalController applierApprovalController(
       EventPublisher publisher, ApplierProperties props) {
     return new ApprovalController(publisher, SOURCE, props.getPublishTimeout());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static EventEnvelope<? extends ResourceEvent> resourceEvent(
-      EventEnvelope<OpsLedgerEvent> e, Topic expected) {
-    if (!(e.data() instanceof ResourceEvent) || e.type().topic() != expected) {
-      throw new PoisonRecordException(
-          e.type().ceType() + " does not belong on " + expected.topicName());
-    }
-    return (EventEnvelope<? extends ResourceEvent>) (EventEnvelope<?>) e;
   }
 
   private static SyncPolicy policyOf(ApplierProperties.SourcePolicy p) {
