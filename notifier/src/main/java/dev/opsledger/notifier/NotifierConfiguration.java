@@ -93,7 +93,8 @@ public class NotifierConfiguration {
             .build();
     Templates templates = templates(props);
     LogOutcomes outcomes =
-        new LogOutcomes(publisher, notifierLedger, notifierMetrics, clock, SOURCE, PUBLISH_TIMEOUT);
+        new LogOutcomes(
+            publisher.sink(PUBLISH_TIMEOUT), notifierLedger, notifierMetrics, clock, SOURCE);
     var retry = props.getRetry();
     Backoff backoff =
         new Backoff(
