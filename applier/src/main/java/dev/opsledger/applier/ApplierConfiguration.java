@@ -7,6 +7,7 @@ import dev.opsledger.applier.engine.Approvals;
 import dev.opsledger.applier.engine.DesiredBook;
 import dev.opsledger.applier.engine.DiffLedger;
 import dev.opsledger.applier.engine.OutcomeRecorder;
+import dev.opsledger.applier.engine.ResourceActions;
 import dev.opsledger.applier.engine.RetryScheduler;
 import dev.opsledger.applier.engine.SecretValues;
 import dev.opsledger.applier.kubernetes.KubernetesApplier;
@@ -140,15 +141,20 @@ public class ApplierConfiguration {
             clock);
     ApplyEngine engine =
         new ApplyEngine(
-            appliers.orderedStream().toList(),
+            new ResourceActions(
+                appliers.orderedStream().toList(),
+                new SecretValues(secretProtector),
+                desired,
+                applierRetryScheduler,
+                recorder,
+                props.getPrunePropagation(),
+                clock),
             desired,
             new Approvals(),
             new PolicyResolver(bySource, policyOf(props.getDefaults())),
-            new SecretValues(secretProtector),
             applierRetryScheduler,
             recorder,
             props.getDesiredWaitTimeout(),
-            props.getPrunePropagation(),
             clock);
     applierMetrics.gauges(applierRetryScheduler::size, engine::awaitingApprovals);
     new LogReplay(kafka.getBootstrapServers(), codec, props.getReplayTimeout(), clock)

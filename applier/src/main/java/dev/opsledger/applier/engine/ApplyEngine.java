@@ -1,10 +1,6 @@
 package dev.opsledger.applier.engine;
 
-import dev.opsledger.applier.apply.ApplyRequest;
-import dev.opsledger.applier.apply.DeleteRequest;
 import dev.opsledger.applier.apply.Failure;
-import dev.opsledger.applier.apply.Outcome;
-import dev.opsledger.applier.apply.ResourceApplier;
 import dev.opsledger.applier.policy.PolicyResolver;
 import dev.opsledger.applier.policy.SyncPolicy;
 import dev.opsledger.events.ApplyAction;
@@ -22,15 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Coordinates the applier: takes diffs, desired states and approvals (as {@code events/} records,
- * from the stream edge), decides with the pure {@link Decider}, calls the {@link ResourceApplier}
- * of the resource, and leaves recording to the {@link OutcomeRecorder}, retries to the {@link
- * RetryScheduler} and serialisation to the {@link ResourceLocks}.
+ * from the stream edge), decides with the pure {@link Decider}, and leaves the calls to the {@link
+ * ResourceActions}, recording to the {@link OutcomeRecorder}, retries to the {@link RetryScheduler}
+ * and serialisation to the {@link ResourceLocks}.
  *
  * <p>Invariants: all work on one resource runs under its lock; the resource's newest diff is the
  * only one acted on (a newer diff cancels the older one's pending retry or approval wait); a diff
@@ -42,15 +37,13 @@ public final class ApplyEngine {
   private static final Logger LOG = LoggerFactory.getLogger(ApplyEngine.class);
   private static final Duration DESIRED_POLL = Duration.ofSeconds(1);
 
-  private final List<ResourceApplier> appliers;
+  private final ResourceActions actions;
   private final DesiredBook desired;
   private final Approvals approvals;
   private final PolicyResolver policies;
-  private final SecretValues secrets;
   private final RetryScheduler scheduler;
   private final OutcomeRecorder recorder;
   private final Duration desiredWaitTimeout;
-  private final String prunePropagation;
   private final Clock clock;
   private final ResourceLocks locks = new ResourceLocks();
   private final Map<ResourceKey, String> currentDiff = new ConcurrentHashMap<>();
@@ -60,44 +53,38 @@ public final class ApplyEngine {
    * Wires the engine; see {@code ApplierConfiguration}. Takes over running the scheduler's due
    * work.
    *
-   * @param appliers the appliers of this process; the first that handles a resource converges it
-   * @param desired what the log declares, shared with the recorder
+   * @param actions carries out applies and deletes
+   * @param desired what the log declares
    * @param approvals the approvals seen
    * @param policies the policy of each resource
-   * @param secrets opens sealed Secret values just before an apply
-   * @param scheduler pending retries, shared with the recorder
+   * @param scheduler pending retries
    * @param recorder records outcomes
    * @param desiredWaitTimeout how long a diff waits for the revision it names
-   * @param prunePropagation the Kubernetes propagation policy of prunes
    * @param clock the time
    */
   public ApplyEngine(
-      List<ResourceApplier> appliers,
+      ResourceActions actions,
       DesiredBook desired,
       Approvals approvals,
       PolicyResolver policies,
-      SecretValues secrets,
       RetryScheduler scheduler,
       OutcomeRecorder recorder,
       Duration desiredWaitTimeout,
-      String prunePropagation,
       Clock clock) {
-    this.appliers = List.copyOf(appliers);
+    this.actions = actions;
     this.desired = desired;
     this.approvals = approvals;
     this.policies = policies;
-    this.secrets = secrets;
     this.scheduler = scheduler;
     this.recorder = recorder;
     this.desiredWaitTimeout = desiredWaitTimeout;
-    this.prunePropagation = prunePropagation;
     this.clock = clock;
     scheduler.runWith(this::retry);
   }
 
   /** Whether some applier of this process is responsible for the resource. */
   public boolean handles(ResourceKey key) {
-    return applierFor(key) != null;
+    return actions.handles(key);
   }
 
   /**
@@ -259,9 +246,9 @@ public final class ApplyEngine {
     } else if (decision instanceof Decision.Skip s) {
       skip(work, s);
     } else if (decision instanceof Decision.Apply a) {
-      apply(work, view, a);
+      actions.apply(work, view, a);
     } else if (decision instanceof Decision.Delete d) {
-      delete(work, view, d);
+      actions.delete(work, view, d);
     }
   }
 
@@ -299,74 +286,8 @@ public final class ApplyEngine {
     }
   }
 
-  private void apply(Work work, DesiredView view, Decision.Apply decision) {
-    ResourceApplier applier = applierFor(work.key());
-    String revision = DiffKind.revisionOf(work.diff().data());
-    SecretValues.Opened opened;
-    try {
-      opened = secrets.open(view.manifest());
-    } catch (IllegalArgumentException e) {
-      recorder.started(work, ApplyAction.APPLY, decision.dryRun());
-      recorder.failed(
-          work,
-          ApplyAction.APPLY,
-          new Failure.Terminal("SecretUnreadable", e.getMessage(), null),
-          null);
-      return;
-    }
-    ApplyRequest request =
-        new ApplyRequest(
-            work.key(),
-            opened.manifest(),
-            sourceOf(view),
-            revision,
-            decision.dryRun(),
-            decision.forceConflicts());
-    recorder.started(work, ApplyAction.APPLY, decision.dryRun());
-    Instant t0 = clock.instant();
-    Outcome outcome = applier.apply(request);
-    recorder.finished(work, ApplyAction.APPLY, decision.dryRun(), outcome, opened, t0);
-    if (!decision.dryRun() && isSuccess(outcome)) {
-      desired.applied(work.key(), revision);
-      Predicate<ResourceKey> unblocked = applier.unblocks(request);
-      if (unblocked != null) {
-        scheduler.wake(unblocked);
-      }
-    }
-  }
-
-  private void delete(Work work, DesiredView view, Decision.Delete decision) {
-    ResourceApplier applier = applierFor(work.key());
-    DeleteRequest request =
-        new DeleteRequest(
-            work.key(), view == null ? null : view.manifest(), prunePropagation, decision.dryRun());
-    recorder.started(work, ApplyAction.DELETE, decision.dryRun());
-    Instant t0 = clock.instant();
-    Outcome outcome = applier.delete(request);
-    recorder.finished(work, ApplyAction.DELETE, decision.dryRun(), outcome, null, t0);
-    if (!decision.dryRun() && isSuccess(outcome)) {
-      desired.deleted(work.key());
-    }
-  }
-
-  private static boolean isSuccess(Outcome outcome) {
-    return outcome instanceof Outcome.Created
-        || outcome instanceof Outcome.Patched
-        || outcome instanceof Outcome.Unchanged
-        || outcome instanceof Outcome.Deleted;
-  }
-
   private static String sourceOf(DesiredView view) {
     return view == null ? null : view.sourceId();
-  }
-
-  private ResourceApplier applierFor(ResourceKey key) {
-    for (ResourceApplier a : appliers) {
-      if (a.handles(key)) {
-        return a;
-      }
-    }
-    return null;
   }
 
   private Instant now() {

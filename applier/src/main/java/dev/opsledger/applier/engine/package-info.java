@@ -2,8 +2,10 @@
  * The applier's core: deciding ({@link dev.opsledger.applier.engine.Decider}, pure), fencing,
  * deduplication, approvals and retries, coordinated by the {@link
  * dev.opsledger.applier.engine.ApplyEngine} beside the {@link
- * dev.opsledger.applier.engine.OutcomeRecorder} (outcomes into events and meters) and the {@link
- * dev.opsledger.applier.engine.ResourceLocks} (one resource's work at a time).
+ * dev.opsledger.applier.engine.ResourceActions} (applies and deletes through the resource's
+ * applier), the {@link dev.opsledger.applier.engine.OutcomeRecorder} (outcomes into events and
+ * meters) and the {@link dev.opsledger.applier.engine.ResourceLocks} (one resource's work at a
+ * time).
  *
  * <p>Invariants: a diff for a revision older than the newest declared is never applied; a diff is
  * applied at most once to a final outcome (dedupe by its {@code ce_id}); every attempt and outcome

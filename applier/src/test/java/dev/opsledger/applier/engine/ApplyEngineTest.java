@@ -71,9 +71,26 @@ class ApplyEngineTest {
   final RetryScheduler scheduler = new RetryScheduler(clock);
   final ApplierMetrics metrics = new ApplierMetrics(new SimpleMeterRegistry());
   final DesiredBook desired = new DesiredBook();
+  final OutcomeRecorder recorder =
+      new OutcomeRecorder(
+          "/opsledger/applier",
+          sink,
+          new DiffLedger(1000),
+          scheduler,
+          new Backoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(100), 0),
+          desired,
+          metrics,
+          clock);
   final ApplyEngine engine =
       new ApplyEngine(
-          List.of(cluster),
+          new ResourceActions(
+              List.of(cluster),
+              new SecretValues(new SecretProtector(key())),
+              desired,
+              scheduler,
+              recorder,
+              "Foreground",
+              clock),
           desired,
           new Approvals(),
           new PolicyResolver(
@@ -82,19 +99,9 @@ class ApplyEngineTest {
                   PRUNE, new SyncPolicy(true, true, true, false, true),
                   NO_HEAL, new SyncPolicy(true, false, false, false, true)),
               SyncPolicy.DEFAULT),
-          new SecretValues(new SecretProtector(key())),
           scheduler,
-          new OutcomeRecorder(
-              "/opsledger/applier",
-              sink,
-              new DiffLedger(1000),
-              scheduler,
-              new Backoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(100), 0),
-              desired,
-              metrics,
-              clock),
+          recorder,
           Duration.ofMinutes(5),
-          "Foreground",
           clock);
 
   final ResourceKey web = configMap("web");
