@@ -3,30 +3,27 @@ package dev.opsledger.applier;
 import dev.opsledger.applier.apply.ResourceApplier;
 import dev.opsledger.applier.engine.ApplyEngine;
 import dev.opsledger.applier.engine.Approvals;
-import dev.opsledger.applier.engine.Backoff;
 import dev.opsledger.applier.engine.DesiredBook;
 import dev.opsledger.applier.engine.DiffLedger;
-import dev.opsledger.applier.engine.EventSink;
-import dev.opsledger.applier.engine.LogReplay;
+import dev.opsledger.applier.engine.OutcomeRecorder;
+import dev.opsledger.applier.engine.ResourceActions;
 import dev.opsledger.applier.engine.RetryScheduler;
 import dev.opsledger.applier.engine.SecretValues;
 import dev.opsledger.applier.kubernetes.KubernetesApplier;
 import dev.opsledger.applier.policy.PolicyResolver;
 import dev.opsledger.applier.policy.SyncPolicy;
+import dev.opsledger.applier.stream.ApplierInputs;
+import dev.opsledger.applier.stream.LogReplay;
 import dev.opsledger.applier.web.ApprovalController;
 import dev.opsledger.events.EventCodec;
-import dev.opsledger.events.EventEnvelope;
-import dev.opsledger.events.OpsLedgerEvent;
-import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.SecretProtector;
-import dev.opsledger.events.SyncApproved;
 import dev.opsledger.events.Topic;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
-import dev.opsledger.service.PoisonRecordException;
 import dev.opsledger.service.StreamBindingsPropertySource;
 import dev.opsledger.service.StreamFunction;
+import dev.opsledger.service.core.Backoff;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -161,29 +158,48 @@ public class ApplierConfiguration {
     props.sources().forEach((id, p) -> bySource.put(id, policyOf(p)));
     ApplierProperties.Retry retry = props.retry();
     Clock clock = Clock.systemUTC();
-    ApplyEngine engine =
-        new ApplyEngine(
+    DesiredBook desired = new DesiredBook();
+    OutcomeRecorder recorder =
+        new OutcomeRecorder(
             SOURCE,
-            appliers.orderedStream().toList(),
-            new DesiredBook(),
-            new Approvals(),
+            publisher.sink(props.publishTimeout()),
             new DiffLedger(props.dedupeCapacity()),
             applierRetryScheduler,
-            new PolicyResolver(bySource, policyOf(props.defaults())),
-            new SecretValues(secretProtector),
-            sink(publisher, props),
-            applierMetrics,
             new Backoff(
                 retry.initialBackoff(),
                 retry.multiplier(),
                 retry.maxBackoff(),
                 retry.maxAttempts()),
-            props.desiredWaitTimeout(),
-            props.prunePropagation(),
+            desired,
+            applierMetrics,
             clock);
+    ApplyEngine engine =
+        new ApplyEngine(
+            new ResourceActions(
+                appliers.orderedStream().toList(),
+                new SecretValues(secretProtector),
+                desired,
+                applierRetryScheduler,
+                recorder,
+                props.prunePropagation(),
+                clock),
+            desired,
+            new Approvals(),
+            new PolicyResolver(bySource, policyOf(props.defaults())),
+            applierRetryScheduler,
+            recorder,
+            props.desiredWaitTimeout(),
+            clock);
+    applierMetrics.gauges(applierRetryScheduler::size, engine::awaitingApprovals);
     new LogReplay(kafka.bootstrapServers(), codec, props.replayTimeout(), clock)
         .restore(engine, engine::handles);
     return engine;
+  }
+
+  /** Decodes the bindings' records for the engine; poison records go to the DLQ. */
+  @Bean
+  public ApplierInputs applierInputs(EventMessages messages, ApplyEngine applierEngine) {
+    return new ApplierInputs(messages, applierEngine);
   }
 
   /**
@@ -191,9 +207,8 @@ public class ApplierConfiguration {
    * {@link ApplyEngine#onDiff}); diffs of resources of other targets are ignored.
    */
   @Bean(DIFFS_IN)
-  public Consumer<Message<byte[]>> applierDiffsIn(
-      EventMessages messages, ApplyEngine applierEngine) {
-    return m -> applierEngine.onDiff(resourceEvent(messages.decode(m), Topic.DIFFS));
+  public Consumer<Message<byte[]>> applierDiffsIn(ApplierInputs applierInputs) {
+    return applierInputs::diff;
   }
 
   /**
@@ -201,14 +216,8 @@ public class ApplierConfiguration {
    * revision changes nothing.
    */
   @Bean(DESIRED_IN)
-  public Consumer<Message<byte[]>> applierDesiredIn(
-      EventMessages messages, ApplyEngine applierEngine) {
-    return m -> {
-      EventEnvelope<? extends ResourceEvent> e = resourceEvent(messages.decode(m), Topic.DESIRED);
-      if (applierEngine.handles(e.data().resource())) {
-        applierEngine.onDesired(e.data());
-      }
-    };
+  public Consumer<Message<byte[]>> applierDesiredIn(ApplierInputs applierInputs) {
+    return applierInputs::desired;
   }
 
   /**
@@ -216,16 +225,8 @@ public class ApplierConfiguration {
    * approval is in the dedupe ledger and is not applied again.
    */
   @Bean(APPROVALS_IN)
-  public Consumer<Message<byte[]>> applierApprovalsIn(
-      EventMessages messages, ApplyEngine applierEngine) {
-    return m -> {
-      EventEnvelope<OpsLedgerEvent> e = messages.decode(m);
-      if (!(e.data() instanceof SyncApproved approval)) {
-        throw new PoisonRecordException(
-            e.type().ceType() + " does not belong on " + Topic.APPROVALS.topicName());
-      }
-      applierEngine.onApproval(approval);
-    };
+  public Consumer<Message<byte[]>> applierApprovalsIn(ApplierInputs applierInputs) {
+    return applierInputs::approval;
   }
 
   /** {@code POST /api/v1/approvals}. */
@@ -235,31 +236,7 @@ public class ApplierConfiguration {
     return new ApprovalController(publisher, SOURCE, props.publishTimeout());
   }
 
-  @SuppressWarnings("unchecked")
-  private static EventEnvelope<? extends ResourceEvent> resourceEvent(
-      EventEnvelope<OpsLedgerEvent> e, Topic expected) {
-    if (!(e.data() instanceof ResourceEvent) || e.type().topic() != expected) {
-      throw new PoisonRecordException(
-          e.type().ceType() + " does not belong on " + expected.topicName());
-    }
-    return (EventEnvelope<? extends ResourceEvent>) (EventEnvelope<?>) e;
-  }
-
   private static SyncPolicy policyOf(ApplierProperties.SourcePolicy p) {
     return new SyncPolicy(p.autoSync(), p.prune(), p.selfHeal(), p.dryRun(), p.forceConflicts());
-  }
-
-  private static EventSink sink(EventPublisher publisher, ApplierProperties props) {
-    return new EventSink() {
-      @Override
-      public void send(EventEnvelope<?> event) {
-        publisher.publish(event);
-      }
-
-      @Override
-      public void sendAndWait(EventEnvelope<?> event) {
-        publisher.publishAndWait(event, props.publishTimeout());
-      }
-    };
   }
 }

@@ -8,7 +8,6 @@ import dev.opsledger.gitwatcher.manifest.ResourceScopes;
 import dev.opsledger.gitwatcher.source.SourceConfigValidator;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
-import dev.opsledger.gitwatcher.watch.EventSink;
 import dev.opsledger.gitwatcher.watch.FetchScheduler;
 import dev.opsledger.gitwatcher.watch.SourceWatcher;
 import dev.opsledger.gitwatcher.webhook.WebhookController;
@@ -16,6 +15,7 @@ import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
 import dev.opsledger.service.StreamBindingsPropertySource;
 import dev.opsledger.service.StreamFunction;
+import dev.opsledger.service.core.EventSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -90,7 +90,7 @@ public class GitWatcherConfiguration {
       FetchScheduler gitWatcherScheduler) {
     CommitLogCheckpoints checkpoints =
         new CommitLogCheckpoints(kafka.bootstrapServers(), codec, props.publishTimeout());
-    EventSink sink = events -> publisher.publishAll(events, props.publishTimeout());
+    EventSink sink = publisher.sink(props.publishTimeout());
     ResourceScopes scopes = new ResourceScopes(props.clusterScopedKinds());
     List<SourceWatcher> watchers = new ArrayList<>();
     for (SourceSettings s : sources.all()) {

@@ -11,7 +11,6 @@ import dev.opsledger.notifier.dispatch.NotifierEngine;
 import dev.opsledger.notifier.dispatch.NotifierHistory;
 import dev.opsledger.notifier.notice.NoticeKind;
 import dev.opsledger.notifier.notice.Notices;
-import dev.opsledger.notifier.once.Backoff;
 import dev.opsledger.notifier.once.SentLedger;
 import dev.opsledger.notifier.once.TokenBucket;
 import dev.opsledger.notifier.route.RouteRule;
@@ -22,6 +21,7 @@ import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
 import dev.opsledger.service.StreamBindingsPropertySource;
 import dev.opsledger.service.StreamFunction;
+import dev.opsledger.service.core.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
@@ -114,11 +114,12 @@ public class NotifierConfiguration {
             .build();
     Templates templates = templates(props);
     LogOutcomes outcomes =
-        new LogOutcomes(publisher, notifierLedger, notifierMetrics, clock, SOURCE, PUBLISH_TIMEOUT);
+        new LogOutcomes(
+            publisher.sink(PUBLISH_TIMEOUT), notifierLedger, notifierMetrics, clock, SOURCE);
     var retry = props.retry();
     Backoff backoff =
         new Backoff(
-            retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(), retry.maxBackoff());
+            retry.initialBackoff(), retry.multiplier(), retry.maxBackoff(), retry.maxAttempts());
     List<ChannelDispatcher> dispatchers = new ArrayList<>();
     props
         .channels()

@@ -5,6 +5,7 @@ import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.kafka.KafkaRecords;
 import dev.opsledger.kafka.KafkaSettings;
+import dev.opsledger.service.core.EventSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +81,25 @@ public class EventPublisher implements AutoCloseable {
     CompletableFuture<RecordMetadata> f = publish(event);
     await(List.of(f), timeout);
     return f.join();
+  }
+
+  /**
+   * This publisher as the {@link EventSink} a service's core publishes through.
+   *
+   * @param timeout how long {@link EventSink#sendAndWait} waits for Kafka's acknowledgement
+   */
+  public EventSink sink(Duration timeout) {
+    return new EventSink() {
+      @Override
+      public CompletableFuture<RecordMetadata> send(EventEnvelope<?> event) {
+        return publish(event);
+      }
+
+      @Override
+      public void sendAndWait(List<? extends EventEnvelope<?>> events) {
+        publishAll(events, timeout);
+      }
+    };
   }
 
   /** Flushes buffered records. */

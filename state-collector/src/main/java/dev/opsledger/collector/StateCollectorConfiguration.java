@@ -20,6 +20,7 @@ import dev.opsledger.service.StreamFunction;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -76,8 +77,10 @@ public class StateCollectorConfiguration {
   @Bean(destroyMethod = "close")
   public ObservationEmitter stateCollectorEmitter(
       StateCollectorProperties props, EventPublisher publisher, StateCollectorMetrics metrics) {
+    // The emitter never waits for Kafka (an event Kafka refuses is sent again at the next
+    // sighting), so the sink's acknowledgement timeout is never used.
     return new ObservationEmitter(
-        publisher::publish, props.eventSource(), metrics, Clock.systemUTC());
+        publisher.sink(Duration.ofSeconds(30)), props.eventSource(), metrics, Clock.systemUTC());
   }
 
   /** The projection of {@code opsledger.desired}. */

@@ -1,24 +1,13 @@
 package dev.opsledger.applier.engine;
 
-import dev.opsledger.applier.ApplierMetrics;
-import dev.opsledger.applier.apply.ApplyRequest;
-import dev.opsledger.applier.apply.DeleteRequest;
 import dev.opsledger.applier.apply.Failure;
-import dev.opsledger.applier.apply.Outcome;
-import dev.opsledger.applier.apply.ResourceApplier;
 import dev.opsledger.applier.policy.PolicyResolver;
 import dev.opsledger.applier.policy.SyncPolicy;
 import dev.opsledger.events.ApplyAction;
-import dev.opsledger.events.ApplyFailed;
-import dev.opsledger.events.ApplyOutcome;
-import dev.opsledger.events.ApplySkipped;
-import dev.opsledger.events.ApplyStarted;
-import dev.opsledger.events.ApplySucceeded;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
 import dev.opsledger.events.DiffState;
 import dev.opsledger.events.EventEnvelope;
-import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SkipPolicy;
@@ -27,87 +16,77 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Acts on diffs: fences, decides by policy, applies through the {@link ResourceApplier} of the
- * resource, records every attempt and outcome, and schedules retries of transient failures.
+ * Coordinates the applier: takes diffs, desired states and approvals (as {@code events/} records,
+ * from the stream edge), decides with the pure {@link Decider}, and leaves the calls to the {@link
+ * ResourceActions}, recording to the {@link OutcomeRecorder}, retries to the {@link RetryScheduler}
+ * and serialisation to the {@link ResourceLocks}.
  *
- * <p>Concurrency: the diff, desired and approval consumers and the retry thread call in
- * concurrently; all work on one resource runs under that resource's lock, so a resource is never
- * applied by two threads at once.
+ * <p>Invariants: all work on one resource runs under its lock; the resource's newest diff is the
+ * only one acted on (a newer diff cancels the older one's pending retry or approval wait); a diff
+ * handled to a final outcome is never applied again; a diff waiting for approval waits in memory
+ * and again after a restart ({@link PendingWork}).
  */
 public final class ApplyEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApplyEngine.class);
-  private static final int STRIPES = 256;
   private static final Duration DESIRED_POLL = Duration.ofSeconds(1);
 
-  private final String source;
-  private final List<ResourceApplier> appliers;
+  private final ResourceActions actions;
   private final DesiredBook desired;
   private final Approvals approvals;
-  private final DiffLedger ledger;
-  private final RetryScheduler scheduler;
   private final PolicyResolver policies;
-  private final SecretValues secrets;
-  private final EventSink events;
-  private final ApplierMetrics metrics;
-  private final Backoff backoff;
+  private final RetryScheduler scheduler;
+  private final OutcomeRecorder recorder;
   private final Duration desiredWaitTimeout;
-  private final String prunePropagation;
   private final Clock clock;
-  private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+  private final ResourceLocks locks = new ResourceLocks();
   private final Map<ResourceKey, String> currentDiff = new ConcurrentHashMap<>();
   private final Map<ResourceKey, Work> awaitingApproval = new ConcurrentHashMap<>();
 
-  /** Wires the engine; see {@code ApplierConfiguration}. */
+  /**
+   * Wires the engine; see {@code ApplierConfiguration}. Takes over running the scheduler's due
+   * work.
+   *
+   * @param actions carries out applies and deletes
+   * @param desired what the log declares
+   * @param approvals the approvals seen
+   * @param policies the policy of each resource
+   * @param scheduler pending retries
+   * @param recorder records outcomes
+   * @param desiredWaitTimeout how long a diff waits for the revision it names
+   * @param clock the time
+   */
   public ApplyEngine(
-      String source,
-      List<ResourceApplier> appliers,
+      ResourceActions actions,
       DesiredBook desired,
       Approvals approvals,
-      DiffLedger ledger,
-      RetryScheduler scheduler,
       PolicyResolver policies,
-      SecretValues secrets,
-      EventSink events,
-      ApplierMetrics metrics,
-      Backoff backoff,
+      RetryScheduler scheduler,
+      OutcomeRecorder recorder,
       Duration desiredWaitTimeout,
-      String prunePropagation,
       Clock clock) {
-    this.source = source;
-    this.appliers = List.copyOf(appliers);
+    this.actions = actions;
     this.desired = desired;
     this.approvals = approvals;
-    this.ledger = ledger;
-    this.scheduler = scheduler;
     this.policies = policies;
-    this.secrets = secrets;
-    this.events = events;
-    this.metrics = metrics;
-    this.backoff = backoff;
+    this.scheduler = scheduler;
+    this.recorder = recorder;
     this.desiredWaitTimeout = desiredWaitTimeout;
-    this.prunePropagation = prunePropagation;
     this.clock = clock;
-    for (int i = 0; i < STRIPES; i++) {
-      locks[i] = new ReentrantLock();
-    }
     scheduler.runWith(this::retry);
-    metrics.gauges(scheduler::size, awaitingApproval::size);
   }
 
   /** Whether some applier of this process is responsible for the resource. */
   public boolean handles(ResourceKey key) {
-    return applierFor(key) != null;
+    return actions.handles(key);
   }
 
   /**
@@ -123,15 +102,11 @@ public final class ApplyEngine {
     if (!handles(key)) {
       return;
     }
-    withLock(
+    locks.run(
         key,
         () -> {
-          if (ledger.contains(diff.id())) {
-            metrics.duplicate();
-            skip(
-                new Work(diff, 1, now()),
-                SkipPolicy.ALREADY_APPLIED,
-                "diff " + diff.id() + " was already handled");
+          if (recorder.handled(diff.id())) {
+            recorder.duplicate(new Work(diff, 1, now()));
             return;
           }
           currentDiff.put(key, diff.id());
@@ -177,7 +152,7 @@ public final class ApplyEngine {
       if (!Approvals.matches(approval, e.getKey(), w.sourceId(), w.revision())) {
         continue;
       }
-      withLock(
+      locks.run(
           e.getKey(),
           () -> {
             if (awaitingApproval.remove(e.getKey(), w)) {
@@ -193,33 +168,14 @@ public final class ApplyEngine {
    * again, unless an approval for them is already in the log.
    */
   public void restore(PendingWork.Derived derived, List<SyncApproved> approvalLog) {
-    derived.done().forEach(ledger::add);
-    derived
-        .lastApplied()
-        .forEach(
-            (key, revision) -> {
-              if (revision.isEmpty()) {
-                desired.deleted(key);
-              } else {
-                desired.applied(key, revision);
-              }
-            });
+    recorder.handled(derived.done());
+    restoreLastApplied(derived.lastApplied());
     for (SyncApproved a : approvalLog) {
       DesiredView view = a.resource() == null ? null : desired.view(a.resource());
       approvals.add(a, view == null ? null : view.newestRevision());
     }
-    List<Work> now = new java.util.ArrayList<>(derived.pending());
-    for (Work w : derived.awaiting()) {
-      if (!handles(w.key())) {
-        continue;
-      }
-      currentDiff.put(w.key(), w.id());
-      if (approvals.approves(w.key(), w.sourceId(), w.revision())) {
-        now.add(w);
-      } else {
-        awaitingApproval.put(w.key(), w);
-      }
-    }
+    List<Work> now = new ArrayList<>(derived.pending());
+    now.addAll(awaitAgainUnlessApproved(derived.awaiting()));
     now.stream()
         .filter(w -> handles(w.key()))
         .sorted(KindOrder.BY_KEY)
@@ -240,8 +196,36 @@ public final class ApplyEngine {
     return awaitingApproval.size();
   }
 
+  private void restoreLastApplied(Map<ResourceKey, String> lastApplied) {
+    lastApplied.forEach(
+        (key, revision) -> {
+          if (revision.isEmpty()) {
+            desired.deleted(key);
+          } else {
+            desired.applied(key, revision);
+          }
+        });
+  }
+
+  /** Puts the diffs that waited for approval back to waiting; returns those already approved. */
+  private List<Work> awaitAgainUnlessApproved(List<Work> awaiting) {
+    List<Work> approved = new ArrayList<>();
+    for (Work w : awaiting) {
+      if (!handles(w.key())) {
+        continue;
+      }
+      currentDiff.put(w.key(), w.id());
+      if (approvals.approves(w.key(), w.sourceId(), w.revision())) {
+        approved.add(w);
+      } else {
+        awaitingApproval.put(w.key(), w);
+      }
+    }
+    return approved;
+  }
+
   private void retry(Work work) {
-    withLock(
+    locks.run(
         work.key(),
         () -> {
           if (!work.id().equals(currentDiff.get(work.key()))) {
@@ -252,31 +236,33 @@ public final class ApplyEngine {
         });
   }
 
+  /** Decides what the diff calls for and does it; the caller holds the resource's lock. */
   private void run(Work work) {
-    DiffState kind = work.state();
-    String revision = work.revision();
     DesiredView view = desired.view(work.key());
-    String sourceId = work.sourceId() != null ? work.sourceId() : sourceOf(view);
-    SyncPolicy policy = policies.resolve(sourceId, view == null ? null : view.manifest());
-    boolean approved = !policy.autoSync() && approvals.approves(work.key(), sourceId, revision);
-    Decision decision = Decider.decide(kind, revision, view, policy, approved);
+    Decision decision = decide(work, view);
     if (decision instanceof Decision.AwaitDesired a) {
       awaitDesired(work, a);
     } else if (decision instanceof Decision.Skip s) {
-      skip(work, s.policy(), s.detail());
-      if (s.policy() == SkipPolicy.MANUAL_APPROVAL) {
-        awaitingApproval.put(work.key(), work);
-      }
+      skip(work, s);
     } else if (decision instanceof Decision.Apply a) {
-      apply(work, view, a);
+      actions.apply(work, view, a);
     } else if (decision instanceof Decision.Delete d) {
-      delete(work, view, d);
+      actions.delete(work, view, d);
     }
+  }
+
+  private Decision decide(Work work, DesiredView view) {
+    DiffState kind = work.state();
+    String revision = work.revision();
+    String sourceId = work.sourceId() != null ? work.sourceId() : sourceOf(view);
+    SyncPolicy policy = policies.resolve(sourceId, view == null ? null : view.manifest());
+    boolean approved = !policy.autoSync() && approvals.approves(work.key(), sourceId, revision);
+    return Decider.decide(kind, revision, view, policy, approved);
   }
 
   private void awaitDesired(Work work, Decision.AwaitDesired await) {
     if (Duration.between(work.firstSeen(), now()).compareTo(desiredWaitTimeout) > 0) {
-      fail(
+      recorder.failed(
           work,
           ApplyAction.APPLY,
           new Failure.Terminal(
@@ -291,254 +277,18 @@ public final class ApplyEngine {
     scheduler.schedule(work, DESIRED_POLL);
   }
 
-  private void apply(Work work, DesiredView view, Decision.Apply decision) {
-    ResourceApplier applier = applierFor(work.key());
-    String revision = work.revision();
-    SecretValues.Opened opened;
-    try {
-      opened = secrets.open(view.manifest());
-    } catch (IllegalArgumentException e) {
-      started(work, ApplyAction.APPLY, decision.dryRun());
-      fail(
-          work,
-          ApplyAction.APPLY,
-          new Failure.Terminal("SecretUnreadable", e.getMessage(), null),
-          null);
-      return;
+  private void skip(Work work, Decision.Skip s) {
+    recorder.skipped(work, s.policy(), s.detail());
+    if (s.policy() == SkipPolicy.MANUAL_APPROVAL) {
+      awaitingApproval.put(work.key(), work);
     }
-    ApplyRequest request =
-        new ApplyRequest(
-            work.key(),
-            opened.manifest(),
-            sourceOf(view),
-            revision,
-            decision.dryRun(),
-            decision.forceConflicts());
-    started(work, ApplyAction.APPLY, decision.dryRun());
-    Instant t0 = clock.instant();
-    Outcome outcome = applier.apply(request);
-    metrics.latency(work.key().kind(), "apply", Duration.between(t0, clock.instant()));
-    finish(work, ApplyAction.APPLY, decision.dryRun(), outcome, opened, t0);
-    if (!decision.dryRun() && isSuccess(outcome)) {
-      desired.applied(work.key(), revision);
-      Predicate<ResourceKey> unblocked = applier.unblocks(request);
-      if (unblocked != null) {
-        scheduler.wake(unblocked);
-      }
-    }
-  }
-
-  private void delete(Work work, DesiredView view, Decision.Delete decision) {
-    ResourceApplier applier = applierFor(work.key());
-    DeleteRequest request =
-        new DeleteRequest(
-            work.key(), view == null ? null : view.manifest(), prunePropagation, decision.dryRun());
-    started(work, ApplyAction.DELETE, decision.dryRun());
-    Instant t0 = clock.instant();
-    Outcome outcome = applier.delete(request);
-    metrics.latency(work.key().kind(), "delete", Duration.between(t0, clock.instant()));
-    finish(work, ApplyAction.DELETE, decision.dryRun(), outcome, null, t0);
-    if (!decision.dryRun() && isSuccess(outcome)) {
-      desired.deleted(work.key());
-    }
-  }
-
-  private void finish(
-      Work work,
-      ApplyAction action,
-      boolean dryRun,
-      Outcome outcome,
-      SecretValues.Opened opened,
-      Instant t0) {
-    if (outcome instanceof Outcome.Failed f) {
-      fail(work, action, f.failure(), opened);
-      return;
-    }
-    if (outcome instanceof Outcome.Skipped s) {
-      skip(work, s.policy(), s.detail());
-      return;
-    }
-    ApplyOutcome result = toEvent(outcome);
-    Instant end = clock.instant();
-    boolean sent =
-        publishFinal(
-            work,
-            new ApplySucceeded(
-                work.key(),
-                sourceOfDiff(work),
-                work.revision(),
-                result,
-                dryRun,
-                work.attempt(),
-                end.truncatedTo(ChronoUnit.MILLIS),
-                Duration.between(t0, end).toMillis()));
-    if (sent) {
-      metrics.outcome(result.name().toLowerCase(java.util.Locale.ROOT), work.key().kind());
-    }
-  }
-
-  private void fail(Work work, ApplyAction action, Failure failure, SecretValues.Opened opened) {
-    String message = opened == null ? failure.message() : opened.redact(failure.message());
-    Instant now = now();
-    if (failure instanceof Failure.Retryable r && backoff.mayRetryAfter(work.attempt())) {
-      Duration delay = backoff.delayAfter(work.attempt());
-      Instant due = scheduler.schedule(work.next(), delay);
-      metrics.retry(work.key().kind(), r.reason());
-      metrics.outcome("failed-retryable", work.key().kind());
-      LOG.info(
-          "{} of {} failed ({}), attempt {}; next attempt at {}",
-          action,
-          work.key(),
-          r.reason(),
-          work.attempt(),
-          due);
-      // Retryable: the next attempt re-publishes if this one is lost, so no need to wait.
-      events.send(
-          envelope(
-              work,
-              new ApplyFailed(
-                  work.key(),
-                  sourceOfDiff(work),
-                  work.revision(),
-                  false,
-                  r.reason(),
-                  message,
-                  r.httpStatus(),
-                  work.attempt(),
-                  now,
-                  due.truncatedTo(ChronoUnit.MILLIS))));
-      return;
-    }
-    boolean exhausted = failure instanceof Failure.Retryable;
-    LOG.warn("{} of {} failed terminally ({})", action, work.key(), failure.reason());
-    boolean sent =
-        publishFinal(
-            work,
-            new ApplyFailed(
-                work.key(),
-                sourceOfDiff(work),
-                work.revision(),
-                true,
-                failure.reason(),
-                exhausted ? "gave up after " + work.attempt() + " attempts: " + message : message,
-                failure.httpStatus(),
-                work.attempt(),
-                now,
-                null));
-    if (sent) {
-      metrics.outcome("failed-terminal", work.key().kind());
-    }
-  }
-
-  private void skip(Work work, SkipPolicy policy, String detail) {
-    boolean sent =
-        publishFinal(
-            work,
-            new ApplySkipped(
-                work.key(), sourceOfDiff(work), work.revision(), policy, detail, now()));
-    if (sent) {
-      metrics.outcome("skipped", work.key().kind());
-    }
-  }
-
-  private void started(Work work, ApplyAction action, boolean dryRun) {
-    events.send(
-        envelope(
-            work,
-            new ApplyStarted(
-                work.key(),
-                sourceOfDiff(work),
-                work.revision(),
-                action,
-                dryRun,
-                work.attempt(),
-                now())));
-  }
-
-  /**
-   * Publishes a final outcome and waits for Kafka; only then is the diff recorded as handled. When
-   * Kafka does not acknowledge, the work is retried later (the apply itself is idempotent).
-   */
-  private boolean publishFinal(Work work, ResourceEvent event) {
-    try {
-      events.sendAndWait(envelope(work, event));
-      ledger.add(work.id());
-      return true;
-    } catch (RuntimeException e) {
-      Duration delay = backoff.delayAfter(work.attempt());
-      LOG.warn(
-          "outcome of {} not acknowledged by Kafka ({}); retrying in {}",
-          work.key(),
-          e.getMessage(),
-          delay);
-      scheduler.schedule(work.next(), delay);
-      return false;
-    }
-  }
-
-  private EventEnvelope<OpsLedgerEvent> envelope(Work work, ResourceEvent event) {
-    EventEnvelope<? extends ResourceEvent> diff = work.diff();
-    String revision = work.revision();
-    String correlation = revision != null ? revision : diff.correlation();
-    return new EventEnvelope<>(
-        UUID.randomUUID().toString(),
-        source,
-        now(),
-        correlation,
-        diff.id(),
-        diff.traceparent(),
-        event);
-  }
-
-  private static boolean isSuccess(Outcome outcome) {
-    return outcome instanceof Outcome.Created
-        || outcome instanceof Outcome.Patched
-        || outcome instanceof Outcome.Unchanged
-        || outcome instanceof Outcome.Deleted;
-  }
-
-  private static ApplyOutcome toEvent(Outcome outcome) {
-    if (outcome instanceof Outcome.Created) {
-      return ApplyOutcome.CREATED;
-    }
-    if (outcome instanceof Outcome.Patched) {
-      return ApplyOutcome.PATCHED;
-    }
-    if (outcome instanceof Outcome.Deleted) {
-      return ApplyOutcome.DELETED;
-    }
-    return ApplyOutcome.UNCHANGED;
-  }
-
-  private String sourceOfDiff(Work work) {
-    String s = work.sourceId();
-    return s != null ? s : sourceOf(desired.view(work.key()));
   }
 
   private static String sourceOf(DesiredView view) {
     return view == null ? null : view.sourceId();
   }
 
-  private ResourceApplier applierFor(ResourceKey key) {
-    for (ResourceApplier a : appliers) {
-      if (a.handles(key)) {
-        return a;
-      }
-    }
-    return null;
-  }
-
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-  }
-
-  private void withLock(ResourceKey key, Runnable body) {
-    ReentrantLock lock = locks[Math.floorMod(key.hashCode(), STRIPES)];
-    lock.lock();
-    try {
-      body.run();
-    } finally {
-      lock.unlock();
-    }
   }
 }

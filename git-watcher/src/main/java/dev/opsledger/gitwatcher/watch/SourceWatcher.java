@@ -21,6 +21,7 @@ import dev.opsledger.gitwatcher.manifest.RevisionIndex;
 import dev.opsledger.gitwatcher.manifest.RevisionOutcome;
 import dev.opsledger.gitwatcher.manifest.RevisionScan;
 import dev.opsledger.gitwatcher.source.SourceSettings;
+import dev.opsledger.service.core.EventSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -214,7 +215,7 @@ public final class SourceWatcher implements AutoCloseable {
     if (outcome instanceof RevisionOutcome.Accepted a) {
       DesiredChanges changes = DesiredChanges.between(lastGoodIndex, a.index());
       publishDesired(commit, pr, a.index(), changes, ids, sequence);
-      sink.publishAll(List.of(envelope(ids, "commit", "", observed)));
+      sink.sendAndWait(List.of(envelope(ids, "commit", "", observed)));
       lastGoodIndex = a.index();
       lastGood = sha;
       accepted = true;
@@ -237,7 +238,7 @@ public final class SourceWatcher implements AutoCloseable {
               pr,
               capped(r.errors()),
               lastGood);
-      sink.publishAll(
+      sink.sendAndWait(
           List.of(envelope(ids, "rejected", "", rejection), envelope(ids, "commit", "", observed)));
       metrics.commitRejected(source.id());
       accepted = false;
@@ -327,7 +328,7 @@ public final class SourceWatcher implements AutoCloseable {
 
   private void flush(List<EventEnvelope<?>> batch) {
     if (!batch.isEmpty()) {
-      sink.publishAll(List.copyOf(batch));
+      sink.sendAndWait(List.copyOf(batch));
       batch.clear();
     }
   }

@@ -11,16 +11,18 @@ import dev.opsledger.gitwatcher.manifest.ResourceScopes;
 import dev.opsledger.gitwatcher.source.RepositoryUrls;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
-import dev.opsledger.gitwatcher.watch.EventSink;
 import dev.opsledger.gitwatcher.watch.SourceWatcher;
 import dev.opsledger.service.EventPublisher;
+import dev.opsledger.service.core.EventSink;
 import dev.opsledger.testkit.SharedKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /** Builds real watchers (real JGit, real broker) for integration tests and the benchmark. */
 public final class Watchers {
@@ -68,10 +70,11 @@ public final class Watchers {
       SourceSettings source, Path cacheDir, List<EventEnvelope<?>> published) {
     EventLog.ensureTopics();
     EventSink sink =
-        events -> {
-          publisher().publishAll(events, Duration.ofSeconds(60));
-          published.addAll(events);
-        };
+        sink(
+            events -> {
+              publisher().publishAll(events, Duration.ofSeconds(60));
+              published.addAll(events);
+            });
     return new SourceWatcher(
         source,
         new GitMirror(source, cacheDir),
@@ -83,6 +86,21 @@ public final class Watchers {
         new GitWatcherMetrics(new SimpleMeterRegistry()),
         2L * 1024 * 1024,
         1000);
+  }
+
+  /** A sink for a watcher, which only ever sends and waits, through {@code sendAndWait}. */
+  public static EventSink sink(Consumer<List<? extends EventEnvelope<?>>> sendAndWait) {
+    return new EventSink() {
+      @Override
+      public CompletableFuture<?> send(EventEnvelope<?> event) {
+        throw new UnsupportedOperationException("the watcher waits for every acknowledgement");
+      }
+
+      @Override
+      public void sendAndWait(List<? extends EventEnvelope<?>> events) {
+        sendAndWait.accept(events);
+      }
+    };
   }
 
   /** A watcher whose published events are not kept. */

@@ -13,6 +13,7 @@ import dev.opsledger.gitwatcher.manifest.ResourceScopes;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.support.EventLog;
 import dev.opsledger.gitwatcher.support.Watchers;
+import dev.opsledger.service.core.EventSink;
 import dev.opsledger.testkit.GitFixture;
 import dev.opsledger.testkit.SharedKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -91,13 +92,15 @@ class RestartAndRewriteIT {
     String c2 = git.commit("two").write("a.yaml", cm("a", "2")).push();
     AtomicBoolean failCommit = new AtomicBoolean(true);
     EventSink crashing =
-        events -> {
-          boolean commit = events.stream().anyMatch(e -> e.data() instanceof CommitObserved);
-          if (commit && failCommit.getAndSet(false)) {
-            throw new IllegalStateException("simulated crash before the commit is acknowledged");
-          }
-          Watchers.publisher().publishAll(events, Duration.ofSeconds(60));
-        };
+        Watchers.sink(
+            events -> {
+              boolean commit = events.stream().anyMatch(e -> e.data() instanceof CommitObserved);
+              if (commit && failCommit.getAndSet(false)) {
+                throw new IllegalStateException(
+                    "simulated crash before the commit is acknowledged");
+              }
+              Watchers.publisher().publishAll(events, Duration.ofSeconds(60));
+            });
     try (SourceWatcher w = watcherWith(crashing)) {
       assertThat(w.runOnce()).isInstanceOf(WatchOutcome.Failed.class);
       assertThat(w.runOnce()).isEqualTo(new WatchOutcome.Recorded(1, 0, c2));

@@ -7,9 +7,8 @@ import dev.opsledger.notifier.NotifierMetrics;
 import dev.opsledger.notifier.channel.Channel;
 import dev.opsledger.notifier.notice.Notice;
 import dev.opsledger.notifier.once.SentLedger;
-import dev.opsledger.service.EventPublisher;
+import dev.opsledger.service.core.EventSink;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,27 +22,20 @@ public final class LogOutcomes implements Outcomes {
 
   private static final Logger LOG = LoggerFactory.getLogger(LogOutcomes.class);
 
-  private final EventPublisher publisher;
+  private final EventSink events;
   private final SentLedger ledger;
   private final NotifierMetrics metrics;
   private final Clock clock;
   private final String source;
-  private final Duration publishTimeout;
 
-  /** Records through this publisher with this {@code ce_source}. */
+  /** Records through this sink with this {@code ce_source}. */
   public LogOutcomes(
-      EventPublisher publisher,
-      SentLedger ledger,
-      NotifierMetrics metrics,
-      Clock clock,
-      String source,
-      Duration publishTimeout) {
-    this.publisher = publisher;
+      EventSink events, SentLedger ledger, NotifierMetrics metrics, Clock clock, String source) {
+    this.events = events;
     this.ledger = ledger;
     this.metrics = metrics;
     this.clock = clock;
     this.source = source;
-    this.publishTimeout = publishTimeout;
   }
 
   @Override
@@ -101,7 +93,7 @@ public final class LogOutcomes implements Outcomes {
 
   private void publish(EventEnvelope<?> event) {
     try {
-      publisher.publishAndWait(event, publishTimeout);
+      events.sendAndWait(event);
     } catch (RuntimeException e) {
       // The ledger already knows, so this process will not repeat it; only a restart before the
       // record is durable could (at-least-once, documented in the README).

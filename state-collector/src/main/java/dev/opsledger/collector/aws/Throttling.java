@@ -1,12 +1,14 @@
 package dev.opsledger.collector.aws;
 
+import dev.opsledger.service.core.Backoff;
 import java.time.Duration;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Retries a call the service throttled, waiting {@code base}, {@code 2·base}, {@code 4·base}, …
- * (capped at 30 s) between attempts. Other failures are not retried here.
+ * (capped at 30 s, or at {@code base} when that is longer) between attempts: service-support's
+ * {@link Backoff}. Other failures are not retried here.
  */
 public final class Throttling {
 
@@ -28,8 +30,7 @@ public final class Throttling {
 
   private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
-  private final Duration base;
-  private final int attempts;
+  private final Backoff backoff;
   private final Sleeper sleeper;
 
   /** A policy of {@code attempts} tries starting with {@code base}. */
@@ -37,8 +38,7 @@ public final class Throttling {
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be at least 1");
     }
-    this.base = base;
-    this.attempts = attempts;
+    this.backoff = new Backoff(base, 2.0, base.compareTo(MAX_WAIT) > 0 ? base : MAX_WAIT, attempts);
     this.sleeper = sleeper;
   }
 
@@ -53,23 +53,19 @@ public final class Throttling {
    * @throws ThrottledException when every attempt was throttled
    */
   public <T> T call(String what, Supplier<T> call) {
-    Duration wait = base;
-    AwsServiceException last = null;
-    for (int attempt = 1; attempt <= attempts; attempt++) {
+    for (int attempt = 1; ; attempt++) {
       try {
         return call.get();
       } catch (AwsServiceException e) {
         if (!e.isThrottlingException()) {
           throw e;
         }
-        last = e;
-        if (attempt < attempts) {
-          pause(wait);
-          wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
+        if (!backoff.retriesAfter(attempt)) {
+          throw new ThrottledException(what, attempt, e);
         }
+        pause(backoff.delayAfter(attempt));
       }
     }
-    throw new ThrottledException(what, attempts, last);
   }
 
   private void pause(Duration wait) {

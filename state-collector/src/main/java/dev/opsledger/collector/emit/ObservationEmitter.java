@@ -7,6 +7,7 @@ import dev.opsledger.collector.observe.Verdict;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.EventType;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.service.core.EventSink;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -75,7 +75,10 @@ public final class Collectors implements AutoCloseable {
     this.publisher = new EventPublisher(SharedKafka.bootstrapServers(), new EventCodec(), registry);
     this.emitter =
         new ObservationEmitter(
-            publisher::publish, "/opsledger/state-collector-test", metrics, Clock.systemUTC());
+            publisher.sink(Duration.ofSeconds(30)),
+            "/opsledger/state-collector-test",
+            metrics,
+            Clock.systemUTC());
     List<ClusterWatcher> clusters = new ArrayList<>();
     if (client != null) {
       clusters.add(

@@ -1,5 +1,7 @@
-package dev.opsledger.applier.engine;
+package dev.opsledger.applier.stream;
 
+import dev.opsledger.applier.engine.ApplyEngine;
+import dev.opsledger.applier.engine.PendingWork;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.SyncApproved;

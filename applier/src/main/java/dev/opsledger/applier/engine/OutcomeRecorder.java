@@ -1,0 +1,299 @@
+package dev.opsledger.applier.engine;
+
+import dev.opsledger.applier.ApplierMetrics;
+import dev.opsledger.applier.apply.Failure;
+import dev.opsledger.applier.apply.Outcome;
+import dev.opsledger.events.ApplyAction;
+import dev.opsledger.events.ApplyFailed;
+import dev.opsledger.events.ApplyOutcome;
+import dev.opsledger.events.ApplySkipped;
+import dev.opsledger.events.ApplyStarted;
+import dev.opsledger.events.ApplySucceeded;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.SkipPolicy;
+import dev.opsledger.service.core.Backoff;
+import dev.opsledger.service.core.EventSink;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what happened to a diff into events on {@code opsledger.applies} and into meters: {@code
+ * ApplyStarted} before each attempt, then one of {@code ApplySucceeded}, {@code ApplyFailed} or
+ * {@code ApplySkipped}. It owns the dedupe ledger ({@link DiffLedger}) and schedules the retries
+ * that failures call for.
+ *
+ * <p>Invariants:
+ *
+ * <ul>
+ *   <li>Every event is keyed by the resource, correlated to the desired revision the diff names (or
+ *       the diff's own correlation when it names none), caused by the diff's {@code ce_id}, and
+ *       carries a fresh {@code ce_id} and the diff's {@code traceparent}.
+ *   <li>A final outcome (succeeded, skipped, terminal failure) is sent and waited for; only once
+ *       Kafka acknowledged it does the diff enter the ledger. One Kafka did not acknowledge leaves
+ *       the diff unhandled and schedules its work again with backoff: the apply is idempotent, so
+ *       the outcome is at least once, never lost.
+ *   <li>A retryable failure schedules the next attempt (unless the backoff gives up, then it is
+ *       terminal) and is sent without waiting: should it be lost, the next attempt reports again.
+ *   <li>Failure messages leave with every opened Secret value redacted.
+ * </ul>
+ *
+ * <p>Callers hold the resource's lock ({@link ResourceLocks}), so the events of one resource are
+ * written in the order its work ran.
+ */
+public final class OutcomeRecorder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
+
+  private final String source;
+  private final EventSink events;
+  private final DiffLedger ledger;
+  private final RetryScheduler scheduler;
+  private final Backoff backoff;
+  private final DesiredBook desired;
+  private final ApplierMetrics metrics;
+  private final Clock clock;
+
+  /**
+   * A recorder.
+   *
+   * @param source the {@code ce_source} of the events
+   * @param events where the events go
+   * @param ledger the diffs handled to a final outcome
+   * @param scheduler where retries go
+   * @param backoff the delay before each retry, and when to give up
+   * @param desired for the source of a diff that names none
+   * @param metrics the applier's meters
+   * @param clock the time of events
+   */
+  public OutcomeRecorder(
+      String source,
+      EventSink events,
+      DiffLedger ledger,
+      RetryScheduler scheduler,
+      Backoff backoff,
+      DesiredBook desired,
+      ApplierMetrics metrics,
+      Clock clock) {
+    this.source = source;
+    this.events = events;
+    this.ledger = ledger;
+    this.scheduler = scheduler;
+    this.backoff = backoff;
+    this.desired = desired;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Whether the diff was handled to a final outcome (its dedupe key is its {@code ce_id}). */
+  public boolean handled(String diffId) {
+    return ledger.contains(diffId);
+  }
+
+  /** Remembers diffs the log shows were handled to a final outcome. */
+  public void handled(Collection<String> diffIds) {
+    diffIds.forEach(ledger::add);
+  }
+
+  /** Records a redelivered diff: counted, and {@code ApplySkipped(already-applied)}. */
+  public void duplicate(Work work) {
+    metrics.duplicate();
+    skipped(work, SkipPolicy.ALREADY_APPLIED, "diff " + work.id() + " was already handled");
+  }
+
+  /** Records the start of an attempt; not waited for. */
+  public void started(Work work, ApplyAction action, boolean dryRun) {
+    events.send(
+        envelope(
+            work,
+            new ApplyStarted(
+                work.key(),
+                sourceOfDiff(work),
+                work.revision(),
+                action,
+                dryRun,
+                work.attempt(),
+                now())));
+  }
+
+  /**
+   * Records what an apply or delete call did, timed from {@code t0}.
+   *
+   * @param opened the Secret values opened for the call, to redact from a failure, or {@code null}
+   */
+  public void finished(
+      Work work,
+      ApplyAction action,
+      boolean dryRun,
+      Outcome outcome,
+      SecretValues.Opened opened,
+      Instant t0) {
+    Instant end = clock.instant();
+    metrics.latency(
+        work.key().kind(), action.name().toLowerCase(Locale.ROOT), Duration.between(t0, end));
+    if (outcome instanceof Outcome.Failed f) {
+      failed(work, action, f.failure(), opened);
+      return;
+    }
+    if (outcome instanceof Outcome.Skipped s) {
+      skipped(work, s.policy(), s.detail());
+      return;
+    }
+    ApplyOutcome result = toEvent(outcome);
+    boolean sent =
+        publishFinal(
+            work,
+            new ApplySucceeded(
+                work.key(),
+                sourceOfDiff(work),
+                work.revision(),
+                result,
+                dryRun,
+                work.attempt(),
+                end.truncatedTo(ChronoUnit.MILLIS),
+                Duration.between(t0, end).toMillis()));
+    if (sent) {
+      metrics.outcome(result.name().toLowerCase(Locale.ROOT), work.key().kind());
+    }
+  }
+
+  /**
+   * Records a failure: a retryable one is scheduled again with backoff (until the backoff gives
+   * up), a terminal one is final.
+   *
+   * @param opened the Secret values to redact from the message, or {@code null}
+   */
+  public void failed(Work work, ApplyAction action, Failure failure, SecretValues.Opened opened) {
+    String message = opened == null ? failure.message() : opened.redact(failure.message());
+    Instant now = now();
+    if (failure instanceof Failure.Retryable r && backoff.retriesAfter(work.attempt())) {
+      Duration delay = backoff.delayAfter(work.attempt());
+      Instant due = scheduler.schedule(work.next(), delay);
+      metrics.retry(work.key().kind(), r.reason());
+      metrics.outcome("failed-retryable", work.key().kind());
+      LOG.info(
+          "{} of {} failed ({}), attempt {}; next attempt at {}",
+          action,
+          work.key(),
+          r.reason(),
+          work.attempt(),
+          due);
+      // Retryable: the next attempt re-publishes if this one is lost, so no need to wait.
+      events.send(
+          envelope(
+              work,
+              new ApplyFailed(
+                  work.key(),
+                  sourceOfDiff(work),
+                  work.revision(),
+                  false,
+                  r.reason(),
+                  message,
+                  r.httpStatus(),
+                  work.attempt(),
+                  now,
+                  due.truncatedTo(ChronoUnit.MILLIS))));
+      return;
+    }
+    boolean exhausted = failure instanceof Failure.Retryable;
+    LOG.warn("{} of {} failed terminally ({})", action, work.key(), failure.reason());
+    boolean sent =
+        publishFinal(
+            work,
+            new ApplyFailed(
+                work.key(),
+                sourceOfDiff(work),
+                work.revision(),
+                true,
+                failure.reason(),
+                exhausted ? "gave up after " + work.attempt() + " attempts: " + message : message,
+                failure.httpStatus(),
+                work.attempt(),
+                now,
+                null));
+    if (sent) {
+      metrics.outcome("failed-terminal", work.key().kind());
+    }
+  }
+
+  /** Records that a policy decided not to act. */
+  public void skipped(Work work, SkipPolicy policy, String detail) {
+    boolean sent =
+        publishFinal(
+            work,
+            new ApplySkipped(
+                work.key(), sourceOfDiff(work), work.revision(), policy, detail, now()));
+    if (sent) {
+      metrics.outcome("skipped", work.key().kind());
+    }
+  }
+
+  /**
+   * Publishes a final outcome and waits for Kafka; only then is the diff recorded as handled. When
+   * Kafka does not acknowledge, the work is retried later (the apply itself is idempotent).
+   */
+  private boolean publishFinal(Work work, ResourceEvent event) {
+    try {
+      events.sendAndWait(envelope(work, event));
+      ledger.add(work.id());
+      return true;
+    } catch (RuntimeException e) {
+      Duration delay = backoff.delayAfter(work.attempt());
+      LOG.warn(
+          "outcome of {} not acknowledged by Kafka ({}); retrying in {}",
+          work.key(),
+          e.getMessage(),
+          delay);
+      scheduler.schedule(work.next(), delay);
+      return false;
+    }
+  }
+
+  private EventEnvelope<OpsLedgerEvent> envelope(Work work, ResourceEvent event) {
+    EventEnvelope<? extends ResourceEvent> diff = work.diff();
+    String revision = work.revision();
+    String correlation = revision != null ? revision : diff.correlation();
+    return new EventEnvelope<>(
+        UUID.randomUUID().toString(),
+        source,
+        now(),
+        correlation,
+        diff.id(),
+        diff.traceparent(),
+        event);
+  }
+
+  private static ApplyOutcome toEvent(Outcome outcome) {
+    if (outcome instanceof Outcome.Created) {
+      return ApplyOutcome.CREATED;
+    }
+    if (outcome instanceof Outcome.Patched) {
+      return ApplyOutcome.PATCHED;
+    }
+    if (outcome instanceof Outcome.Deleted) {
+      return ApplyOutcome.DELETED;
+    }
+    return ApplyOutcome.UNCHANGED;
+  }
+
+  private String sourceOfDiff(Work work) {
+    String s = work.sourceId();
+    if (s != null) {
+      return s;
+    }
+    DesiredView view = desired.view(work.key());
+    return view == null ? null : view.sourceId();
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.opsledger.applier.stream;
+
+import dev.opsledger.applier.engine.ApplyEngine;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.SyncApproved;
+import dev.opsledger.events.Topic;
+import dev.opsledger.service.EventMessages;
+import dev.opsledger.service.PoisonRecordException;
+import org.springframework.messaging.Message;
+
+/**
+ * Turns the records of the applier's three bindings into the {@code events/} records the {@link
+ * ApplyEngine} takes. A record that cannot be decoded, or an event that does not belong on its
+ * topic, is a {@link PoisonRecordException}: the binder sends it to the topic's DLQ and goes on.
+ *
+ * <p>Idempotence is the engine's: each method says its dedupe key.
+ */
+public class ApplierInputs {
+
+  private final EventMessages messages;
+  private final ApplyEngine engine;
+
+  /** Inputs of this engine. */
+  public ApplierInputs(EventMessages messages, ApplyEngine engine) {
+    this.messages = messages;
+    this.engine = engine;
+  }
+
+  /**
+   * A record of {@code opsledger.diffs}. Idempotent: dedupe key is the diff's {@code ce_id} (see
+   * {@link ApplyEngine#onDiff}); diffs of resources of other targets are ignored.
+   */
+  public void diff(Message<byte[]> m) {
+    engine.onDiff(resourceEvent(messages.decode(m), Topic.DIFFS));
+  }
+
+  /**
+   * A record of {@code opsledger.desired}. Idempotent: dedupe key is (resource, revision); a known
+   * revision changes nothing.
+   */
+  public void desired(Message<byte[]> m) {
+    EventEnvelope<? extends ResourceEvent> e = resourceEvent(messages.decode(m), Topic.DESIRED);
+    if (engine.handles(e.data().resource())) {
+      engine.onDesired(e.data());
+    }
+  }
+
+  /**
+   * A record of {@code opsledger.approvals}. Idempotent: approvals are a set; a diff applied after
+   * an approval is in the dedupe ledger and is not applied again.
+   */
+  public void approval(Message<byte[]> m) {
+    EventEnvelope<OpsLedgerEvent> e = messages.decode(m);
+    if (!(e.data() instanceof SyncApproved approval)) {
+      throw new PoisonRecordException(
+          e.type().ceType() + " does not belong on " + Topic.APPROVALS.topicName());
+    }
+    engine.onApproval(approval);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static EventEnvelope<? extends ResourceEvent> resourceEvent(
+      EventEnvelope<OpsLedgerEvent> e, Topic expected) {
+    if (!(e.data() instanceof ResourceEvent) || e.type().topic() != expected) {
+      throw new PoisonRecordException(
+          e.type().ceType() + " does not belong on " + expected.topicName());
+    }
+    return (EventEnvelope<? extends ResourceEvent>) (EventEnvelope<?>) e;
+  }
+}

@@ -1,0 +1,547 @@
+package dev.opsledger.applier.engine;
+
+import static dev.opsledger.testkit.TestAwait.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.applier.ApplierMetrics;
+import dev.opsledger.applier.apply.ApplyRequest;
+import dev.opsledger.applier.apply.DeleteRequest;
+import dev.opsledger.applier.apply.Outcome;
+import dev.opsledger.applier.apply.ResourceApplier;
+import dev.opsledger.applier.policy.PolicyResolver;
+import dev.opsledger.applier.policy.SyncPolicy;
+import dev.opsledger.events.ApplyAction;
+import dev.opsledger.events.ApplyFailed;
+import dev.opsledger.events.ApplyOutcome;
+import dev.opsledger.events.ApplySkipped;
+import dev.opsledger.events.ApplyStarted;
+import dev.opsledger.events.ApplySucceeded;
+import dev.opsledger.events.DesiredStateChanged;
+import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.DriftDetected;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.EventJson;
+import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.Person;
+import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.ResourceExtraneous;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.ResourceMissing;
+import dev.opsledger.events.SecretProtector;
+import dev.opsledger.events.SkipPolicy;
+import dev.opsledger.events.SyncApproved;
+import dev.opsledger.service.core.Backoff;
+import dev.opsledger.service.core.EventSink;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The applier's decisions, end to end through the engine, with an in-memory {@link EventSink} and a
+ * fake {@link ResourceApplier} standing in for a cluster: no broker, no cluster. Each test reads
+ * the events caused by its diffs, as a consumer of {@code opsledger.applies} would.
+ *
+ * <p>Sources: {@value #AUTO} (the defaults: auto-sync, self-heal, no prune), {@value #MANUAL}
+ * (auto-sync off), {@value #PRUNE} (prune on), {@value #NO_HEAL} (self-heal off).
+ */
+class ApplyEngineTest {
+
+  static final String AUTO = "auto";
+  static final String MANUAL = "manual";
+  static final String PRUNE = "prune";
+  static final String NO_HEAL = "noheal";
+  static final String TARGET = "test";
+  static final Person ADA = new Person("Ada", "ada@example.org");
+
+  final Clock clock = Clock.fixed(Instant.parse("2026-01-01T10:00:00Z"), ZoneOffset.UTC);
+  final RecordingSink sink = new RecordingSink();
+  final FakeCluster cluster = new FakeCluster();
+  final RetryScheduler scheduler = new RetryScheduler(clock);
+  final ApplierMetrics metrics = new ApplierMetrics(new SimpleMeterRegistry());
+  final DesiredBook desired = new DesiredBook();
+  final OutcomeRecorder recorder =
+      new OutcomeRecorder(
+          "/opsledger/applier",
+          sink,
+          new DiffLedger(1000),
+          scheduler,
+          new Backoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(100), 0),
+          desired,
+          metrics,
+          clock);
+  final ApplyEngine engine =
+      new ApplyEngine(
+          new ResourceActions(
+              List.of(cluster),
+              new SecretValues(new SecretProtector(key())),
+              desired,
+              scheduler,
+              recorder,
+              "Foreground",
+              clock),
+          desired,
+          new Approvals(),
+          new PolicyResolver(
+              Map.of(
+                  MANUAL, new SyncPolicy(false, false, true, false, true),
+                  PRUNE, new SyncPolicy(true, true, true, false, true),
+                  NO_HEAL, new SyncPolicy(true, false, false, false, true)),
+              SyncPolicy.DEFAULT),
+          scheduler,
+          recorder,
+          Duration.ofMinutes(5),
+          clock);
+
+  final ResourceKey web = configMap("web");
+
+  @AfterEach
+  void stopRetries() {
+    scheduler.close();
+  }
+
+  @Test
+  void autoSyncAppliesTheDeclaredManifestAndRecordsTheAttemptAndItsOutcome() {
+    String rev = declare(web, AUTO, "r1");
+    var diff = missing(web, AUTO, rev);
+
+    assertThat(cluster.applies)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.resource()).isEqualTo(web);
+              assertThat(r.revision()).isEqualTo("r1");
+              assertThat(r.sourceId()).isEqualTo(AUTO);
+              assertThat(r.manifest().path("data").path("revision").asText()).isEqualTo("r1");
+              assertThat(r.dryRun()).isFalse();
+              assertThat(r.forceConflicts()).isTrue();
+            });
+    assertThat(causedBy(diff)).hasSize(2);
+    assertThat(causedBy(diff).get(0)).isInstanceOf(ApplyStarted.class);
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.CREATED);
+    EventEnvelope<?> outcome = sink.causedBy(diff).get(1);
+    assertThat(outcome.correlation()).isEqualTo("r1");
+    assertThat(outcome.subject()).isEqualTo(web.toString());
+    assertThat(outcome.source()).isEqualTo("/opsledger/applier");
+    assertThat(count("opsledger.applier.applies", "outcome", "created")).isEqualTo(1);
+  }
+
+  @Test
+  void manualSyncWaitsForASyncApprovalThenApplies() {
+    String rev = declare(web, MANUAL, "r1");
+    var diff = missing(web, MANUAL, rev);
+
+    assertThat(skipped(diff).skipPolicy()).contains(SkipPolicy.MANUAL_APPROVAL);
+    assertThat(cluster.applies).isEmpty();
+    assertThat(engine.awaitingApprovals()).isEqualTo(1);
+
+    engine.onApproval(new SyncApproved(web, null, "r1", ADA, "reviewed", clock.instant()));
+
+    assertThat(cluster.applies).hasSize(1);
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.CREATED);
+    assertThat(engine.awaitingApprovals()).isZero();
+  }
+
+  @Test
+  void anApprovalOfAnotherRevisionLeavesTheDiffWaiting() {
+    String rev = declare(web, MANUAL, "r1");
+    missing(web, MANUAL, rev);
+
+    engine.onApproval(new SyncApproved(web, null, "r0", ADA, "wrong one", clock.instant()));
+
+    assertThat(cluster.applies).isEmpty();
+    assertThat(engine.awaitingApprovals()).isEqualTo(1);
+  }
+
+  @Test
+  void pruneOffSkipsAnExtraneousResourceAndLeavesItLive() {
+    succeeded(missing(web, AUTO, declare(web, AUTO, "r1")));
+    String r2 = remove(web, AUTO, "r2");
+
+    var diff = extraneous(web, AUTO, r2);
+
+    assertThat(skipped(diff).skipPolicy()).contains(SkipPolicy.PRUNE_DISABLED);
+    assertThat(cluster.deletes).isEmpty();
+    assertThat(cluster.live).containsKey(web);
+  }
+
+  /**
+   * ARCHITECTURE.md promises that a delete carries the observed {@code uid} as a precondition.
+   * Today it does not (issue 14 tracks it): the request names the resource, its last declared
+   * manifest, the propagation and dry-run, nothing more. This pins today's request.
+   */
+  @Test
+  void aPruneDeletesWithTheLastDeclaredManifestAndPropagationButNoObservedUid() {
+    succeeded(missing(web, PRUNE, declare(web, PRUNE, "r1")));
+    String r2 = remove(web, PRUNE, "r2");
+
+    var diff = extraneous(web, PRUNE, r2);
+
+    assertThat(cluster.deletes)
+        .containsExactly(new DeleteRequest(web, manifest(web, "r1"), "Foreground", false));
+    assertThat(((ApplyStarted) causedBy(diff).get(0)).action()).isEqualTo(ApplyAction.DELETE);
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.DELETED);
+    assertThat(cluster.live).doesNotContainKey(web);
+  }
+
+  @Test
+  void selfHealOffSkipsDriftOfTheRevisionLastAppliedButAppliesANewRevision() {
+    succeeded(missing(web, NO_HEAL, declare(web, NO_HEAL, "r1")));
+
+    var liveEdit = drift(web, NO_HEAL, "r1");
+    assertThat(skipped(liveEdit).skipPolicy()).contains(SkipPolicy.SELF_HEAL_DISABLED);
+    assertThat(cluster.applies).hasSize(1);
+
+    var newRevision = drift(web, NO_HEAL, declare(web, NO_HEAL, "r2"));
+    assertThat(succeeded(newRevision).outcome()).isEqualTo(ApplyOutcome.PATCHED);
+    assertThat(cluster.live).containsEntry(web, "r2");
+  }
+
+  @Test
+  void selfHealOnRevertsALiveEditOfTheRevisionLastApplied() {
+    succeeded(missing(web, AUTO, declare(web, AUTO, "r1")));
+    cluster.live.put(web, "edited");
+
+    assertThat(succeeded(drift(web, AUTO, "r1")).outcome()).isEqualTo(ApplyOutcome.PATCHED);
+    assertThat(cluster.live).containsEntry(web, "r1");
+  }
+
+  @Test
+  void anOlderDesiredRevisionNeverReplacesANewerOne() {
+    declare(web, AUTO, "r1");
+    declare(web, AUTO, "r2");
+
+    var late = missing(web, AUTO, "r1");
+
+    assertThat(skipped(late).skipPolicy()).contains(SkipPolicy.STALE_REVISION);
+    assertThat(cluster.applies).isEmpty();
+    succeeded(missing(web, AUTO, "r2"));
+    assertThat(skipped(drift(web, AUTO, "r1")).skipPolicy()).contains(SkipPolicy.STALE_REVISION);
+    assertThat(cluster.live).containsEntry(web, "r2");
+  }
+
+  /**
+   * ARCHITECTURE.md promises that a revision that would prune more than half of a source waits for
+   * approval. Today each extraneous diff is decided alone and pruned under auto-sync (issue 14
+   * tracks the guard). This pins today's behaviour.
+   */
+  @Test
+  void aRevisionThatRemovesMostOfASourceIsPrunedWithoutWaitingForApproval() {
+    List<ResourceKey> keys = List.of(configMap("a"), configMap("b"), configMap("c"));
+    for (ResourceKey k : keys) {
+      succeeded(missing(k, PRUNE, declare(k, PRUNE, "r1")));
+    }
+    remove(keys.get(0), PRUNE, "r2");
+    remove(keys.get(1), PRUNE, "r2");
+
+    var first = extraneous(keys.get(0), PRUNE, "r2");
+    var second = extraneous(keys.get(1), PRUNE, "r2");
+
+    assertThat(succeeded(first).outcome()).isEqualTo(ApplyOutcome.DELETED);
+    assertThat(succeeded(second).outcome()).isEqualTo(ApplyOutcome.DELETED);
+    assertThat(engine.awaitingApprovals()).isZero();
+    assertThat(cluster.live).containsOnlyKeys(keys.get(2));
+  }
+
+  @Test
+  void aRedeliveredDiffChangesNothing() {
+    var diff = missing(web, AUTO, declare(web, AUTO, "r1"));
+    succeeded(diff);
+
+    engine.onDiff(diff);
+
+    assertThat(cluster.applies).hasSize(1);
+    assertThat(causedBy(diff)).filteredOn(ApplyStarted.class::isInstance).hasSize(1);
+    assertThat(causedBy(diff).get(causedBy(diff).size() - 1))
+        .isInstanceOfSatisfying(
+            ApplySkipped.class,
+            s -> assertThat(s.skipPolicy()).contains(SkipPolicy.ALREADY_APPLIED));
+    assertThat(metrics.registry().counter("opsledger.applier.duplicates").count()).isEqualTo(1);
+  }
+
+  @Test
+  void aRedeliveredDesiredRecordDoesNotMakeItsRevisionNewestAgain() {
+    declare(web, AUTO, "r1");
+    declare(web, AUTO, "r2");
+    declare(web, AUTO, "r1");
+
+    assertThat(skipped(missing(web, AUTO, "r1")).skipPolicy()).contains(SkipPolicy.STALE_REVISION);
+    assertThat(succeeded(missing(web, AUTO, "r2")).outcome()).isEqualTo(ApplyOutcome.CREATED);
+  }
+
+  @Test
+  void aRedeliveredApprovalAppliesNothingMore() {
+    var diff = missing(web, MANUAL, declare(web, MANUAL, "r1"));
+    SyncApproved approval = new SyncApproved(web, null, "r1", ADA, "go", clock.instant());
+    engine.onApproval(approval);
+    engine.onApproval(approval);
+
+    assertThat(cluster.applies).hasSize(1);
+    assertThat(causedBy(diff)).filteredOn(ApplySucceeded.class::isInstance).hasSize(1);
+  }
+
+  @Test
+  void aRetryableFailureIsRecordedAndRetriedUntilItSucceeds() {
+    cluster.failNext(Outcome.retryable("Unreachable", "connection refused", null));
+    var diff = missing(web, AUTO, declare(web, AUTO, "r1"));
+
+    ApplyFailed failed = (ApplyFailed) causedBy(diff).get(1);
+    assertThat(failed.terminal()).isFalse();
+    assertThat(failed.reason()).isEqualTo("Unreachable");
+    assertThat(failed.attempt()).isEqualTo(1);
+    assertThat(failed.nextAttemptAt()).isNotNull();
+
+    await("the second attempt succeeds")
+        .until(() -> causedBy(diff).stream().anyMatch(ApplySucceeded.class::isInstance));
+    assertThat(succeeded(diff).attempt()).isEqualTo(2);
+    assertThat(cluster.applies).hasSize(2);
+    assertThat(count("opsledger.applier.retries", "reason", "Unreachable")).isEqualTo(1);
+  }
+
+  @Test
+  void aTerminalFailureIsRecordedOnceAndNotRetried() {
+    cluster.failNext(Outcome.terminal("Invalid", "spec.data: must be a map", 422));
+    var diff = missing(web, AUTO, declare(web, AUTO, "r1"));
+
+    ApplyFailed failed = (ApplyFailed) causedBy(diff).get(1);
+    assertThat(failed.terminal()).isTrue();
+    assertThat(failed.httpStatus()).isEqualTo(422);
+    assertThat(failed.nextAttemptAt()).isNull();
+    assertThat(scheduler.size()).isZero();
+
+    engine.onDiff(diff);
+    assertThat(cluster.applies).hasSize(1);
+  }
+
+  @Test
+  void anOutcomeKafkaDidNotAcknowledgeIsNotHandledYetAndIsRetried() {
+    sink.refuseNext(1);
+    var diff = missing(web, AUTO, declare(web, AUTO, "r1"));
+
+    await("the outcome is acknowledged at the next attempt")
+        .until(() -> causedBy(diff).stream().anyMatch(ApplySucceeded.class::isInstance));
+    assertThat(cluster.applies).hasSize(2);
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.UNCHANGED);
+  }
+
+  @Test
+  void aDiffNamingARevisionNotSeenYetWaitsSilentlyForItsDesiredRecord() {
+    var diff = missing(web, AUTO, "r1");
+    assertThat(causedBy(diff)).isEmpty();
+    assertThat(scheduler.pendingOf(web)).isNotNull();
+
+    declare(web, AUTO, "r1");
+
+    await("the desired record wakes the diff")
+        .until(() -> causedBy(diff).stream().anyMatch(ApplySucceeded.class::isInstance));
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.CREATED);
+  }
+
+  @Test
+  void restoredWorkRunsAndAnUnapprovedDiffWaitsForApprovalAgain() {
+    ResourceKey db = configMap("db");
+    declare(web, AUTO, "r1");
+    declare(db, MANUAL, "r1");
+    var pending = diffOf(new ResourceMissing(web, AUTO, "r1", clock.instant()));
+    var awaiting = diffOf(new ResourceMissing(db, MANUAL, "r1", clock.instant()));
+
+    engine.restore(
+        new PendingWork.Derived(
+            List.of(new Work(pending, 1, clock.instant())),
+            List.of(new Work(awaiting, 1, clock.instant())),
+            List.of(),
+            Map.of()),
+        List.of());
+
+    await("the pending diff is applied")
+        .until(() -> causedBy(pending).stream().anyMatch(ApplySucceeded.class::isInstance));
+    assertThat(engine.awaitingApprovals()).isEqualTo(1);
+    assertThat(causedBy(awaiting)).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  static byte[] key() {
+    byte[] k = new byte[32];
+    Arrays.fill(k, (byte) 7);
+    return k;
+  }
+
+  static ResourceKey configMap(String name) {
+    return ResourceKey.of(TARGET, "", "ConfigMap", "shop", name);
+  }
+
+  static ObjectNode manifest(ResourceKey key, String revision) {
+    ObjectNode m = EventJson.mapper().createObjectNode();
+    m.put("apiVersion", "v1").put("kind", key.kind());
+    m.putObject("metadata").put("name", key.name()).put("namespace", key.namespace());
+    m.putObject("data").put("revision", revision);
+    return m;
+  }
+
+  String declare(ResourceKey key, String source, String revision) {
+    engine.onDesired(
+        new DesiredStateChanged(
+            key,
+            source,
+            revision,
+            "apps/" + key.name() + ".yaml",
+            "hash-" + revision,
+            manifest(key, revision),
+            ADA,
+            clock.instant(),
+            null));
+    return revision;
+  }
+
+  String remove(ResourceKey key, String source, String revision) {
+    engine.onDesired(
+        new DesiredStateRemoved(
+            key, source, revision, "apps/" + key.name() + ".yaml", ADA, clock.instant(), null));
+    return revision;
+  }
+
+  EventEnvelope<ResourceEvent> missing(ResourceKey key, String source, String revision) {
+    return handle(new ResourceMissing(key, source, revision, clock.instant()));
+  }
+
+  EventEnvelope<ResourceEvent> drift(ResourceKey key, String source, String revision) {
+    return handle(
+        new DriftDetected(
+            key,
+            source,
+            revision,
+            "live-hash",
+            clock.instant(),
+            EventJson.mapper().createArrayNode(),
+            "",
+            List.of("/data/revision")));
+  }
+
+  EventEnvelope<ResourceEvent> extraneous(ResourceKey key, String source, String revision) {
+    return handle(new ResourceExtraneous(key, source, revision, "live-hash", clock.instant()));
+  }
+
+  EventEnvelope<ResourceEvent> handle(ResourceEvent diff) {
+    EventEnvelope<ResourceEvent> envelope = diffOf(diff);
+    engine.onDiff(envelope);
+    return envelope;
+  }
+
+  static EventEnvelope<ResourceEvent> diffOf(ResourceEvent diff) {
+    return EventEnvelope.create("/opsledger/differ", "sha", diff);
+  }
+
+  List<OpsLedgerEvent> causedBy(EventEnvelope<?> diff) {
+    return sink.causedBy(diff).stream().<OpsLedgerEvent>map(EventEnvelope::data).toList();
+  }
+
+  ApplySucceeded succeeded(EventEnvelope<?> diff) {
+    return last(diff, ApplySucceeded.class);
+  }
+
+  ApplySkipped skipped(EventEnvelope<?> diff) {
+    return last(diff, ApplySkipped.class);
+  }
+
+  /** The last event of this type caused by the diff. */
+  <T extends OpsLedgerEvent> T last(EventEnvelope<?> diff, Class<T> type) {
+    List<T> found = causedBy(diff).stream().filter(type::isInstance).map(type::cast).toList();
+    if (found.isEmpty()) {
+      throw new AssertionError("no " + type.getSimpleName() + ": " + causedBy(diff));
+    }
+    return found.get(found.size() - 1);
+  }
+
+  double count(String meter, String tag, String value) {
+    return metrics.registry().find(meter).tag(tag, value).counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
+  }
+
+  /** What reached Kafka, in order; can refuse to acknowledge final outcomes. */
+  static final class RecordingSink implements EventSink {
+    final List<EventEnvelope<?>> events = new CopyOnWriteArrayList<>();
+    final AtomicInteger refusals = new AtomicInteger();
+
+    void refuseNext(int times) {
+      refusals.set(times);
+    }
+
+    List<EventEnvelope<?>> causedBy(EventEnvelope<?> diff) {
+      return events.stream().filter(e -> diff.id().equals(e.causation())).toList();
+    }
+
+    @Override
+    public CompletableFuture<?> send(EventEnvelope<?> event) {
+      events.add(event);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void sendAndWait(List<? extends EventEnvelope<?>> batch) {
+      if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new IllegalStateException("Kafka did not acknowledge");
+      }
+      events.addAll(batch);
+    }
+  }
+
+  /**
+   * A cluster of one target that remembers the revision each object was applied at: a first apply
+   * creates, the same revision again is unchanged, another one patches. Failures can be scripted.
+   */
+  static final class FakeCluster implements ResourceApplier {
+    final Map<ResourceKey, String> live = new ConcurrentHashMap<>();
+    final List<ApplyRequest> applies = new CopyOnWriteArrayList<>();
+    final List<DeleteRequest> deletes = new CopyOnWriteArrayList<>();
+    final Deque<Outcome> failures = new ArrayDeque<>();
+
+    synchronized void failNext(Outcome failure) {
+      failures.add(failure);
+    }
+
+    @Override
+    public boolean handles(ResourceKey resource) {
+      return TARGET.equals(resource.target());
+    }
+
+    @Override
+    public synchronized Outcome apply(ApplyRequest request) {
+      applies.add(request);
+      if (!failures.isEmpty()) {
+        return failures.poll();
+      }
+      String revision = request.manifest().path("data").path("revision").asText();
+      String before = live.put(request.resource(), revision);
+      if (before == null) {
+        return new Outcome.Created();
+      }
+      return before.equals(revision) ? new Outcome.Unchanged() : new Outcome.Patched();
+    }
+
+    @Override
+    public synchronized Outcome delete(DeleteRequest request) {
+      deletes.add(request);
+      if (!failures.isEmpty()) {
+        return failures.poll();
+      }
+      return live.remove(request.resource()) == null
+          ? new Outcome.Unchanged()
+          : new Outcome.Deleted();
+    }
+  }
+}
