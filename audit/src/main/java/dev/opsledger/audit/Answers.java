@@ -135,13 +135,15 @@ public final class Answers {
    * One change in a time range: a commit (accepted or rejected) or an approval.
    *
    * @param time when it was made
-   * @param kind {@code commit}, {@code rejected-commit} or {@code approval}
+   * @param kind {@code commit}, {@code history-rewrite} (a force-push recorded the commit, possibly
+   *     an older one, as the branch's head), {@code rejected-commit} or {@code approval}
    * @param who the author or approver
    * @param committer the committer, for commits
    * @param revision the commit, or the approved revision
    * @param pullRequest the pull request, or {@code null}
    * @param message the first line of the commit message, or the approval's reason
    * @param resources the resources the change declared, changed or removed
+   * @param rewrittenFrom for a history rewrite, the head it replaced; otherwise {@code null}
    */
   public record Change(
       Instant time,
@@ -151,5 +153,6 @@ public final class Answers {
       String revision,
       PullRequestRef pullRequest,
       String message,
-      List<String> resources) {}
+      List<String> resources,
+      String rewrittenFrom) {}
 }

@@ -200,17 +200,29 @@ public final class AuditProjections {
         continue;
       }
       OpsLedgerEvent d = e.data();
-      if (d instanceof CommitObserved c && seen.putIfAbsent("c" + c.sha(), true) == null) {
+      if (d instanceof CommitObserved c
+          && seen.putIfAbsent("c" + c.sha() + "@" + c.sequence(), true) == null) {
+        boolean rewrite = c.rewrittenFrom() != null;
         out.add(
             new Change(
-                c.committedAt() == null ? t : c.committedAt(),
-                "commit",
+                // A rewrite happened when it was recorded, whatever the date of the commit it
+                // moved the branch to (an old one, for a rewind).
+                rewrite || c.committedAt() == null ? t : c.committedAt(),
+                rewrite ? "history-rewrite" : "commit",
                 c.author(),
                 c.committer(),
                 c.sha(),
                 c.pullRequest(),
-                firstLine(c.message()),
-                List.copyOf(resourcesByRevision.getOrDefault(c.sha(), Set.of()))));
+                rewrite
+                    ? "force-push: "
+                        + shortSha(c.rewrittenFrom())
+                        + " replaced by "
+                        + shortSha(c.sha())
+                        + ": "
+                        + firstLine(c.message())
+                    : firstLine(c.message()),
+                List.copyOf(resourcesByRevision.getOrDefault(c.sha(), Set.of())),
+                c.rewrittenFrom()));
       } else if (d instanceof CommitRejected r && seen.putIfAbsent("r" + r.sha(), true) == null) {
         out.add(
             new Change(
@@ -221,7 +233,8 @@ public final class AuditProjections {
                 r.sha(),
                 r.pullRequest(),
                 r.errors().size() + " manifest error(s), first: " + r.errors().get(0),
-                List.of()));
+                List.of(),
+                null));
       } else if (d instanceof SyncApproved a) {
         out.add(
             new Change(
@@ -232,7 +245,8 @@ public final class AuditProjections {
                 a.revision(),
                 null,
                 a.reason(),
-                a.resource() == null ? List.of() : List.of(a.resource().toString())));
+                a.resource() == null ? List.of() : List.of(a.resource().toString()),
+                null));
       }
     }
     out.sort(Comparator.comparing(Change::time));
@@ -248,7 +262,11 @@ public final class AuditProjections {
       return applySummary(apply);
     }
     if (d instanceof CommitObserved c) {
-      return "commit " + shortSha(c.sha()) + " by " + c.author() + ": " + firstLine(c.message());
+      String line =
+          "commit " + shortSha(c.sha()) + " by " + c.author() + ": " + firstLine(c.message());
+      return c.rewrittenFrom() == null
+          ? line
+          : line + " (force-push: replaced " + shortSha(c.rewrittenFrom()) + ")";
     }
     if (d instanceof CommitRejected r) {
       return "commit " + shortSha(r.sha()) + " rejected: " + r.errors();

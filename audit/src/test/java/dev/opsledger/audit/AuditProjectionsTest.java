@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opsledger.events.ApplyFailed;
 import dev.opsledger.events.ApplySkipped;
+import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
 import dev.opsledger.events.DiffState;
@@ -53,6 +54,65 @@ class AuditProjectionsTest {
     assertThat(after.declared()).isFalse();
     assertThat(after.observed()).isEqualTo("absent");
     assertThat(after.syncState()).isEqualTo("Removed");
+  }
+
+  @Test
+  void aForcePushBackToAnOlderCommitIsAHistoryRewriteAtTheTimeItWasRecorded() {
+    at(0, Topic.COMMITS, SHA1, commit(SHA1, T0, null, 1));
+    at(0, Topic.DESIRED, SHA1, declared());
+    at(60, Topic.COMMITS, SHA2, commit(SHA2, T0.plusSeconds(60), null, 2));
+    at(
+        60,
+        Topic.DESIRED,
+        SHA2,
+        new DesiredStateChanged(
+            CM,
+            "src",
+            SHA2,
+            "cfg.yaml",
+            "sha256:" + "1".repeat(64),
+            manifest(),
+            ADA,
+            T0,
+            null,
+            2L));
+    // The branch is moved back to SHA1 an hour later: SHA1 is recorded again, third.
+    at(3600, Topic.COMMITS, SHA1, commit(SHA1, T0, SHA2, 3));
+    at(
+        3600,
+        Topic.DESIRED,
+        SHA1,
+        new DesiredStateChanged(
+            CM,
+            "src",
+            SHA1,
+            "cfg.yaml",
+            "sha256:" + "0".repeat(64),
+            manifest(),
+            ADA,
+            T0,
+            null,
+            3L));
+
+    var changes = AuditProjections.who(log, T0.minusSeconds(1), T0.plusSeconds(7200));
+
+    assertThat(changes)
+        .extracting(Answers.Change::kind)
+        .containsExactly("commit", "commit", "history-rewrite");
+    var rewrite = changes.get(2);
+    assertThat(rewrite.revision()).isEqualTo(SHA1);
+    assertThat(rewrite.rewrittenFrom()).isEqualTo(SHA2);
+    assertThat(rewrite.time()).isEqualTo(T0.plusSeconds(3600));
+    assertThat(rewrite.message()).contains("force-push").contains(SHA2.substring(0, 7));
+    assertThat(
+            AuditProjections.stateAt(log, T0.plusSeconds(7200))
+                .resources()
+                .get(0)
+                .declaredRevision())
+        .isEqualTo(SHA1);
+    assertThat(AuditProjections.history(log, CM).entries())
+        .extracting(Answers.HistoryEntry::revision)
+        .containsExactly(SHA1, SHA2, SHA1);
   }
 
   @Test
@@ -120,6 +180,29 @@ class AuditProjectionsTest {
     var manifest = JsonNodeFactory.instance.objectNode().put("kind", "ConfigMap");
     return new DesiredStateChanged(
         CM, "src", SHA1, "cfg.yaml", "sha256:" + "0".repeat(64), manifest, ADA, T0, null);
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode manifest() {
+    return JsonNodeFactory.instance.objectNode().put("kind", "ConfigMap");
+  }
+
+  private static CommitObserved commit(String sha, Instant at, String rewrittenFrom, long seq) {
+    return CommitObserved.recorded(
+        "src",
+        null,
+        "main",
+        sha,
+        List.of(),
+        ADA,
+        ADA,
+        at,
+        at,
+        "change " + seq,
+        List.of("cfg.yaml"),
+        null,
+        false,
+        rewrittenFrom,
+        seq);
   }
 
   private void at(long seconds, Topic topic, String correlation, OpsLedgerEvent data) {
