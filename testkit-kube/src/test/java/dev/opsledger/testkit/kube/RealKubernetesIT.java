@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,23 +34,40 @@ class RealKubernetesIT {
 
   @Test
   void forbidsTheRestrictedUserUntilARoleIsBound(RealKubernetes kube) {
-    KubernetesClient admin = kube.client();
-    admin.namespaces().resource(namespace()).create();
+    kube.client().namespaces().resource(namespace()).create();
     try (KubernetesClient restricted = kube.client(RealKubernetes.RESTRICTED)) {
       assertThatThrownBy(() -> restricted.configMaps().inNamespace(ns).list())
           .isInstanceOfSatisfying(
               KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
 
-      admin
+      // A Role of its own: the aggregated ClusterRoles (view, edit, admin) stay empty here, since
+      // their rules are filled in by a controller of kube-controller-manager, which does not run.
+      kube.client()
+          .rbac()
+          .roles()
+          .inNamespace(ns)
+          .resource(
+              new RoleBuilder()
+                  .withNewMetadata()
+                  .withName("configmap-reader")
+                  .endMetadata()
+                  .addNewRule()
+                  .withApiGroups("")
+                  .withResources("configmaps")
+                  .withVerbs("get", "list", "watch")
+                  .endRule()
+                  .build())
+          .create();
+      kube.client()
           .rbac()
           .roleBindings()
           .inNamespace(ns)
           .resource(
               new RoleBindingBuilder()
                   .withNewMetadata()
-                  .withName("restricted-view")
+                  .withName("restricted-reads-configmaps")
                   .endMetadata()
-                  .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "view")
+                  .withNewRoleRef("rbac.authorization.k8s.io", "Role", "configmap-reader")
                   .addNewSubject()
                   .withApiGroup("rbac.authorization.k8s.io")
                   .withKind("User")
@@ -56,7 +76,11 @@ class RealKubernetesIT {
                   .build())
           .create();
 
-      assertThat(restricted.configMaps().inNamespace(ns).list().getItems()).isEmpty();
+      // The authorizer sees the binding through an informer, a moment after it is stored.
+      Awaitility.await("the restricted user may list ConfigMaps")
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> restricted.configMaps().inNamespace(ns).list().getItems().isEmpty());
       assertThatThrownBy(
               () ->
                   restricted
