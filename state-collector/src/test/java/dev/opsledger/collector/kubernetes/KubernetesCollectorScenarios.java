@@ -277,6 +277,8 @@ abstract class KubernetesCollectorScenarios {
         .endTemplate()
         .endSpec()
         .withNewStatus()
+        // Valid for a real API server: readyReplicas may not exceed replicas.
+        .withReplicas(2)
         .withObservedGeneration((long) observedGeneration)
         .withReadyReplicas(observedGeneration % 3)
         .endStatus()
