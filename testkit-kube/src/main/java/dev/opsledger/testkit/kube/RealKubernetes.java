@@ -64,6 +64,8 @@ public final class RealKubernetes implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RealKubernetes.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final String TEMP_PREFIX = "opsledger-real-kube";
+  private static final String OWNER_FILE = "owner.pid";
   private static RealKubernetes shared;
   private static RuntimeException sharedFailure;
 
@@ -109,7 +111,9 @@ public final class RealKubernetes implements AutoCloseable {
     if (shared == null) {
       try {
         KubeBinaries binaries = KubeBinaries.locate();
-        Path dir = Files.createTempDirectory("opsledger-real-kube");
+        Path dir = Files.createTempDirectory(TEMP_PREFIX);
+        deleteAbandonedDirectories(dir.getParent());
+        Files.writeString(dir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
         RealKubernetes server = new RealKubernetes(dir);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "real-kubernetes-stop"));
         server.start(binaries);
@@ -457,6 +461,30 @@ public final class RealKubernetes implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free port on loopback", e);
+    }
+  }
+
+  /**
+   * Deletes the temporary directories of shared servers whose JVM is gone without its shutdown hook
+   * (killed): their processes stopped by themselves, their data stayed.
+   */
+  private static void deleteAbandonedDirectories(Path tmp) {
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      dirs.filter(d -> d.getFileName().toString().startsWith(TEMP_PREFIX))
+          .filter(d -> Files.isRegularFile(d.resolve(OWNER_FILE)))
+          .filter(RealKubernetes::abandoned)
+          .forEach(RealKubernetes::deleteQuietly);
+    } catch (IOException | UncheckedIOException e) {
+      // Leftovers are harmless; the next start tries again.
+    }
+  }
+
+  private static boolean abandoned(Path dir) {
+    try {
+      long owner = Long.parseLong(Files.readString(dir.resolve(OWNER_FILE)).trim());
+      return ProcessHandle.of(owner).map(p -> !p.isAlive()).orElse(true);
+    } catch (IOException | NumberFormatException e) {
+      return false;
     }
   }
 

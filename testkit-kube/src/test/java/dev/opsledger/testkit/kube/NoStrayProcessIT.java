@@ -33,6 +33,8 @@ class NoStrayProcessIT {
   void leavesNoServerRunningWhenATestFailsAndTheJvmExits() throws Exception {
     Process jvm = probe("fail");
     List<Long> pids = serverPids(jvm);
+    jvm.getOutputStream().write('\n'); // now fail
+    jvm.getOutputStream().close();
     assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(jvm.exitValue()).isNotZero();
 
