@@ -1,6 +1,6 @@
 // Command kube-apiserver is the upstream Kubernetes API server, built from its Go module so that
 // tests can run a real server without downloading a release binary. It mirrors
-// k8s.io/kubernetes/cmd/kube-apiserver/apiserver.go of the pinned release.
+// k8s.io/kubernetes/cmd/kube-apiserver/apiserver.go of the pinned release, plus exitWithParent.
 package main
 
 import (
@@ -15,5 +15,6 @@ import (
 )
 
 func main() {
+	exitWithParent()
 	os.Exit(cli.Run(app.NewAPIServerCommand()))
 }

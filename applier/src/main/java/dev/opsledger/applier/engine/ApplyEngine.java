@@ -191,6 +191,12 @@ public final class ApplyEngine {
         derived.done().size());
   }
 
+  /** The newest revision declared for the resource that this applier has read, or {@code null}. */
+  public String newestRevision(ResourceKey key) {
+    DesiredView view = desired.view(key);
+    return view == null ? null : view.newestRevision();
+  }
+
   /** Diffs waiting for approval. */
   public int awaitingApprovals() {
     return awaitingApproval.size();

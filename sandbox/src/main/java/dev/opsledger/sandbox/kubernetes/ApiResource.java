@@ -29,6 +29,13 @@ record ApiResource(
   static final List<String> VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
+  /** The verbs of this resource: namespaces, as on the API server, have no deletecollection. */
+  List<String> verbs() {
+    return group.isEmpty() && plural.equals("namespaces")
+        ? VERBS.stream().filter(v -> !v.equals("deletecollection")).toList()
+        : VERBS;
+  }
+
   ApiResource {
     shortNames = List.copyOf(shortNames);
     categories = List.copyOf(categories);

@@ -162,7 +162,7 @@ final class DiscoveryEndpoints {
       entry.put("singularName", resource.singular());
       entry.put("namespaced", resource.namespaced());
       entry.put("kind", resource.kind());
-      strings(entry.putArray("verbs"), ApiResource.VERBS);
+      strings(entry.putArray("verbs"), resource.verbs());
       if (!resource.shortNames().isEmpty()) {
         strings(entry.putArray("shortNames"), resource.shortNames());
       }

@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  *       #store()}), and optional persistence to a directory.
  * </ul>
  *
- * <p><b>Not emulated</b> — tests that depend on these need a real cluster (the {@code *E2E}
- * profile):
+ * <p><b>Not emulated</b> — tests that depend on these run on a real kube-apiserver ({@code
+ * testkit-kube}); {@code EmulatorConformanceIT} pins each difference:
  *
  * <ul>
  *   <li>field-manager conflicts: an apply never answers 409 for a field another manager owns;

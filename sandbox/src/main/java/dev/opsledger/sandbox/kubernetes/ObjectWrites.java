@@ -51,7 +51,17 @@ final class ObjectWrites {
         updateEntry(
             request, object, "", scopeToSubresource(request, ManagedFields.fieldsOf(object)));
     metadata.set("managedFields", ManagedFields.record(metadata.get("managedFields"), entry, true));
+    requireAbsent(request.path(), metadata);
     return post(request.path(), object, request.dryRun());
+  }
+
+  /** 409 AlreadyExists, as the API server answers (the CRUD mock says 409 Invalid). */
+  private void requireAbsent(String collection, ObjectNode metadata) {
+    String name = metadata.path("name").asString("");
+    if (!name.isEmpty() && store.find(collection + "/" + name) != null) {
+      String plural = collection.substring(collection.lastIndexOf('/') + 1);
+      throw new ApiException(409, "AlreadyExists", plural + " \"" + name + "\" already exists");
+    }
   }
 
   /** PUT of one object (or of its status). */
@@ -145,6 +155,7 @@ final class ObjectWrites {
 
   /** DELETE of one object, or of a collection (label/field selectors honoured by fabric8). */
   MockResponse delete(ApiRequest request, RecordedRequest recorded) {
+    requirePreconditions(request);
     if (request.dryRun()) {
       JsonNode live = requireLive(request);
       return new MockResponse().setResponseCode(200).setBody(live.toString());
@@ -253,6 +264,38 @@ final class ObjectWrites {
 
   private static String subresource(ApiRequest request) {
     return request.statusSubresource() ? "status" : "";
+  }
+
+  /**
+   * The {@code preconditions} of a delete's DeleteOptions body: a uid or resourceVersion that is
+   * not the live object's is a 409 Conflict and deletes nothing, as on the API server.
+   */
+  private void requirePreconditions(ApiRequest request) {
+    if (!request.hasBody()) {
+      return;
+    }
+    JsonNode preconditions = parse(request, true).path("preconditions");
+    for (String field : List.of("uid", "resourceVersion")) {
+      String expected = preconditions.path(field).asString("");
+      if (expected.isEmpty()) {
+        continue;
+      }
+      String actual = requireLive(request).path("metadata").path(field).asString("");
+      if (!expected.equals(actual)) {
+        String name = field.equals("uid") ? "UID" : "ResourceVersion";
+        throw new ApiException(
+            409,
+            "Conflict",
+            "Precondition failed: "
+                + name
+                + " in precondition: "
+                + expected
+                + ", "
+                + name
+                + " in object meta: "
+                + actual);
+      }
+    }
   }
 
   private JsonNode requireLive(ApiRequest request) {
