@@ -4,6 +4,7 @@ import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
 import dev.opsledger.testkit.LogTail;
 import dev.opsledger.testkit.SharedKafka;
+import dev.opsledger.testkit.kube.RealKubernetes;
 import dev.opsledger.testkit.kube.RealKubernetesExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -85,17 +86,7 @@ class KubernetesApplyE2E extends KubernetesScenarios {
     if (System.getenv("KUBECONFIG") != null && !System.getenv("KUBECONFIG").isBlank()) {
       return; // a real cluster has its own
     }
-    var live = cluster().configMaps().inNamespace(key.namespace()).withName(key.name());
-    var cm = live.get();
-    if (cm != null
-        && cm.getMetadata().getDeletionTimestamp() != null
-        && cm.getMetadata().getFinalizers().contains("foregroundDeletion")) {
-      live.edit(
-          c -> {
-            c.getMetadata().getFinalizers().remove("foregroundDeletion");
-            return c;
-          });
-    }
+    RealKubernetes.collectGarbage(cluster(), key.namespace(), key.name());
   }
 
   @Override

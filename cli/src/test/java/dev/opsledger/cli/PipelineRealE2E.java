@@ -1,5 +1,6 @@
 package dev.opsledger.cli;
 
+import dev.opsledger.testkit.kube.RealKubernetes;
 import dev.opsledger.testkit.kube.RealKubernetesExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -25,16 +26,6 @@ class PipelineRealE2E extends PipelineScenarios {
 
   @Override
   protected void collectGarbage() {
-    var live = client().configMaps().inNamespace("shop").withName("web-config");
-    var cm = live.get();
-    if (cm != null
-        && cm.getMetadata().getDeletionTimestamp() != null
-        && cm.getMetadata().getFinalizers().contains("foregroundDeletion")) {
-      live.edit(
-          c -> {
-            c.getMetadata().getFinalizers().remove("foregroundDeletion");
-            return c;
-          });
-    }
+    RealKubernetes.collectGarbage(client(), "shop", "web-config");
   }
 }

@@ -409,6 +409,25 @@ public final class RealKubernetes implements AutoCloseable {
     }
   }
 
+  /**
+   * Finishes a foreground deletion of a ConfigMap as the garbage collector would: this server runs
+   * no kube-controller-manager, so an object deleted with {@code Foreground} propagation keeps its
+   * {@code foregroundDeletion} finalizer for ever. Does nothing to an object not being deleted.
+   */
+  public static void collectGarbage(KubernetesClient client, String namespace, String name) {
+    var live = client.configMaps().inNamespace(namespace).withName(name);
+    var cm = live.get();
+    if (cm != null
+        && cm.getMetadata().getDeletionTimestamp() != null
+        && cm.getMetadata().getFinalizers().contains("foregroundDeletion")) {
+      live.edit(
+          c -> {
+            c.getMetadata().getFinalizers().remove("foregroundDeletion");
+            return c;
+          });
+    }
+  }
+
   /** The pids of etcd and kube-apiserver, for tests that check nothing is left behind. */
   public List<Long> pids() {
     return processes.stream().map(ServerProcess::pid).toList();
