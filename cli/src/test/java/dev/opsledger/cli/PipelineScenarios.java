@@ -261,6 +261,27 @@ abstract class PipelineScenarios {
     assertThat(history.entries()).anyMatch(e -> e.type().equals("dev.opsledger.apply.succeeded"));
   }
 
+  @Test
+  @Order(9)
+  void aBackdatedCommitAndAForcePushBackToAnOlderCommitBothReachTheCluster() {
+    String imageBefore = image();
+    String before = git.head();
+    git.commit("Bump web, backdated by years")
+        .at(Instant.parse("2020-01-01T00:00:00Z"))
+        .write("apps/web.yaml", deployment("nginx:1.29", 2))
+        .push();
+    await("the backdated commit's image runs").until(() -> image().equals("nginx:1.29"));
+
+    git.resetAndForcePush(before);
+
+    await("the force-push rolls the image back").until(() -> image().equals(imageBefore));
+    awaitInSync(WEB);
+    assertThat(CurrentState.read(running.bootstrapServers()).resources())
+        .filteredOn(r -> r.resource().equals(WEB))
+        .extracting(r -> r.declaredRevision())
+        .containsExactly(before);
+  }
+
   private Launcher.Running launch() throws IOException {
     Map<String, Object> extra = new HashMap<>();
     extra.put("opsledger.notifier.dedupe-window", "1s");
