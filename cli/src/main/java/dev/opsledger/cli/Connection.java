@@ -13,7 +13,7 @@ public class Connection {
 
   @Option(
       names = "--data-dir",
-      defaultValue = ".opsledger",
+      defaultValue = Instance.DEFAULT_DATA_DIR,
       description = "data directory of 'opsledger up' (default: ${DEFAULT-VALUE})")
   Path dataDir;
 

@@ -29,7 +29,7 @@ public class UpCommand implements Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      defaultValue = ".opsledger",
+      defaultValue = Instance.DEFAULT_DATA_DIR,
       description = "where the log and state live (default: ${DEFAULT-VALUE})")
   Path dataDir;
 
