@@ -120,8 +120,11 @@ public final class AuditProjections {
     chain.sort(
         Comparator.comparing((LoggedEvent e) -> e.event().time())
             .thenComparing(LoggedEvent.LOG_ORDER));
+    // The git-watcher publishes a commit's desired events before its CommitObserved (the record
+    // that marks the commit done), so latencies count from whichever came first; counting from
+    // the CommitObserved made them negative, which read as "never".
     Instant origin = recordedAt;
-    if (origin == null && !chain.isEmpty()) {
+    if (!chain.isEmpty() && (origin == null || chain.get(0).event().time().isBefore(origin))) {
       origin = chain.get(0).event().time();
     }
     List<TimelineStep> steps = new ArrayList<>();

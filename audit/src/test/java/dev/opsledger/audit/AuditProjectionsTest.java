@@ -157,6 +157,22 @@ class AuditProjectionsTest {
   }
 
   @Test
+  void aTimelineWhoseDesiredEventsPrecedeTheCommitRecordAgreesWithItsRows() {
+    at(0, Topic.DESIRED, SHA1, declared());
+    at(1, Topic.COMMITS, SHA1, commit(SHA1, T0, null, 1));
+    at(2, Topic.DIFFS, SHA1, new ResourceInSync(CM, "src", SHA1, "h", T0.plusSeconds(2)));
+
+    var timeline = AuditProjections.timeline(log, SHA1);
+
+    assertThat(timeline.steps())
+        .extracting(Answers.TimelineStep::sinceCommitMillis)
+        .containsExactly(0L, 1000L, 2000L);
+    assertThat(timeline.firstDesiredMillis()).isZero();
+    assertThat(timeline.firstDiffMillis()).isEqualTo(2000);
+    assertThat(timeline.allInSyncMillis()).isEqualTo(2000);
+  }
+
+  @Test
   void anUnreadableRecordIsReportedInTheHistoryOfItsKey() {
     at(0, Topic.DESIRED, SHA1, declared());
     log.add(

@@ -58,6 +58,8 @@ public final class Fleet {
     SpringApplication app = new SpringApplication(FleetApplication.class);
     app.setWebApplicationType(WebApplicationType.SERVLET);
     app.setRegisterShutdownHook(false);
+    // The terminal is for OpsLedger's own lines (the banner also printed empty version lines).
+    app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
     ConfigurableApplicationContext context = app.run(args.toArray(String[]::new));
     return context::close;
   }

@@ -141,6 +141,25 @@ public final class Launcher {
 
   /** Starts everything; on failure, stops what had started and rethrows. */
   public static Running start(Settings s) throws IOException {
+    return start(s, (part, took) -> {});
+  }
+
+  /** Hears of each part as it becomes ready. */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * A part is ready.
+     *
+     * @param part what started, e.g. {@code "broker"}
+     * @param took how long it took
+     */
+    void ready(String part, Duration took);
+  }
+
+  /**
+   * Starts everything, telling {@code progress} of each part; on failure, stops what had started.
+   */
+  public static Running start(Settings s, Progress progress) throws IOException {
     Instant started = Instant.now();
     Path data = s.dataDir().toAbsolutePath().normalize();
     Files.createDirectories(data);
@@ -156,6 +175,7 @@ public final class Launcher {
       }
       requireFree(s.httpPort(), "--http-port");
       requireFree(s.auditPort(), "--audit-port");
+      Instant phase = Instant.now();
       EmbeddedKafkaBroker broker =
           EmbeddedKafkaBroker.builder()
               .dataDir(data.resolve("kafka"))
@@ -165,6 +185,7 @@ public final class Launcher {
               .start();
       r.parts.push(broker);
       r.bootstrapServers = broker.bootstrapServers();
+      phase = ready(progress, "broker", phase);
       r.kubeconfig = s.kubeconfig();
       if (r.kubeconfig == null) {
         r.emulator =
@@ -174,14 +195,17 @@ public final class Launcher {
                 .start();
         r.parts.push(r.emulator);
         r.kubeconfig = r.emulator.writeKubeconfig(data.resolve("kubeconfig"));
+        phase = ready(progress, "kubernetes emulator", phase);
       }
       r.repoUrl = s.repo();
       if (r.repoUrl == null) {
         DemoRepository demo = DemoRepository.createIfAbsent(data.resolve("demo"));
         r.repoUrl = demo.url();
         r.demoWork = demo.work();
+        phase = ready(progress, "demo repository", phase);
       }
       r.parts.push(Fleet.start(fleetProperties(s, data, r)));
+      phase = ready(progress, "services", phase);
       AuditHttpServer audit =
           new AuditHttpServer(
               new AuditService(r.bootstrapServers),
@@ -189,6 +213,7 @@ public final class Launcher {
               null);
       r.parts.push(audit);
       r.auditUrl = "http://127.0.0.1:" + audit.port() + "/api/v1/";
+      ready(progress, "audit API", phase);
       new Instance(
               r.bootstrapServers,
               r.kubeconfig.toString(),
@@ -202,6 +227,12 @@ public final class Launcher {
       r.close();
       throw e;
     }
+  }
+
+  private static Instant ready(Progress progress, String part, Instant since) {
+    Instant now = Instant.now();
+    progress.ready(part, Duration.between(since, now));
+    return now;
   }
 
   private static Map<String, Object> fleetProperties(Settings s, Path data, Running r) {

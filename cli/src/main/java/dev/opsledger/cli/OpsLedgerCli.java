@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "opsledger",
     mixinStandardHelpOptions = true,
+    // Every subcommand answers --help (and --version) too.
+    scope = CommandLine.ScopeType.INHERIT,
     version = "opsledger 0.1.0",
     description = "GitOps as an event log.",
     subcommands = {

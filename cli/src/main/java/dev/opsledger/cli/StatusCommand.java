@@ -40,6 +40,7 @@ public class StatusCommand implements Callable<Integer> {
     }
     Printer.table(
         out, List.of("RESOURCE", "TARGET", "SYNC", "REVISION", "LIVE", "LAST APPLY"), rows);
+    state.warnings().forEach(w -> out.println("warning: " + w));
     return ExitCodes.OK;
   }
 }

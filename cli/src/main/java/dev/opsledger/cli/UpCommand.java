@@ -1,6 +1,8 @@
 package dev.opsledger.cli;
 
+import dev.opsledger.audit.Answers.ResourceState;
 import dev.opsledger.events.DiffState;
+import dev.opsledger.events.ResourceKey;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,6 +137,8 @@ public class UpCommand implements Callable<Integer> {
     System.setProperty("opsledger.log.file", data.resolve("opsledger.log").toString());
     Thread hook = new Thread(this::stop, "opsledger-up-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    out.println("Starting OpsLedger in " + data + " ...");
+    out.flush();
     try {
       running =
           Launcher.start(
@@ -155,7 +159,11 @@ public class UpCommand implements Callable<Integer> {
                   auditPort,
                   pollInterval,
                   slackWebhookUrl,
-                  Map.of()));
+                  Map.of()),
+              (part, took) -> {
+                out.printf("  %-20s ready in %.1f s%n", part, took.toMillis() / 1000.0);
+                out.flush();
+              });
       banner(out, running);
       return watch(out, running.bootstrapServers(), started);
     } finally {
@@ -176,8 +184,6 @@ public class UpCommand implements Callable<Integer> {
             + r.bootstrapServers()
             + "   (opsledger status | diff | audit … read it)");
     out.println("  kubernetes:  export KUBECONFIG=" + r.kubeconfig());
-    out.println(
-        "               kubectl -n shop patch deployment web -p '{\"spec\":{\"replicas\":5}}'   # a live edit: watch it heal");
     out.println("  repository:  " + r.repoUrl());
     if (r.demoWork() != null) {
       out.println(
@@ -200,6 +206,8 @@ public class UpCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     long interval = Math.max(1, statusInterval);
+    List<List<String>> printed = null;
+    boolean hinted = false;
     while (!stopped.await(interval, TimeUnit.SECONDS)) {
       CurrentState state;
       try {
@@ -209,7 +217,16 @@ public class UpCommand implements Callable<Integer> {
         continue;
       }
       if (statusInterval > 0) {
-        printStatus(out, state);
+        // A table only when something changed: an unchanged one every few seconds buries the rest.
+        List<List<String>> rows = rows(state);
+        if (!rows.equals(printed)) {
+          printStatus(out, rows, state.warnings());
+          printed = rows;
+        }
+        if (!hinted) {
+          hinted = hint(out, state);
+        }
+        out.flush();
       }
       if (exitWhenSynced && allInSync(state)) {
         out.println(
@@ -223,27 +240,71 @@ public class UpCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /**
+   * Once a declared resource is in sync, suggests a live edit of it, built from what is declared:
+   * deleting a ConfigMap (or else a Deployment) that Git declares. Nothing when none is.
+   *
+   * @return whether the hint was printed, or can no longer be
+   */
+  private boolean hint(PrintWriter out, CurrentState state) {
+    if (state.resources().isEmpty()) {
+      return false;
+    }
+    var candidate =
+        state.resources().stream()
+            .filter(r -> r.declared() && r.hasState(DiffState.IN_SYNC))
+            .map(ResourceState::resource)
+            .filter(k -> k.apiGroup().isEmpty() || k.apiGroup().equals("apps"))
+            .filter(k -> !k.namespace().isEmpty())
+            .filter(k -> k.kind().equals("ConfigMap") || k.kind().equals("Deployment"))
+            .min(
+                java.util.Comparator.comparing((ResourceKey k) -> !k.kind().equals("ConfigMap"))
+                    .thenComparing(ResourceKey::toString));
+    if (candidate.isEmpty()) {
+      return allInSync(state);
+    }
+    ResourceKey k = candidate.get();
+    out.println();
+    out.println(
+        "Try a live edit: kubectl -n "
+            + k.namespace()
+            + " delete "
+            + k.kind().toLowerCase(java.util.Locale.ROOT)
+            + " "
+            + k.name()
+            + (noSelfHeal
+                ? "   # then 'opsledger diff' reports it missing"
+                : "   # and watch OpsLedger put it back"));
+    return true;
+  }
+
+  private static List<List<String>> rows(CurrentState state) {
+    return state.resources().stream()
+        .map(
+            r ->
+                List.of(
+                    r.resource().shortName(),
+                    r.syncState(),
+                    r.declared() ? Printer.shortSha(r.declaredRevision()) : "(not declared)",
+                    r.observed(),
+                    r.lastApply() == null ? "-" : r.lastApply()))
+        .toList();
+  }
+
   static boolean allInSync(CurrentState state) {
     var declared = state.resources().stream().filter(r -> r.declared()).toList();
     return !declared.isEmpty() && declared.stream().allMatch(r -> r.hasState(DiffState.IN_SYNC));
   }
 
-  private static void printStatus(PrintWriter out, CurrentState state) {
+  private static void printStatus(PrintWriter out, List<List<String>> rows, List<String> warnings) {
     out.println();
     out.println("— " + Instant.now() + " —");
-    Printer.table(
-        out,
-        List.of("RESOURCE", "SYNC", "REVISION", "LIVE", "LAST APPLY"),
-        state.resources().stream()
-            .map(
-                r ->
-                    List.of(
-                        r.resource().shortName(),
-                        r.syncState(),
-                        r.declared() ? Printer.shortSha(r.declaredRevision()) : "(not declared)",
-                        r.observed(),
-                        r.lastApply() == null ? "-" : r.lastApply()))
-            .toList());
+    if (rows.isEmpty()) {
+      out.println("No resource yet: waiting for the first commit to be read.");
+    } else {
+      Printer.table(out, List.of("RESOURCE", "SYNC", "REVISION", "LIVE", "LAST APPLY"), rows);
+    }
+    warnings.forEach(w -> out.println("warning: " + w));
   }
 
   /** Stops everything in reverse order of start; safe to call twice. */

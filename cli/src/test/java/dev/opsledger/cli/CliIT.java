@@ -13,6 +13,8 @@ import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventJson;
+import dev.opsledger.events.ObservationFailed;
+import dev.opsledger.events.ObservedStateChanged;
 import dev.opsledger.events.Person;
 import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
@@ -105,6 +107,32 @@ class CliIT {
                   .readTree("[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":3}]"),
               "--- live\n+++ desired\n-replicas: 1\n+replicas: 3\n",
               List.of("/spec/replicas")));
+      // A kind the collector could not list until its CRD existed, then watched; and one it still
+      // cannot list. Neither is a resource.
+      ResourceKey widgets =
+          ResourceKey.of(target, "example.com", "Widget", "", ResourceKey.ANY_NAME);
+      ResourceKey gadgets =
+          ResourceKey.of(target, "example.com", "Gadget", "", ResourceKey.ANY_NAME);
+      log.write(
+          t0.plusMillis(310),
+          "",
+          new ObservationFailed(
+              widgets, t0.plusMillis(310), "UnknownKind", "no such kind yet", 404, true));
+      log.write(
+          t0.plusMillis(320),
+          "",
+          new ObservationFailed(
+              gadgets, t0.plusMillis(320), "Forbidden", "gadgets is forbidden", 403, true));
+      log.write(
+          t0.plusMillis(330),
+          "",
+          new ObservedStateChanged(
+              ResourceKey.of(target, "example.com", "Widget", ns, "w1"),
+              t0.plusMillis(330),
+              "7",
+              "sha256:" + "c".repeat(64),
+              EventJson.mapper().createObjectNode().put("kind", "Widget"),
+              false));
       log.write(
           t0.plusMillis(400),
           sha,
@@ -131,6 +159,10 @@ class CliIT {
                 + sha.substring(0, 12)
                 + "\\s+unknown\\s+CREATED");
     assertThat(run.out).containsPattern(ns + "/Deployment/web\\s+" + target + "\\s+Drifted");
+    assertThat(run.out).doesNotContain("Widget/*").doesNotContain("Gadget/*");
+    assertThat(run.out)
+        .contains("warning: cannot observe example.com/Gadget in " + target + ": Forbidden")
+        .doesNotContain("cannot observe example.com/Widget in " + target);
 
     var json = run("status", "--bootstrap-servers", bootstrap, "-o", "json");
     JsonNode rows = EventJson.mapper().readTree(json.out);
@@ -140,7 +172,7 @@ class CliIT {
           if (r.path("resource").path("target").asText().equals(target))
             mine.add(r.path("resource").path("name").asText());
         });
-    assertThat(mine).containsExactlyInAnyOrder("web", "cfg", "gated");
+    assertThat(mine).containsExactlyInAnyOrder("web", "cfg", "gated", "w1");
   }
 
   @Test

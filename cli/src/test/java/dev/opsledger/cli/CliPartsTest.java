@@ -78,4 +78,24 @@ class CliPartsTest {
     }
     assertThat(listed).isEqualTo(onDisk);
   }
+
+  @Test
+  void everyCommandAnswersHelpWithItsUsage() {
+    for (String[] args :
+        List.of(
+            new String[] {"up", "--help"},
+            new String[] {"status", "--help"},
+            new String[] {"diff", "--help"},
+            new String[] {"sync", "--help"},
+            new String[] {"audit", "history", "--help"},
+            new String[] {"replay", "--help"})) {
+      java.io.StringWriter out = new java.io.StringWriter();
+      picocli.CommandLine cl = OpsLedgerCli.commandLine();
+      cl.setOut(new java.io.PrintWriter(out));
+      cl.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+
+      assertThat(cl.execute(args)).as(String.join(" ", args)).isZero();
+      assertThat(out.toString()).contains("Usage: opsledger " + args[0]);
+    }
+  }
 }
