@@ -7,39 +7,44 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code opsledger up} as a newcomer runs it: its own process on the demo, then Ctrl-C. What the
- * terminal shows is OpsLedger's own lines — progress, the banner, status tables, a hint — and no
- * stack trace or framework banner, at start or at stop.
+ * A newcomer's first minutes, as the README tells them: {@code ./opsledger up} in its own process
+ * on the demo, then the README's drift walkthrough, command by command, from a second "terminal",
+ * then Ctrl-C. It runs the real launcher script in a directory laid out like a checkout whose CLI
+ * is already built (this module's jar), so nothing is rebuilt.
+ *
+ * <p>The terminal shows OpsLedger's own lines (progress, where things are, status tables, a hint)
+ * and no stack trace or framework banner, at start or at stop.
  */
 class UpProcessIT {
 
   private static final Path JAR = Path.of("target", "opsledger.jar").toAbsolutePath();
+  private static final Path README = Path.of("..", "README.md").toAbsolutePath().normalize();
+  private static final Path SCRIPT = Path.of("..", "opsledger").toAbsolutePath().normalize();
 
-  @TempDir Path dataDir;
+  /** What both terminals showed, kept for whoever reads a failed build. */
+  private static final Path TRANSCRIPTS = Path.of("target", "up-process-it").toAbsolutePath();
+
+  @TempDir Path checkout;
 
   @Test
-  void theTerminalShowsProgressAStatusAndAHintBuiltFromTheDemoAndStopsCleanlyOnCtrlC()
-      throws Exception {
-    int kafka = freePortPair();
-    Path terminal = dataDir.resolveSibling(dataDir.getFileName() + "-terminal.txt");
+  void theReadmeWalkthroughRunsInOrderAndUpStopsCleanlyOnCtrlC() throws Exception {
+    builtCheckout();
+    Path terminal = TRANSCRIPTS.resolve("terminal-1.txt");
     ProcessBuilder pb =
         new ProcessBuilder(
-            ProcessHandle.current().info().command().orElse("java"),
-            "-Xmx512m",
-            "-Dopsledger.config-home=" + dataDir.resolve("config-home"),
-            "-jar",
-            JAR.toString(),
+            "./opsledger",
             "up",
-            "--data-dir",
-            dataDir.toString(),
             "--kafka-port",
-            Integer.toString(kafka),
+            Integer.toString(freePortPair()),
             "--kube-port",
             Integer.toString(freePort()),
             "--http-port",
@@ -50,14 +55,42 @@ class UpProcessIT {
             "1s",
             "--status-interval",
             "1");
+    pb.directory(checkout.toFile());
+    pb.environment().put("OPSLEDGER_JAVA_OPTS", "-Xmx512m " + configHome());
     pb.redirectErrorStream(true);
     pb.redirectOutput(terminal.toFile());
     Process up = pb.start();
+    String walkthrough;
     try {
       await("the demo is in sync and up suggests a live edit")
           .atMost(Duration.ofMinutes(5))
           .until(() -> !up.isAlive() || Files.readString(terminal).contains("Try a live edit"));
       assertThat(up.isAlive()).as(Files.readString(terminal)).isTrue();
+
+      walkthrough = runWalkthrough();
+
+      String reverted = git("rev-parse", "HEAD").substring(0, 12);
+      await("the revert of the bump reached the cluster and status says so")
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () ->
+                  kubectl(
+                              "-n",
+                              "shop",
+                              "get",
+                              "deployment",
+                              "web",
+                              "-o",
+                              "jsonpath={.spec.template.spec.containers[0].image}")
+                          .equals("nginx:1.27")
+                      && opsledger("status")
+                          .matches(
+                              "(?s).*shop/Deployment/web\\s+sandbox\\s+InSync\\s+"
+                                  + reverted
+                                  + ".*"));
+      assertThat(opsledger("audit", "history", "shop/Deployment/web"))
+          .as("declared at the demo's first commit, the bump and the revert")
+          .containsPattern("(?s)(desired\\.changed.*){3}");
 
       // Ctrl-C in a terminal sends SIGINT to the foreground process.
       assertThat(new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor())
@@ -67,9 +100,19 @@ class UpProcessIT {
       up.destroyForcibly();
     }
 
+    assertThat(walkthrough)
+        .as("the README walkthrough's output")
+        .contains("deployment.apps/web patched")
+        .containsPattern("shop/Deployment/web\\s+\\S+\\s+\\w+")
+        .contains("Bump web")
+        .contains("Revert \"Bump web\"")
+        .contains("TIME")
+        .doesNotContain("command not found")
+        .doesNotContain("error:");
+
     String out = Files.readString(terminal);
     assertThat(out)
-        .contains("Starting OpsLedger in " + dataDir)
+        .contains("Starting OpsLedger in " + checkout.resolve(".opsledger"))
         .containsPattern("broker\\s+ready in")
         .containsPattern("kubernetes emulator\\s+ready in")
         .containsPattern("services\\s+ready in")
@@ -82,9 +125,88 @@ class UpProcessIT {
         .doesNotContainPattern("(?m)^\\s+at [a-z]")
         .doesNotContain(":: Spring")
         .doesNotContainPattern("(?m)::\\s+v\\s*$");
-    assertThat(Files.readString(dataDir.resolve("opsledger.log")))
+    assertThat(Files.readString(checkout.resolve(".opsledger/opsledger.log")))
         .as("the stop closed the differ's database after its processors")
         .doesNotContain("Database is already closed");
+  }
+
+  /** The README's "Make drift happen" block, run line by line in one shell, as typed. */
+  private String runWalkthrough() throws Exception {
+    List<String> lines = Files.readAllLines(README);
+    int heading = lines.indexOf("Make drift happen, from a second terminal:");
+    assertThat(heading).as("the README still has the walkthrough").isPositive();
+    int open = heading + 1;
+    while (!lines.get(open).startsWith("```")) {
+      open++;
+    }
+    List<String> commands = new ArrayList<>();
+    for (int i = open + 1; !lines.get(i).startsWith("```"); i++) {
+      commands.add(lines.get(i));
+    }
+    assertThat(commands).isNotEmpty();
+    Path script = checkout.resolve("walkthrough.sh");
+    Files.writeString(script, String.join("\n", commands) + "\n");
+    Path transcript = TRANSCRIPTS.resolve("terminal-2.txt");
+    ProcessBuilder pb = new ProcessBuilder("bash", "-x", script.toString());
+    pb.directory(checkout.toFile());
+    pb.environment().put("OPSLEDGER_JAVA_OPTS", configHome());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(transcript.toFile());
+    Process p = pb.start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the walkthrough finished").isTrue();
+    return Files.readString(transcript);
+  }
+
+  private String opsledger(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("./opsledger"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.directory(checkout.toFile());
+    pb.environment().put("OPSLEDGER_JAVA_OPTS", configHome());
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    return out;
+  }
+
+  private String git(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("git", "-C", ".opsledger/demo/work"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.directory(checkout.toFile());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes()).strip();
+    assertThat(p.waitFor()).as("git " + String.join(" ", args)).isZero();
+    return out;
+  }
+
+  private String kubectl(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("kubectl"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("KUBECONFIG", checkout.resolve(".opsledger/kubeconfig").toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes()).strip();
+    return p.waitFor() == 0 ? out : "";
+  }
+
+  private String configHome() {
+    return "-Dopsledger.config-home=" + checkout.resolve("config-home");
+  }
+
+  /** The launcher script next to a CLI it considers built: no source newer than its stamp. */
+  private void builtCheckout() throws IOException {
+    Files.createDirectories(TRANSCRIPTS);
+    Files.copy(SCRIPT, checkout.resolve("opsledger"));
+    Files.setPosixFilePermissions(
+        checkout.resolve("opsledger"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.copy(README, checkout.resolve("README.md"));
+    Path launch = Files.createDirectories(checkout.resolve("cli/target/launch"));
+    Files.copy(JAR, checkout.resolve("cli/target/opsledger.jar"));
+    Files.copy(JAR, launch.resolve("opsledger-1.jar"));
+    Files.writeString(launch.resolve("current"), "opsledger-1.jar\n");
+    Files.writeString(checkout.resolve("cli/target/.opsledger-build-stamp"), "");
   }
 
   private static int freePort() throws IOException {
