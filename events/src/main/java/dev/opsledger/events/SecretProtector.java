@@ -143,6 +143,89 @@ public final class SecretProtector {
     return Optional.empty();
   }
 
+  /**
+   * Why a manifest declared in Git cannot be published safely, or empty when it can. Protection
+   * fails closed: anything that might be a Secret but is not exactly one that {@link
+   * #protectManifest} seals is refused, because it would otherwise reach the log in plain text.
+   *
+   * <ul>
+   *   <li>a kind that is {@code Secret} in another case or spacing, or a {@code Secret} whose
+   *       {@code apiVersion} is not exactly {@code v1};
+   *   <li>{@code data} or {@code stringData} that is not a map of strings (a list, a block of
+   *       text);
+   *   <li>a value that already is an OpsLedger sealed or hashed marker: Git holds plain values, and
+   *       a sealed value copied from the log must not be opened into another Secret;
+   *   <li>a kind that is {@code List} in another case or spacing, or a {@code List} that is not
+   *       {@code v1}, whose items would not be looked at one by one.
+   * </ul>
+   *
+   * <p>The messages name fields, never values.
+   */
+  public static Optional<String> declaredProblem(JsonNode manifest) {
+    if (manifest == null || !manifest.isObject()) {
+      return Optional.empty();
+    }
+    String kind = manifest.path("kind").asText("");
+    String apiVersion = manifest.path("apiVersion").asText("");
+    String folded = kind.replaceAll("\\s+", "").toLowerCase(java.util.Locale.ROOT);
+    if (folded.equals("list") && !(kind.equals("List") && apiVersion.equals("v1"))) {
+      return Optional.of(
+          "kind '"
+              + kind
+              + "' with apiVersion '"
+              + apiVersion
+              + "': a list of manifests is written 'apiVersion: v1' and 'kind: List'");
+    }
+    if (!folded.equals("secret")) {
+      return Optional.empty();
+    }
+    if (!kind.equals("Secret")) {
+      return Optional.of(
+          "kind '"
+              + kind
+              + "' is not 'Secret': write it exactly so, or its values would not be sealed");
+    }
+    if (!apiVersion.equals("v1")) {
+      return Optional.of(
+          "a Secret's apiVersion must be exactly 'v1', got '"
+              + apiVersion
+              + "' (its values would not be sealed)");
+    }
+    for (String field : List.of("data", "stringData")) {
+      JsonNode values = manifest.get(field);
+      if (values == null || values.isNull()) {
+        continue;
+      }
+      if (!values.isObject()) {
+        return Optional.of(
+            "Secret "
+                + field
+                + " must be a map of key to string value, got "
+                + (values.isTextual() ? "a block of text" : "a " + values.getNodeType()));
+      }
+      for (var it = values.fields(); it.hasNext(); ) {
+        var e = it.next();
+        JsonNode v = e.getValue();
+        if (v.isNull() && field.equals("data")) {
+          continue;
+        }
+        if (!v.isTextual()) {
+          return Optional.of(
+              "Secret " + field + "." + e.getKey() + " must be a string, got a " + v.getNodeType());
+        }
+        if (fingerprintOf(v.asText()).isPresent()) {
+          return Optional.of(
+              "Secret "
+                  + field
+                  + "."
+                  + e.getKey()
+                  + " holds an OpsLedger sealed or hashed marker: Git must hold the plain value");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Whether a manifest is a Kubernetes core {@code Secret}. */
   public static boolean isSecret(JsonNode manifest) {
     return manifest != null

@@ -60,6 +60,11 @@ public final class ManifestPipeline {
     List<ManifestError> errors = new ArrayList<>(read.errors());
     List<Resource> resources = new ArrayList<>();
     for (LocatedDocument doc : read.documents()) {
+      var unsafe = SecretProtector.declaredProblem(doc.node());
+      if (unsafe.isPresent()) {
+        errors.add(new ManifestError(path, doc.line(), unsafe.get()));
+        continue;
+      }
       if (isList(doc.node())) {
         JsonNode items = doc.node().get("items");
         if (items == null || !items.isArray()) {
@@ -67,7 +72,13 @@ public final class ManifestPipeline {
           continue;
         }
         for (int i = 0; i < items.size(); i++) {
-          extract(doc.child("/items/" + i, items.get(i)), path, resources, errors);
+          LocatedDocument item = doc.child("/items/" + i, items.get(i));
+          var unsafeItem = SecretProtector.declaredProblem(item.node());
+          if (unsafeItem.isPresent()) {
+            errors.add(new ManifestError(path, item.line(), unsafeItem.get()));
+            continue;
+          }
+          extract(item, path, resources, errors);
         }
       } else {
         extract(doc, path, resources, errors);

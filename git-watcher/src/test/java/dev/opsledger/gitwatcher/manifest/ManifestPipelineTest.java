@@ -64,6 +64,86 @@ class ManifestPipelineTest {
   }
 
   @Test
+  void secretsThatWouldNotBeSealedAreRejectedWithTheirLineAndNeverTheirValue() {
+    String canary = "c4n4ry-v4lue";
+    String b64 = java.util.Base64.getEncoder().encodeToString(canary.getBytes());
+    String sealed = secrets.seal(canary.getBytes());
+    record Shape(String name, String yaml, int line, String reason) {}
+    List<Shape> shapes =
+        List.of(
+            new Shape(
+                "kind in lower case",
+                "apiVersion: v1\nkind: secret\nmetadata: {name: s}\nstringData: {pw: "
+                    + canary
+                    + "}\n",
+                1,
+                "is not 'Secret'"),
+            new Shape(
+                "kind with spaces",
+                "apiVersion: v1\nkind: ' Secret '\nmetadata: {name: s}\ndata: {pw: " + b64 + "}\n",
+                1,
+                "is not 'Secret'"),
+            new Shape(
+                "apiVersion not exactly v1",
+                "apiVersion: core/v1\nkind: Secret\nmetadata: {name: s}\nstringData: {pw: "
+                    + canary
+                    + "}\n",
+                1,
+                "apiVersion must be exactly 'v1'"),
+            new Shape(
+                "stringData as a block of text",
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: |\n  pw: "
+                    + canary
+                    + "\n",
+                1,
+                "stringData must be a map"),
+            new Shape(
+                "data as a list",
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n- " + b64 + "\n",
+                1,
+                "data must be a map"),
+            new Shape(
+                "a number value",
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {pin: 1234}\n",
+                1,
+                "stringData.pin must be a string"),
+            new Shape(
+                "a sealed marker copied from the log",
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {pw: '"
+                    + sealed
+                    + "'}\n",
+                1,
+                "sealed or hashed marker"),
+            new Shape(
+                "a lower-case secret inside a List",
+                "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: ok}}\n"
+                    + "- {apiVersion: v1, kind: SECRET, metadata: {name: s}, stringData: {pw: "
+                    + canary
+                    + "}}\n",
+                5,
+                "is not 'Secret'"),
+            new Shape(
+                "a List that is not v1",
+                "apiVersion: v2\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret, metadata: {name: s}, stringData: {pw: "
+                    + canary
+                    + "}}\n",
+                1,
+                "apiVersion: v1"));
+    for (Shape shape : shapes) {
+      var r = process("secrets.yaml", shape.yaml());
+      assertThat(r.errors()).as(shape.name()).hasSize(1);
+      ManifestError e = r.errors().get(0);
+      assertThat(e.line()).as(shape.name()).isEqualTo(shape.line());
+      assertThat(e.reason())
+          .as(shape.name())
+          .contains(shape.reason())
+          .doesNotContain(canary)
+          .doesNotContain(b64);
+      assertThat(r.resources()).as(shape.name()).noneMatch(res -> res.key().name().equals("s"));
+    }
+  }
+
+  @Test
   void aJsonSyntaxErrorDoesNotRepeatTheOffendingTokenWhichMayBeASecret() {
     var r =
         process(
