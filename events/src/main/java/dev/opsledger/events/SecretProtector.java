@@ -21,8 +21,12 @@ import javax.crypto.spec.SecretKeySpec;
  * changed and the applier write it.
  *
  * <ul>
- *   <li>Desired values are <em>sealed</em>: {@code opsledger:sealed:v1:<fingerprint>:<ciphertext>}
- *       — AES-256-GCM ciphertext that the applier can open with the fleet's key.
+ *   <li>Desired values are <em>sealed</em>: {@code opsledger:sealed:v2:<fingerprint>:<ciphertext>}
+ *       — AES-256-GCM ciphertext that the applier can open with the fleet's key, bound to its
+ *       place: the Secret's namespace and name and the data key are the associated data, so a
+ *       sealed value copied into another Secret, or under another key, does not open. Values sealed
+ *       before that ({@code v1}, unbound) still open anywhere; the git-watcher seals every value it
+ *       emits as {@code v2}, so they are replaced as their Secrets are next emitted.
  *   <li>Observed values are <em>hashed</em>: {@code opsledger:hashed:v1:<fingerprint>} — nothing to
  *       open.
  *   <li>The fingerprint is HMAC-SHA-256 of the plain value under a key derived from the fleet's
@@ -37,8 +41,11 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SecretProtector {
 
-  /** The prefix of a sealed value. */
-  public static final String SEALED_PREFIX = "opsledger:sealed:v1:";
+  /** The prefix of a sealed value that is bound to its place (what is sealed now). */
+  public static final String SEALED_PREFIX = "opsledger:sealed:v2:";
+
+  /** The prefix of a sealed value from before values were bound to their place. */
+  public static final String SEALED_V1_PREFIX = "opsledger:sealed:v1:";
 
   /** The prefix of a hashed value. */
   public static final String HASHED_PREFIX = "opsledger:hashed:v1:";
@@ -71,18 +78,52 @@ public final class SecretProtector {
     return HexFormat.of().formatHex(hmac(fingerprintKey, plain));
   }
 
-  /** A sealed value, for desired state. */
-  public String seal(byte[] plain) {
+  /**
+   * A sealed value as values were sealed before v2: not bound to a place. Only for tests that need
+   * what an old log holds; everything OpsLedger emits is sealed with {@link #seal(byte[], String)}.
+   */
+  public String sealUnbound(byte[] plain) {
+    return encrypt(SEALED_V1_PREFIX, plain, null);
+  }
+
+  /**
+   * A sealed value for desired state, bound to {@code place} (see {@link #place}).
+   *
+   * @param plain the plain value
+   * @param place where the value belongs
+   */
+  public String seal(byte[] plain, String place) {
+    return encrypt(SEALED_PREFIX, plain, place.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Where a {@code data} value of a Secret belongs: its namespace, name and data key. Both the
+   * git-watcher that seals and the applier that opens derive it from the manifest itself.
+   */
+  public static String place(JsonNode manifest, String dataKey) {
+    JsonNode metadata = manifest.path("metadata");
+    return "Secret "
+        + metadata.path("namespace").asText("")
+        + "/"
+        + metadata.path("name").asText("")
+        + " data."
+        + dataKey;
+  }
+
+  private String encrypt(String prefix, byte[] plain, byte[] associatedData) {
     try {
       byte[] nonce = new byte[NONCE_BYTES];
       RANDOM.nextBytes(nonce);
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(TAG_BITS, nonce));
+      if (associatedData != null) {
+        cipher.updateAAD(associatedData);
+      }
       byte[] sealed = cipher.doFinal(plain);
       byte[] out = new byte[nonce.length + sealed.length];
       System.arraycopy(nonce, 0, out, 0, nonce.length);
       System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
-      return SEALED_PREFIX
+      return prefix
           + fingerprint(plain)
           + ":"
           + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
@@ -91,21 +132,28 @@ public final class SecretProtector {
     }
   }
 
+  /** Whether a text is a sealed value, of either version. */
+  public static boolean isSealed(String text) {
+    return text != null && (text.startsWith(SEALED_PREFIX) || text.startsWith(SEALED_V1_PREFIX));
+  }
+
   /** A hashed value, for observed state. */
   public String hash(byte[] plain) {
     return HASHED_PREFIX + fingerprint(plain);
   }
 
   /**
-   * Opens a sealed value.
+   * Opens a sealed value at its place: a {@code v2} value only there, a {@code v1} value anywhere.
    *
-   * @throws IllegalArgumentException when it is not a sealed value or was sealed with another key
+   * @throws IllegalArgumentException when it is not a sealed value, was sealed with another key, or
+   *     belongs to another place; the message holds no value
    */
-  public byte[] unseal(String sealed) {
-    if (sealed == null || !sealed.startsWith(SEALED_PREFIX)) {
+  public byte[] unseal(String sealed, String place) {
+    boolean bound = sealed != null && sealed.startsWith(SEALED_PREFIX);
+    if (!isSealed(sealed)) {
       throw new IllegalArgumentException("not a sealed OpsLedger value");
     }
-    String rest = sealed.substring(SEALED_PREFIX.length());
+    String rest = sealed.substring(bound ? SEALED_PREFIX.length() : SEALED_V1_PREFIX.length());
     int colon = rest.indexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException("a sealed value has no ciphertext");
@@ -115,10 +163,16 @@ public final class SecretProtector {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(
           Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
+      if (bound) {
+        cipher.updateAAD(place.getBytes(StandardCharsets.UTF_8));
+      }
       return cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "the sealed value cannot be opened with this key (another fleet's key, or damaged)");
+          bound
+              ? "the sealed value does not open here: it was sealed for another Secret or key, with"
+                  + " another fleet's key, or damaged"
+              : "the sealed value cannot be opened with this key (another fleet's key, or damaged)");
     }
   }
 
@@ -132,7 +186,7 @@ public final class SecretProtector {
       return Optional.empty();
     }
     String rest;
-    if (protectedValue.startsWith(SEALED_PREFIX)) {
+    if (isSealed(protectedValue)) {
       rest = protectedValue.substring(SEALED_PREFIX.length());
       int colon = rest.indexOf(':');
       return colon < 0 ? Optional.empty() : Optional.of(rest.substring(0, colon));
@@ -274,7 +328,7 @@ public final class SecretProtector {
         continue;
       }
       byte[] plain = decodeData(name, v.asText());
-      data.set(name, TextNode.valueOf(seal ? seal(plain) : hash(plain)));
+      data.set(name, TextNode.valueOf(seal ? seal(plain, place(manifest, name)) : hash(plain)));
     }
     JsonNode stringData = manifest.get("stringData");
     if (stringData instanceof ObjectNode sd) {
@@ -289,7 +343,7 @@ public final class SecretProtector {
             fingerprintOf(text).isPresent()
                 ? text
                 : (seal
-                    ? seal(text.getBytes(StandardCharsets.UTF_8))
+                    ? seal(text.getBytes(StandardCharsets.UTF_8), place(manifest, e.getKey()))
                     : hash(text.getBytes(StandardCharsets.UTF_8)));
         data.set(e.getKey(), TextNode.valueOf(value));
       }

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Secret values never reach the log in plain text, yet a changed value is still detectable. */
 class SecretProtectorTest {
 
+  private static final String PLACE = "Secret prod/db data.password";
+
   private static final byte[] KEY =
       "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   private static final byte[] OTHER_KEY =
@@ -59,7 +61,10 @@ class SecretProtectorTest {
     assertThat(manifest.get("data").fieldNames())
         .toIterable()
         .containsExactlyInAnyOrder("password", "username", "api-token");
-    assertThat(protector.unseal(manifest.get("data").get("api-token").asText()))
+    assertThat(
+            protector.unseal(
+                manifest.get("data").get("api-token").asText(),
+                SecretProtector.place(manifest, "api-token")))
         .isEqualTo(bytes(API_TOKEN));
   }
 
@@ -67,7 +72,10 @@ class SecretProtectorTest {
   void sealedDataValuesUnsealToTheDecodedPlainBytes() {
     ObjectNode manifest = protector.protectManifest(secret(), true);
 
-    assertThat(protector.unseal(manifest.get("data").get("password").asText()))
+    assertThat(
+            protector.unseal(
+                manifest.get("data").get("password").asText(),
+                SecretProtector.place(manifest, "password")))
         .isEqualTo(bytes(PASSWORD));
   }
 
@@ -75,14 +83,14 @@ class SecretProtectorTest {
   void sealAndUnsealRoundTripAnyBytes() {
     byte[] binary = {0, 1, 2, (byte) 0xff, (byte) 0xfe, 10, 13};
 
-    assertThat(protector.unseal(protector.seal(binary))).isEqualTo(binary);
-    assertThat(protector.unseal(protector.seal(new byte[0]))).isEmpty();
+    assertThat(protector.unseal(protector.seal(binary, PLACE), PLACE)).isEqualTo(binary);
+    assertThat(protector.unseal(protector.seal(new byte[0], PLACE), PLACE)).isEmpty();
   }
 
   @Test
   void sealingTheSameValueTwiceGivesDifferentCiphertextsWithOneFingerprint() {
-    String first = protector.seal(bytes(PASSWORD));
-    String second = protector.seal(bytes(PASSWORD));
+    String first = protector.seal(bytes(PASSWORD), PLACE);
+    String second = protector.seal(bytes(PASSWORD), PLACE);
 
     assertThat(first).isNotEqualTo(second);
     assertThat(SecretProtector.fingerprintOf(first))
@@ -103,7 +111,7 @@ class SecretProtectorTest {
   void anEmptyValueInGitHasTheFingerprintOfANullValueLive() {
     // Git declares an empty value; an API server may return it as null (an empty byte slice).
     ObjectNode desired = protector.protectManifest(secret(), true);
-    ((ObjectNode) desired.get("data")).put("empty", protector.seal(new byte[0]));
+    ((ObjectNode) desired.get("data")).put("empty", protector.seal(new byte[0], PLACE));
     ObjectNode observed = protector.protectManifest(liveSecret(PASSWORD), false);
     ((ObjectNode) observed.get("data")).putNull("empty");
 
@@ -179,17 +187,44 @@ class SecretProtectorTest {
   }
 
   @Test
-  void anotherKeyCannotUnseal() {
-    String sealed = protector.seal(bytes(PASSWORD));
+  void aSealedValueOpensOnlyInTheSecretAndUnderTheKeyItWasSealedFor() {
+    ObjectNode prod = protector.protectManifest(secret(), true);
+    String sealed = prod.get("data").get("password").asText();
+    ObjectNode other = secret();
+    ((ObjectNode) other.get("metadata")).put("name", "stolen");
 
-    assertThatThrownBy(() -> new SecretProtector(OTHER_KEY).unseal(sealed))
+    assertThat(protector.unseal(sealed, SecretProtector.place(prod, "password")))
+        .isEqualTo(bytes(PASSWORD));
+    assertThatThrownBy(() -> protector.unseal(sealed, SecretProtector.place(other, "password")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("cannot be opened");
+        .hasMessageContaining("does not open here")
+        .hasMessageNotContaining(PASSWORD);
+    assertThatThrownBy(() -> protector.unseal(sealed, SecretProtector.place(prod, "username")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anUnboundValueFromAnOlderLogStillOpensAndHasTheSameFingerprint() {
+    String old = protector.sealUnbound(bytes(PASSWORD));
+
+    assertThat(old).startsWith(SecretProtector.SEALED_V1_PREFIX);
+    assertThat(protector.unseal(old, PLACE)).isEqualTo(bytes(PASSWORD));
+    assertThat(SecretProtector.fingerprintOf(old))
+        .isEqualTo(SecretProtector.fingerprintOf(protector.seal(bytes(PASSWORD), PLACE)));
+  }
+
+  @Test
+  void anotherKeyCannotUnseal() {
+    String sealed = protector.seal(bytes(PASSWORD), PLACE);
+
+    assertThatThrownBy(() -> new SecretProtector(OTHER_KEY).unseal(sealed, PLACE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not open here");
   }
 
   @Test
   void tamperedCiphertextCannotBeUnsealed() {
-    String sealed = protector.seal(bytes(PASSWORD));
+    String sealed = protector.seal(bytes(PASSWORD), PLACE);
     int colon = sealed.lastIndexOf(':');
     byte[] ciphertext = Base64.getUrlDecoder().decode(sealed.substring(colon + 1));
     // Flip one bit of the encrypted value itself (after the 12-byte nonce), not of the base64 text:
@@ -199,17 +234,17 @@ class SecretProtectorTest {
         sealed.substring(0, colon + 1)
             + Base64.getUrlEncoder().withoutPadding().encodeToString(ciphertext);
 
-    assertThatThrownBy(() -> protector.unseal(tampered))
+    assertThatThrownBy(() -> protector.unseal(tampered, PLACE))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void hashedAndPlainValuesCannotBeUnsealed() {
-    assertThatThrownBy(() -> protector.unseal(protector.hash(bytes(PASSWORD))))
+    assertThatThrownBy(() -> protector.unseal(protector.hash(bytes(PASSWORD)), PLACE))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> protector.unseal(PASSWORD))
+    assertThatThrownBy(() -> protector.unseal(PASSWORD, PLACE))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> protector.unseal(SecretProtector.SEALED_PREFIX + "abc:AAAA"))
+    assertThatThrownBy(() -> protector.unseal(SecretProtector.SEALED_PREFIX + "abc:AAAA", PLACE))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -41,12 +41,13 @@ public final class SecretValues {
     data.fieldNames().forEachRemaining(names::add);
     for (String name : names) {
       JsonNode v = data.get(name);
-      if (v == null || !v.isTextual() || !v.asText().startsWith(SecretProtector.SEALED_PREFIX)) {
+      if (v == null || !v.isTextual() || !SecretProtector.isSealed(v.asText())) {
         continue;
       }
       byte[] bytes;
       try {
-        bytes = protector.unseal(v.asText());
+        // Bound to this Secret and key: a value sealed for another place does not open here.
+        bytes = protector.unseal(v.asText(), SecretProtector.place(copy, name));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("Secret data." + name + ": " + e.getMessage());
       }

@@ -51,4 +51,25 @@ class SecretValuesTest {
         .hasMessageContaining("data.pw")
         .hasMessageNotContaining("hunter22");
   }
+
+  @Test
+  void refusesAValueCopiedFromAnotherSecretAndStillOpensAnUnboundOneFromAnOlderLog() {
+    SecretProtector p = new SecretProtector(key(1));
+    ObjectNode prodDb = sealedSecret(p, "hunter22");
+    ObjectNode mine = sealedSecret(p, "other");
+    ((ObjectNode) mine.get("metadata")).put("name", "mine");
+    ((ObjectNode) mine.get("data")).set("pw", prodDb.get("data").get("pw"));
+
+    assertThatThrownBy(() -> new SecretValues(p).open(mine))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("data.pw")
+        .hasMessageContaining("does not open here")
+        .hasMessageNotContaining("hunter22");
+
+    ((ObjectNode) mine.get("data"))
+        .put("pw", p.sealUnbound("from-2025".getBytes(StandardCharsets.UTF_8)));
+    assertThat(new SecretValues(p).open(mine).manifest().path("data").path("pw").asText())
+        .isEqualTo(
+            Base64.getEncoder().encodeToString("from-2025".getBytes(StandardCharsets.UTF_8)));
+  }
 }

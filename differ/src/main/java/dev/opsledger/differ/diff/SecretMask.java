@@ -90,7 +90,7 @@ final class SecretMask {
 
   private static boolean isProtected(JsonNode node) {
     return node.isTextual()
-        && (node.asText().startsWith(SecretProtector.SEALED_PREFIX)
+        && (SecretProtector.isSealed(node.asText())
             || node.asText().startsWith(SecretProtector.HASHED_PREFIX));
   }
 }

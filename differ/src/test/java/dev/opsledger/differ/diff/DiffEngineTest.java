@@ -148,9 +148,15 @@ class DiffEngineTest {
         Fixtures.yaml(secret.formatted(protector.hash("old".getBytes(StandardCharsets.UTF_8))));
 
     Drifted first =
-        (Drifted) engine.diff(Fixtures.yaml(secret.formatted(protector.seal(plain))), live);
+        (Drifted)
+            engine.diff(
+                Fixtures.yaml(secret.formatted(protector.seal(plain, "Secret apps/s data.k"))),
+                live);
     Drifted second =
-        (Drifted) engine.diff(Fixtures.yaml(secret.formatted(protector.seal(plain))), live);
+        (Drifted)
+            engine.diff(
+                Fixtures.yaml(secret.formatted(protector.seal(plain, "Secret apps/s data.k"))),
+                live);
 
     assertThat(first.patch()).isNotEqualTo(second.patch());
     assertThat(first.fingerprint()).isEqualTo(second.fingerprint()).startsWith("sha256:");

@@ -17,7 +17,7 @@ class SecretsNormalizerTest {
   private final SecretsNormalizer normalizer = new SecretsNormalizer();
 
   private static String sealed(String plain) {
-    return PROTECTOR.seal(plain.getBytes(StandardCharsets.UTF_8));
+    return PROTECTOR.seal(plain.getBytes(StandardCharsets.UTF_8), "Secret apps/s data.k");
   }
 
   private static String hashed(String plain) {

@@ -67,7 +67,7 @@ class ManifestPipelineTest {
   void secretsThatWouldNotBeSealedAreRejectedWithTheirLineAndNeverTheirValue() {
     String canary = "c4n4ry-v4lue";
     String b64 = java.util.Base64.getEncoder().encodeToString(canary.getBytes());
-    String sealed = secrets.seal(canary.getBytes());
+    String sealed = secrets.seal(canary.getBytes(), "Secret apps/s data.pw");
     record Shape(String name, String yaml, int line, String reason) {}
     List<Shape> shapes =
         List.of(
