@@ -18,6 +18,7 @@ import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
 import dev.opsledger.events.DiffEvent;
 import dev.opsledger.events.DiffFailed;
+import dev.opsledger.events.DiffState;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventJson;
 import dev.opsledger.events.NotificationFailed;
@@ -405,6 +406,7 @@ public final class AuditProjections {
     private String observed = "unknown";
     private String observedHash;
     private String syncState = ResourceState.UNKNOWN;
+    private String comparedRevision;
     private String lastApply;
     private Instant lastApplyAt;
 
@@ -431,6 +433,7 @@ public final class AuditProjections {
         observedHash = null;
       } else if (e instanceof DiffEvent d) {
         syncState = d.state().label();
+        comparedRevision = d.revision();
       } else if (e instanceof ApplySucceeded s) {
         lastApply = (s.dryRun() ? "DRY_RUN_" : "") + s.outcome().name();
         lastApplyAt = time;
@@ -445,6 +448,14 @@ public final class AuditProjections {
     }
 
     ResourceState build() {
+      // In sync is a verdict about one revision: a newer declared revision that was not compared
+      // yet (a rewind, a backdated commit, any new content) is not in sync until the differ says.
+      String sync =
+          declared
+                  && DiffState.IN_SYNC.label().equals(syncState)
+                  && !java.util.Objects.equals(comparedRevision, declaredRevision)
+              ? ResourceState.UNKNOWN
+              : syncState;
       return new ResourceState(
           key,
           declared,
@@ -453,7 +464,7 @@ public final class AuditProjections {
           author,
           observed,
           observedHash,
-          syncState,
+          sync,
           lastApply,
           lastApplyAt);
     }

@@ -137,6 +137,26 @@ class AuditProjectionsTest {
   }
 
   @Test
+  void aResourceIsNotInSyncAtANewerRevisionUntilThatRevisionWasCompared() {
+    at(0, Topic.DESIRED, SHA1, declared());
+    at(1, Topic.DIFFS, SHA1, new ResourceInSync(CM, "src", SHA1, "h", T0.plusSeconds(1)));
+    at(
+        2,
+        Topic.DESIRED,
+        SHA2,
+        new DesiredStateChanged(
+            CM, "src", SHA2, "cfg.yaml", "sha256:" + "1".repeat(64), manifest(), ADA, T0, null));
+
+    var between = AuditProjections.stateAt(log, T0.plusSeconds(3)).resources().get(0);
+    at(4, Topic.DIFFS, SHA2, new ResourceInSync(CM, "src", SHA2, "h", T0.plusSeconds(4)));
+    var after = AuditProjections.stateAt(log, T0.plusSeconds(5)).resources().get(0);
+
+    assertThat(between.declaredRevision()).isEqualTo(SHA2);
+    assertThat(between.syncState()).isEqualTo("Unknown");
+    assertThat(after.syncState()).isEqualTo("InSync");
+  }
+
+  @Test
   void aCommitThatNeverConvergedHasNoInSyncLatency() {
     at(0, Topic.DESIRED, SHA1, declared());
     at(1, Topic.DIFFS, SHA1, new ResourceMissing(CM, "src", SHA1, T0.plusSeconds(1)));

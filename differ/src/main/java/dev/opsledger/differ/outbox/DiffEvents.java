@@ -88,8 +88,11 @@ public final class DiffEvents {
           new PublishedState(
               ReconcileState.FAILED, ResourceReconciliation.reasonFingerprint(f.reason())));
     }
-    if (event instanceof ResourceInSync) {
-      return Optional.of(new PublishedState(ReconcileState.IN_SYNC, ""));
+    if (event instanceof ResourceInSync s) {
+      return Optional.of(
+          new PublishedState(
+              ReconcileState.IN_SYNC,
+              ResourceReconciliation.inSyncFingerprint(s.desiredRevision())));
     }
     if (event instanceof ResourceMissing) {
       return Optional.of(new PublishedState(ReconcileState.MISSING, ""));

@@ -246,9 +246,22 @@ public class ResourceReconciliation {
           List.of(),
           c.reason());
     }
-    ReconcileState next =
-        result instanceof DiffResult.Missing ? ReconcileState.MISSING : ReconcileState.IN_SYNC;
-    return changed(next, "", now, causationId, causeTime, null, null, List.of(), null);
+    if (result instanceof DiffResult.Missing) {
+      return changed(
+          ReconcileState.MISSING, "", now, causationId, causeTime, null, null, List.of(), null);
+    }
+    // In sync is said again for every new desired content: "in sync at revision R" is only true
+    // once R was compared, and status must not carry an older revision's verdict over to R.
+    return changed(
+        ReconcileState.IN_SYNC,
+        inSyncFingerprint(revision),
+        now,
+        causationId,
+        causeTime,
+        null,
+        null,
+        List.of(),
+        null);
   }
 
   private ReconciliationStateChanged changed(
@@ -276,6 +289,11 @@ public class ResourceReconciliation {
         causationId,
         causeTime,
         now);
+  }
+
+  /** The fingerprint of being in sync: the desired revision it was found at. */
+  public static String inSyncFingerprint(String revision) {
+    return "revision:" + (revision == null ? "" : revision);
   }
 
   /** The fingerprint of a failure: a digest of its reason, so the same failure is not repeated. */

@@ -94,7 +94,7 @@ class ResourceReconciliationTest {
         ID,
         KEY,
         state,
-        "",
+        state == ReconcileState.IN_SYNC ? ResourceReconciliation.inSyncFingerprint(revision) : "",
         "src",
         revision,
         live == null ? null : CanonicalJson.hash(live),
