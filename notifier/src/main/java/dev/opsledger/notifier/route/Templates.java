@@ -90,6 +90,23 @@ public final class Templates {
     return render(templates.get(notice.kind()).text(), notice.values());
   }
 
+  /** The notice's title with every value passed through {@code escape} (the template is not). */
+  public String title(Notice notice, java.util.function.UnaryOperator<String> escape) {
+    return render(templates.get(notice.kind()).title(), escaped(notice, escape));
+  }
+
+  /** The notice's text with every value passed through {@code escape} (the template is not). */
+  public String text(Notice notice, java.util.function.UnaryOperator<String> escape) {
+    return render(templates.get(notice.kind()).text(), escaped(notice, escape));
+  }
+
+  private static Map<String, String> escaped(
+      Notice notice, java.util.function.UnaryOperator<String> escape) {
+    Map<String, String> out = new java.util.HashMap<>();
+    notice.values().forEach((k, v) -> out.put(k, v == null ? null : escape.apply(v)));
+    return out;
+  }
+
   /**
    * Fills {@code {name}} placeholders from values; unknown placeholders stay as written; the result
    * is masked.

@@ -47,6 +47,31 @@ class PayloadsTest {
   }
 
   @Test
+  void slackMessagesEscapeWhatComesFromOutsideSoItCannotMentionTheChannelOrForgeALink() {
+    Instant t0 = Instant.parse("2026-03-01T10:00:00Z");
+    var hostile =
+        new Notices(10)
+            .observe(
+                at(
+                    t0,
+                    "r1",
+                    Fixtures.drift(
+                        Fixtures.deployment("prod", "web"),
+                        "<!channel> <https://evil.example|click> & co",
+                        "r1",
+                        t0)))
+            .get(0);
+
+    var msg = SlackMessages.message(hostile, Templates.defaults(), "https://ui.example/r1");
+
+    assertThat(msg.toString())
+        .doesNotContain("<!channel>")
+        .doesNotContain("<https://evil.example|click>")
+        .contains("&lt;!channel&gt; &lt;https://evil.example|click&gt; &amp; co")
+        .contains("<https://ui.example/r1|details>");
+  }
+
+  @Test
   void statusBodiesUseEachHostsVocabulary() {
     var gh = StatusPayloads.github(CommitState.RUNNING, "applying", "https://x/1", "opsledger");
     assertThat(gh.get("state").asText()).isEqualTo("pending");
