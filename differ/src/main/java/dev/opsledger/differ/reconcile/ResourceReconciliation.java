@@ -235,33 +235,33 @@ public class ResourceReconciliation {
           null);
     }
     if (result instanceof DiffResult.CannotCompare c) {
-      return changed(
+      return verdict(
           ReconcileState.FAILED,
           reasonFingerprint(c.reason()),
           now,
           causationId,
           causeTime,
-          null,
-          null,
-          List.of(),
           c.reason());
     }
     if (result instanceof DiffResult.Missing) {
-      return changed(
-          ReconcileState.MISSING, "", now, causationId, causeTime, null, null, List.of(), null);
+      return verdict(ReconcileState.MISSING, "", now, causationId, causeTime, null);
     }
     // In sync is said again for every new desired content: "in sync at revision R" is only true
     // once R was compared, and status must not carry an older revision's verdict over to R.
+    return verdict(
+        ReconcileState.IN_SYNC, inSyncFingerprint(revision), now, causationId, causeTime, null);
+  }
+
+  /** A state without a patch: in sync, missing, or failed with a reason. */
+  private ReconciliationStateChanged verdict(
+      ReconcileState next,
+      String nextFingerprint,
+      Instant now,
+      String causationId,
+      Instant causeTime,
+      String reason) {
     return changed(
-        ReconcileState.IN_SYNC,
-        inSyncFingerprint(revision),
-        now,
-        causationId,
-        causeTime,
-        null,
-        null,
-        List.of(),
-        null);
+        next, nextFingerprint, now, causationId, causeTime, null, null, List.of(), reason);
   }
 
   private ReconciliationStateChanged changed(
