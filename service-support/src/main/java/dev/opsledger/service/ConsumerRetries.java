@@ -227,7 +227,7 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
   }
 
   /** Spring's view of a {@link Backoff} that never gives up. */
-  private record Unbounded(Backoff policy) implements BackOff {
+  record Unbounded(Backoff policy) implements BackOff {
     @Override
     public BackOffExecution start() {
       int[] failed = {0};

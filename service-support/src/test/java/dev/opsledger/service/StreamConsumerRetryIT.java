@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +25,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -141,24 +143,27 @@ class StreamConsumerRetryIT {
     return gauge.value();
   }
 
-  /** What reached the DLQ for the key, read from its start (earlier tests' letters included). */
+  /** What reached the DLQ for the key, read from its start to its end. */
   private static List<ConsumerRecord<String, byte[]>> deadLetters(ResourceKey key) {
+    List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
     try (var consumer =
         new KafkaConsumer<String, byte[]>(
-            KafkaSettings.consumer(
-                SharedKafka.bootstrapServers(), "dlq-reader-" + UUID.randomUUID()))) {
-      consumer.subscribe(List.of(Topic.DIFFS.dlqName()));
-      List<ConsumerRecord<String, byte[]>> dead = new CopyOnWriteArrayList<>();
-      // Reads until a poll comes back empty after the assignment: the DLQ is read to its end.
+            KafkaSettings.consumer(SharedKafka.bootstrapServers(), null))) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topic.DIFFS.dlqName()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       await("the DLQ is read to its end")
           .until(
               () -> {
-                var batch = consumer.poll(Duration.ofMillis(500));
-                batch.forEach(dead::add);
-                return !consumer.assignment().isEmpty() && batch.isEmpty();
+                consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
               });
-      return dead.stream().filter(r -> key.toString().equals(r.key())).toList();
     }
+    return dead.stream().filter(r -> key.toString().equals(r.key())).toList();
   }
 
   @SpringBootApplication
