@@ -38,4 +38,12 @@ public record ApplyFailed(
     Require.present("failedAt", failedAt);
     message = message == null ? "" : message;
   }
+
+  /**
+   * Whether the applier retries (at {@link #nextAttemptAt}): the failure is transient, e.g. the API
+   * server is unreachable. Derived from {@link #terminal}, so it is not a field on the wire.
+   */
+  public boolean retrying() {
+    return !terminal;
+  }
 }

@@ -2,7 +2,6 @@ package dev.opsledger.service;
 
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.SecretProtector;
-import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.TopicBootstrapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
@@ -16,7 +15,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.cloud.stream.binder.kafka.utils.DlqDestinationResolver;
 import org.springframework.context.annotation.Bean;
 
 /** The beans every OpsLedger service gets. */
@@ -61,11 +59,15 @@ public class OpsLedgerServiceAutoConfiguration {
     return new EventMessages(codec, meters.getIfAvailable());
   }
 
-  /** Every consumer's dead letters go to {@code <topic>.dlq}, as the catalogue names them. */
+  /**
+   * Every consumer's failures: poison records to {@code <topic>.dlq} at once, anything else retried
+   * with capped backoff for as long as it takes (see {@link ConsumerRetries}).
+   */
   @Bean
   @ConditionalOnMissingBean
-  public DlqDestinationResolver opsledgerDlqDestinationResolver() {
-    return (record, exception) -> record.topic() + Topic.DLQ_SUFFIX;
+  public ConsumerRetries opsledgerConsumerRetries(
+      OpsLedgerKafkaProperties props, ObjectProvider<MeterRegistry> meters) {
+    return new ConsumerRetries(props.bootstrapServers(), meters.getIfAvailable());
   }
 
   /** The fleet's secret protector. */
