@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -376,6 +377,62 @@ public abstract class KubernetesScenarios {
     assertThat(live.getAdditionalProperties()).containsKey("spec");
   }
 
+  @Test
+  void appliesAndPrunesANamespacedManifestOfAClusterScopedCustomKindAtClusterScope() {
+    // The CRD is not in the manifest's source, so its key and manifest keep the namespace it was
+    // written with; discovery says the kind has none.
+    String group = "c" + UUID.randomUUID().toString().substring(0, 6) + ".example.dev";
+    ResourceKey crdKey =
+        ResourceKey.of(
+            target(), "apiextensions.k8s.io", "CustomResourceDefinition", "", "widgets." + group);
+    assertThat(
+            succeeded(missing(crdKey, AUTO, declare(crdKey, AUTO, crd(group, "Cluster"))))
+                .outcome())
+        .isEqualTo(ApplyOutcome.CREATED);
+    ResourceKey widget = ResourceKey.of(target(), group, "Widget", "elsewhere", "w1");
+    ObjectNode cr = EventJson.mapper().createObjectNode();
+    cr.put("apiVersion", group + "/v1").put("kind", "Widget");
+    cr.putObject("metadata").put("name", "w1").put("namespace", "elsewhere");
+    cr.putObject("spec").put("size", 3);
+
+    String r1 = declare(widget, PRUNE, cr);
+    assertThat(succeeded(missing(widget, PRUNE, r1)).outcome()).isEqualTo(ApplyOutcome.CREATED);
+    var widgets =
+        cluster()
+            .genericKubernetesResources(
+                new ResourceDefinitionContext.Builder()
+                    .withGroup(group)
+                    .withVersion("v1")
+                    .withKind("Widget")
+                    .withPlural("widgets")
+                    .withNamespaced(false)
+                    .build());
+    GenericKubernetesResource live = widgets.withName("w1").get();
+    assertThat(live).isNotNull();
+    assertThat(live.getMetadata().getNamespace()).isNull();
+    assertThat(live.getAdditionalProperties()).containsKey("spec");
+
+    String r2 = remove(widget, PRUNE);
+    assertThat(succeeded(extraneous(widget, PRUNE, r2)).outcome()).isEqualTo(ApplyOutcome.DELETED);
+    await("the pruned Widget is gone")
+        .until(
+            () -> {
+              // Prunes propagate in the foreground; do the garbage collector's part where none
+              // runs (the local API server), as collectGarbage does for ConfigMaps.
+              GenericKubernetesResource left = widgets.withName("w1").get();
+              if (left != null && left.getMetadata().getDeletionTimestamp() != null) {
+                widgets
+                    .withName("w1")
+                    .edit(
+                        w -> {
+                          w.getMetadata().getFinalizers().remove("foregroundDeletion");
+                          return w;
+                        });
+              }
+              return widgets.withName("w1").get() == null;
+            });
+  }
+
   @Autowired SecretProtector secrets;
 
   @Test
@@ -405,11 +462,15 @@ public abstract class KubernetesScenarios {
   }
 
   static ObjectNode crd(String group) {
+    return crd(group, "Namespaced");
+  }
+
+  static ObjectNode crd(String group, String scope) {
     ObjectNode crd = EventJson.mapper().createObjectNode();
     crd.put("apiVersion", "apiextensions.k8s.io/v1").put("kind", "CustomResourceDefinition");
     crd.putObject("metadata").put("name", "widgets." + group);
     ObjectNode spec = crd.putObject("spec");
-    spec.put("group", group).put("scope", "Namespaced");
+    spec.put("group", group).put("scope", scope);
     spec.putObject("names")
         .put("plural", "widgets")
         .put("singular", "widget")

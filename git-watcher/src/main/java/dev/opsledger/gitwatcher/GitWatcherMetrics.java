@@ -51,6 +51,11 @@ public final class GitWatcherMetrics {
     counter("opsledger.gitwatcher.commits.rejected", "source", source).increment();
   }
 
+  /** Counts what an accepted revision's manifests declared and the watcher ignored. */
+  public void manifestWarnings(String source, int n) {
+    counter("opsledger.gitwatcher.manifest.warnings", "source", source).increment(n);
+  }
+
   /** Counts desired events. */
   public void desired(String source, String type, int n) {
     counter("opsledger.gitwatcher.desired.events", "source", source, "type", type).increment(n);

@@ -82,6 +82,16 @@ public final class StateCollectorMetrics {
         .increment();
   }
 
+  /**
+   * Counts one declared resource whose namespace the cluster ignores: its kind is cluster-scoped
+   * (discovery), and its live object is reported under the declared key.
+   */
+  public void namespaceIgnored(String target, String kind) {
+    registry
+        .counter("opsledger.collector.namespace.ignored", "target", target, "kind", kind)
+        .increment();
+  }
+
   /** Records the duration of one full resync or poll. */
   public void resync(String target, Duration duration) {
     Timer.builder("opsledger.collector.resync.duration")

@@ -32,9 +32,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies Kubernetes objects of one cluster (one {@code target}) by server-side apply.
+ *
+ * <p>Whether a kind is namespaced comes from discovery, never from the key: fabric8's generic
+ * client builds the request path from the {@link ResourceDefinitionContext} made of the kind's
+ * {@code APIResource} (its {@code namespaced} flag), so an object of a cluster-scoped kind is
+ * applied and deleted at cluster scope, with the namespace its manifest may carry dropped.
  *
  * <p>Steps of an apply, top-down: find the kind's API resource (discovery; a kind no API serves is
  * a CRD not installed yet: retryable), check the namespace exists (the API server answers 404 for a
@@ -45,6 +52,8 @@ import java.util.function.Predicate;
  */
 public final class KubernetesApplier implements ResourceApplier {
 
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesApplier.class);
+
   private static final Set<String> SERVER_FIELDS =
       Set.of("resourceVersion", "managedFields", "generation", "creationTimestamp", "uid");
 
@@ -53,6 +62,7 @@ public final class KubernetesApplier implements ResourceApplier {
   private final String fieldManager;
   private final Map<String, ResourceDefinitionContext> contexts = new ConcurrentHashMap<>();
   private final Set<String> knownNamespaces = ConcurrentHashMap.newKeySet();
+  private final Set<ResourceKey> warnedClusterScoped = ConcurrentHashMap.newKeySet();
 
   /**
    * An applier.
@@ -96,6 +106,7 @@ public final class KubernetesApplier implements ResourceApplier {
             404);
       }
       String namespace = namespaceOf(context.get(), request.resource());
+      dropNamespaceOfClusterScoped(context.get(), manifest, request.resource());
       if (namespace != null && !namespaceExists(namespace)) {
         return Outcome.retryable(
             "NamespaceMissing", "namespaces \"" + namespace + "\" not found", 404);
@@ -219,6 +230,29 @@ public final class KubernetesApplier implements ResourceApplier {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Drops {@code metadata.namespace} from the manifest of a cluster-scoped kind, as kubectl does: a
+   * custom kind whose CRD was installed out of band keeps in Git the namespace it was written with
+   * (the git-watcher cannot know its scope), and it must not reach the request path or the body.
+   * Logged once per resource.
+   */
+  private void dropNamespaceOfClusterScoped(
+      ResourceDefinitionContext context, ObjectNode manifest, ResourceKey key) {
+    if (context.isNamespaceScoped()
+        || !(manifest.get("metadata") instanceof ObjectNode metadata)
+        || !metadata.has("namespace")) {
+      return;
+    }
+    metadata.remove("namespace");
+    if (warnedClusterScoped.add(key)) {
+      LOG.warn(
+          "{}: {} is cluster-scoped on {} (discovery): the namespace its manifest names is ignored",
+          key,
+          key.kind(),
+          target);
+    }
   }
 
   private String namespaceOf(ResourceDefinitionContext context, ResourceKey key) {

@@ -15,6 +15,7 @@ public final class NormalizerChain implements Normalizer {
       new NormalizerChain(
           List.of(
               new ServerSetFieldsNormalizer(),
+              new ClusterScopeNormalizer(),
               new IgnoreRulesNormalizer(),
               new SecretsNormalizer(),
               new EmptyCollectionsNormalizer(),
@@ -34,7 +35,8 @@ public final class NormalizerChain implements Normalizer {
   }
 
   /**
-   * The standard chain: server-set, ignore rules, Secrets, empty, defaults, quantities, numbers.
+   * The standard chain: server-set, cluster scope, ignore rules, Secrets, empty, defaults,
+   * quantities, numbers.
    */
   public static NormalizerChain standard() {
     return STANDARD;

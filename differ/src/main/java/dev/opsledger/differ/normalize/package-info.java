@@ -10,6 +10,9 @@
  *       writes ({@code status}, {@code uid}, {@code managedFields}, ...); first, so no later step
  *       reads them, and so the last-applied annotation (which holds plain Secret values) is gone
  *       before anything could show it;
+ *   <li>{@link dev.opsledger.differ.normalize.ClusterScopeNormalizer}: a desired namespace that the
+ *       live object lacks is ignored (the kind is cluster-scoped: every namespaced live object has
+ *       one); before the ignore rules, as it is about which object, not about its fields;
  *   <li>{@link dev.opsledger.differ.normalize.IgnoreRulesNormalizer}: the user's ignore rules;
  *       early, so an ignored field is never compared nor reported by a later step;
  *   <li>{@link dev.opsledger.differ.normalize.SecretsNormalizer}: Secret values compare by

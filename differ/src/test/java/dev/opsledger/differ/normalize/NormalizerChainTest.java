@@ -12,6 +12,7 @@ class NormalizerChainTest {
         .extracting(step -> step.getClass().getSimpleName())
         .containsExactly(
             "ServerSetFieldsNormalizer",
+            "ClusterScopeNormalizer",
             "IgnoreRulesNormalizer",
             "SecretsNormalizer",
             "EmptyCollectionsNormalizer",

@@ -9,13 +9,17 @@ import dev.opsledger.events.SecretProtector;
 import dev.opsledger.events.Topic;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns one file's bytes into resources of one source: documents are read, {@code kind: List}
- * expanded, required fields checked, AWS kinds validated, the namespace defaulted and the key
- * built. The same steps serve validation (hashes only) and emission (sealed manifests), so both see
- * exactly the same resources.
+ * expanded, required fields checked, AWS kinds validated, the namespace defaulted (namespaced
+ * kinds) or dropped with a warning (cluster-scoped Kubernetes kinds, as kubectl and the API server
+ * do) and the key built; the scopes that CustomResourceDefinitions declare are collected. The same
+ * steps serve validation (hashes only) and emission (sealed manifests), so both see exactly the
+ * same resources, as long as both pass the revision's {@link DeclaredScopes}.
  */
 public final class ManifestPipeline {
 
@@ -42,6 +46,11 @@ public final class ManifestPipeline {
     this.secrets = secrets;
   }
 
+  /** Which kinds are cluster-scoped. */
+  public ResourceScopes scopes() {
+    return scopes;
+  }
+
   /**
    * One declared resource.
    *
@@ -51,40 +60,71 @@ public final class ManifestPipeline {
    */
   public record Resource(ResourceKey key, int line, ObjectNode manifest) {}
 
-  /** A file's resources and errors; resources are only usable when there are no errors. */
-  public record FileResult(List<Resource> resources, List<ManifestError> errors) {}
+  /**
+   * A file's resources and errors; resources are only usable when there are no errors.
+   *
+   * @param resources the resources
+   * @param errors what rejects the revision
+   * @param warnings what was ignored (a namespace on a cluster-scoped kind), with file and line
+   * @param declares the scopes of the kinds the file's CustomResourceDefinitions define
+   */
+  public record FileResult(
+      List<Resource> resources,
+      List<ManifestError> errors,
+      List<ManifestError> warnings,
+      DeclaredScopes declares) {}
 
-  /** Processes one file. */
+  /** Processes one file, knowing no kind's scope beyond the configured lists. */
   public FileResult process(String path, byte[] bytes) {
+    return process(path, bytes, DeclaredScopes.NONE);
+  }
+
+  /** Processes one file of a revision whose CustomResourceDefinitions declare {@code declared}. */
+  public FileResult process(String path, byte[] bytes, DeclaredScopes declared) {
     DocumentReader.Read read = DocumentReader.read(path, bytes);
-    List<ManifestError> errors = new ArrayList<>(read.errors());
-    List<Resource> resources = new ArrayList<>();
+    Output out = new Output(path, declared, new ArrayList<>(read.errors()));
     for (LocatedDocument doc : read.documents()) {
       var unsafe = SecretProtector.declaredProblem(doc.node());
       if (unsafe.isPresent()) {
-        errors.add(new ManifestError(path, doc.line(), unsafe.get()));
+        out.errors.add(new ManifestError(path, doc.line(), unsafe.get()));
         continue;
       }
       if (isList(doc.node())) {
         JsonNode items = doc.node().get("items");
         if (items == null || !items.isArray()) {
-          errors.add(new ManifestError(path, doc.line(), "kind List needs an items list"));
+          out.errors.add(new ManifestError(path, doc.line(), "kind List needs an items list"));
           continue;
         }
         for (int i = 0; i < items.size(); i++) {
           LocatedDocument item = doc.child("/items/" + i, items.get(i));
           var unsafeItem = SecretProtector.declaredProblem(item.node());
           if (unsafeItem.isPresent()) {
-            errors.add(new ManifestError(path, item.line(), unsafeItem.get()));
+            out.errors.add(new ManifestError(path, item.line(), unsafeItem.get()));
             continue;
           }
-          extract(item, path, resources, errors);
+          extract(item, out);
         }
       } else {
-        extract(doc, path, resources, errors);
+        extract(doc, out);
       }
     }
-    return new FileResult(resources, errors);
+    return new FileResult(out.resources, out.errors, out.warnings, DeclaredScopes.of(out.declares));
+  }
+
+  /** What the documents of one file produce, as they are extracted. */
+  private static final class Output {
+    final String path;
+    final DeclaredScopes declared;
+    final List<ManifestError> errors;
+    final List<Resource> resources = new ArrayList<>();
+    final List<ManifestError> warnings = new ArrayList<>();
+    final Map<String, Boolean> declares = new HashMap<>();
+
+    Output(String path, DeclaredScopes declared, List<ManifestError> errors) {
+      this.path = path;
+      this.declared = declared;
+      this.errors = errors;
+    }
   }
 
   /**
@@ -120,8 +160,9 @@ public final class ManifestPipeline {
         && "v1".equals(node.path("apiVersion").asText());
   }
 
-  private void extract(
-      LocatedDocument doc, String path, List<Resource> out, List<ManifestError> errors) {
+  private void extract(LocatedDocument doc, Output out) {
+    String path = out.path;
+    List<ManifestError> errors = out.errors;
     JsonNode node = doc.node();
     if (!node.isObject()) {
       errors.add(
@@ -148,13 +189,33 @@ public final class ManifestPipeline {
       AwsSchemas.check(doc, path, errors);
     }
     String namespace = metadata.path("namespace").asText("");
-    if (scopes.clusterScoped(group, kind)) {
+    if (ResourceKey.AWS_GROUP.equals(group)) {
+      // OpsLedger's own schema: strict, like every other field of an AWS kind.
       if (!namespace.isEmpty()) {
         errors.add(
             new ManifestError(
                 path,
                 doc.lineOf("/metadata/namespace"),
                 kind + " is cluster-scoped: metadata.namespace must not be set"));
+      }
+      namespace = "";
+    } else if (scopes.clusterScoped(group, kind, out.declared)) {
+      if (metadata.has("namespace")) {
+        // kubectl and the API server ignore it too; keeping it would give the object a key no
+        // live object can ever have, so it would stay Missing for ever.
+        if (!namespace.isEmpty()) {
+          out.warnings.add(
+              new ManifestError(
+                  path,
+                  doc.lineOf("/metadata/namespace"),
+                  kind
+                      + " "
+                      + name
+                      + " is cluster-scoped: metadata.namespace '"
+                      + namespace
+                      + "' is ignored"));
+        }
+        ((ObjectNode) metadata).remove("namespace");
       }
       namespace = "";
     } else if (namespace.isEmpty()) {
@@ -164,8 +225,10 @@ public final class ManifestPipeline {
     if (errors.size() > before) {
       return;
     }
+    DeclaredScopes.declaredBy(group, kind, node)
+        .ifPresent(d -> out.declares.putIfAbsent(d.getKey(), d.getValue()));
     try {
-      out.add(
+      out.resources.add(
           new Resource(
               ResourceKey.of(target, group, kind, namespace, name), doc.line(), (ObjectNode) node));
     } catch (IllegalArgumentException e) {

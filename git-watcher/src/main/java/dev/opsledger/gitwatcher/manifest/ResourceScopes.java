@@ -7,8 +7,12 @@ import java.util.Set;
 
 /**
  * Which kinds have no namespace. Git holds no discovery document, so the well-known cluster-scoped
- * Kubernetes kinds are listed here, OpsLedger's AWS kinds are all cluster-scoped, and users add
- * their own cluster-scoped custom kinds in configuration. Anything else is namespaced.
+ * Kubernetes kinds are listed here, OpsLedger's AWS kinds are all cluster-scoped, users add their
+ * own cluster-scoped custom kinds in configuration, and a revision's own CustomResourceDefinitions
+ * declare the scope of their kinds ({@link DeclaredScopes}), which wins over the lists: a CRD knows
+ * its kind in its group, the lists only know kind names. Anything else is namespaced; where that
+ * guess is wrong (a CRD installed out of band), the services that talk to the cluster use its
+ * discovery.
  */
 public final class ResourceScopes {
 
@@ -57,8 +61,16 @@ public final class ResourceScopes {
     this.clusterScoped = Set.copyOf(all);
   }
 
-  /** Whether resources of this group and kind have no namespace. */
+  /** Whether resources of this group and kind have no namespace, by the lists alone. */
   public boolean clusterScoped(String apiGroup, String kind) {
-    return ResourceKey.AWS_GROUP.equals(apiGroup) || clusterScoped.contains(kind);
+    return clusterScoped(apiGroup, kind, DeclaredScopes.NONE);
+  }
+
+  /** Whether resources of this group and kind have no namespace in a revision declaring these. */
+  public boolean clusterScoped(String apiGroup, String kind, DeclaredScopes declared) {
+    if (ResourceKey.AWS_GROUP.equals(apiGroup)) {
+      return true;
+    }
+    return declared.clusterScoped(apiGroup, kind).orElseGet(() -> clusterScoped.contains(kind));
   }
 }

@@ -27,17 +27,24 @@ public final class RevisionIndex {
    *
    * @param blobId the Git blob id: an unchanged blob is not read again
    * @param entries the resources it declares
+   * @param declares the scopes its CustomResourceDefinitions declare
    */
-  public record FileEntry(String blobId, List<Entry> entries) {}
+  public record FileEntry(String blobId, List<Entry> entries, DeclaredScopes declares) {}
 
-  private static final RevisionIndex EMPTY = new RevisionIndex(Map.of(), Map.of());
+  private static final RevisionIndex EMPTY =
+      new RevisionIndex(Map.of(), Map.of(), DeclaredScopes.NONE);
 
   private final Map<String, FileEntry> files;
   private final Map<ResourceKey, Entry> resources;
+  private final DeclaredScopes declaredScopes;
 
-  RevisionIndex(Map<String, FileEntry> files, Map<ResourceKey, Entry> resources) {
+  RevisionIndex(
+      Map<String, FileEntry> files,
+      Map<ResourceKey, Entry> resources,
+      DeclaredScopes declaredScopes) {
     this.files = Collections.unmodifiableMap(files);
     this.resources = Collections.unmodifiableMap(resources);
+    this.declaredScopes = declaredScopes;
   }
 
   /** The index of a source that has no accepted revision yet. */
@@ -53,6 +60,14 @@ public final class RevisionIndex {
   /** Every resource by key. */
   public Map<ResourceKey, Entry> resources() {
     return resources;
+  }
+
+  /**
+   * The scopes the revision's CustomResourceDefinitions declare: its keys were built with them, and
+   * its files must be read again with them to get the same resources.
+   */
+  public DeclaredScopes declaredScopes() {
+    return declaredScopes;
   }
 
   /** The number of resources. */

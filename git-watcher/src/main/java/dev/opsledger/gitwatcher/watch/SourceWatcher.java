@@ -174,7 +174,8 @@ public final class SourceWatcher implements AutoCloseable {
     lastSequence = checkpoint.lastSequence();
     lastGoodIndex = RevisionIndex.empty();
     if (lastGood != null && mirror.has(lastGood)) {
-      RevisionScan scan = new RevisionScan(pipeline, RevisionIndex.empty(), maxFileBytes);
+      RevisionScan scan =
+          new RevisionScan(pipeline, RevisionIndex.empty(), maxFileBytes, mirror::readBlob);
       mirror.scan(lastGood, scan);
       if (scan.finish() instanceof RevisionOutcome.Accepted a) {
         lastGoodIndex = a.index();
@@ -206,7 +207,7 @@ public final class SourceWatcher implements AutoCloseable {
     long sequence = lastSequence + 1;
     GitCommit commit = mirror.describe(sha);
     PullRequestRef pr = PullRequestParser.parse(commit.message(), source.url());
-    RevisionScan scan = new RevisionScan(pipeline, lastGoodIndex, maxFileBytes);
+    RevisionScan scan = new RevisionScan(pipeline, lastGoodIndex, maxFileBytes, mirror::readBlob);
     mirror.scan(sha, scan);
     Ids ids = new Ids(source.id(), sha, rewrittenFrom);
     CommitObserved observed = commitObserved(commit, pr, rewrittenFrom, sequence);
@@ -219,6 +220,7 @@ public final class SourceWatcher implements AutoCloseable {
       lastGoodIndex = a.index();
       lastGood = sha;
       accepted = true;
+      warn(sha, a.warnings());
       LOG.info(
           "source {}: recorded {} ({} changed, {} removed)",
           source.id(),
@@ -275,7 +277,8 @@ public final class SourceWatcher implements AutoCloseable {
     for (var file : byFile.entrySet()) {
       String path = file.getKey();
       byte[] bytes = mirror.readBlob(index.file(path).blobId());
-      for (ManifestPipeline.Resource r : pipeline.process(path, bytes).resources()) {
+      for (ManifestPipeline.Resource r :
+          pipeline.process(path, bytes, index.declaredScopes()).resources()) {
         if (!file.getValue().contains(r.key())) {
           continue;
         }
@@ -324,6 +327,27 @@ public final class SourceWatcher implements AutoCloseable {
     flush(batch);
     metrics.desired(source.id(), "changed", changes.changed().size());
     metrics.desired(source.id(), "removed", changes.removed().size());
+  }
+
+  /** Logs and counts what the revision's manifests declared and was ignored (listed capped). */
+  private void warn(String sha, List<ManifestError> warnings) {
+    if (warnings.isEmpty()) {
+      return;
+    }
+    metrics.manifestWarnings(source.id(), warnings.size());
+    for (ManifestError w : warnings.subList(0, Math.min(MAX_ERRORS, warnings.size()))) {
+      LOG.warn(
+          "source {}: {} {}{}: {}",
+          source.id(),
+          sha,
+          w.file(),
+          w.line() > 0 ? ":" + w.line() : "",
+          w.reason());
+    }
+    if (warnings.size() > MAX_ERRORS) {
+      LOG.warn(
+          "source {}: {} and {} more warnings", source.id(), sha, warnings.size() - MAX_ERRORS);
+    }
   }
 
   private void flush(List<EventEnvelope<?>> batch) {

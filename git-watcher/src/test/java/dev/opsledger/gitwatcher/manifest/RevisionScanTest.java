@@ -28,7 +28,8 @@ class RevisionScanTest {
   @Test
   void aResourceTooLargeForOneRecordRejectsTheRevisionWithItsFileAndLine() throws Exception {
     // A user raised the file limit above the record limit: the file is read, the resource is not.
-    RevisionScan scan = new RevisionScan(pipeline, RevisionIndex.empty(), 64L * 1024 * 1024);
+    RevisionScan scan =
+        new RevisionScan(pipeline, RevisionIndex.empty(), 64L * 1024 * 1024, id -> null);
     byte[] big = configMap("big", ManifestPipeline.MAX_MANIFEST_BYTES + 1);
     scan.file("big.json", "blob-1", big.length, () -> big);
     byte[] small = configMap("small", 10);
@@ -46,7 +47,8 @@ class RevisionScanTest {
 
   @Test
   void aResourceJustUnderTheLimitIsAccepted() throws Exception {
-    RevisionScan scan = new RevisionScan(pipeline, RevisionIndex.empty(), 64L * 1024 * 1024);
+    RevisionScan scan =
+        new RevisionScan(pipeline, RevisionIndex.empty(), 64L * 1024 * 1024, id -> null);
     byte[] fits = configMap("fits", ManifestPipeline.MAX_MANIFEST_BYTES - 1024);
     scan.file("fits.json", "blob-1", fits.length, () -> fits);
 

@@ -183,11 +183,11 @@ class BadManifestCorpusIT {
             "must be a mapping"));
     c.add(
         new Case(
-            "namespace on a cluster-scoped kind",
+            "namespace on an AWS kind",
             files(
                 "m/ns.yaml",
-                "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: cr\n"
-                    + "  namespace: apps\nrules: []\n"),
+                "apiVersion: aws.opsledger.dev/v1\nkind: SQSQueue\nmetadata:\n  name: q\n"
+                    + "  namespace: apps\n"),
             "m/ns.yaml",
             5,
             "cluster-scoped"));

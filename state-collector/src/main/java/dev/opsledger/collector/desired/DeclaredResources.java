@@ -16,10 +16,14 @@ public final class DeclaredResources {
   private final Map<String, Set<KindRef>> kinds = new ConcurrentHashMap<>();
   private final Map<ResourceKey, KindRef> declared = new ConcurrentHashMap<>();
 
+  /** Declared keys by their key without namespace: the object they name if the kind has none. */
+  private final Map<ResourceKey, Set<ResourceKey>> byClusterKey = new ConcurrentHashMap<>();
+
   /** Records that {@code key} is declared with {@code kind}. */
   public DesiredUpdate declare(ResourceKey key, KindRef kind) {
     boolean newKind =
         kinds.computeIfAbsent(key.target(), t -> ConcurrentHashMap.newKeySet()).add(kind);
+    byClusterKey.computeIfAbsent(clusterKey(key), k -> ConcurrentHashMap.newKeySet()).add(key);
     KindRef previous = declared.put(key, kind);
     if (!newKind && kind.equals(previous)) {
       return new DesiredUpdate.NoChange();
@@ -29,6 +33,12 @@ public final class DeclaredResources {
 
   /** Records that {@code key} is no longer declared. */
   public DesiredUpdate undeclare(ResourceKey key) {
+    byClusterKey.computeIfPresent(
+        clusterKey(key),
+        (k, keys) -> {
+          keys.remove(key);
+          return keys.isEmpty() ? null : keys;
+        });
     return declared.remove(key) == null
         ? new DesiredUpdate.NoChange()
         : new DesiredUpdate.Undeclared(key);
@@ -48,6 +58,21 @@ public final class DeclaredResources {
                     && k.kind().equals(kind.kind())
                     && k.apiGroup().equals(kind.group()))
         .toList();
+  }
+
+  /**
+   * The resources declared now that name the object {@code clusterKey} (a key without namespace)
+   * when their kind turns out to be cluster-scoped: itself, and any key of the same target, group,
+   * kind and name with a namespace.
+   */
+  public Set<ResourceKey> declaredAt(ResourceKey clusterKey) {
+    return Set.copyOf(byClusterKey.getOrDefault(clusterKey, Set.of()));
+  }
+
+  private static ResourceKey clusterKey(ResourceKey key) {
+    return key.namespace().isEmpty()
+        ? key
+        : ResourceKey.of(key.target(), key.apiGroup(), key.kind(), "", key.name());
   }
 
   /** Whether {@code key} is declared now. */

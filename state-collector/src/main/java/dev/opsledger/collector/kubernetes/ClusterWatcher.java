@@ -47,6 +47,7 @@ public final class ClusterWatcher implements AutoCloseable {
 
   private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
   private final Set<KindRef> pending = ConcurrentHashMap.newKeySet();
+  private final Set<ResourceKey> namespaceIgnored = ConcurrentHashMap.newKeySet();
 
   /**
    * A watcher for one cluster; call {@link #start} to schedule its retries and resyncs.
@@ -190,7 +191,8 @@ public final class ClusterWatcher implements AutoCloseable {
             served.context(),
             projection,
             emitter,
-            failure -> report(kindKey, failure));
+            failure -> report(kindKey, failure),
+            this::reportedAs);
     watches.put(id, watch);
     pending.remove(kind);
     watch
@@ -235,9 +237,41 @@ public final class ClusterWatcher implements AutoCloseable {
   }
 
   private void reportIfMissing(KindWatch watch, ResourceKey key) {
-    if (declared.isDeclared(key) && !watch.contains(key)) {
-      emitter.decide(new Observation.Absent(key, Observation.Absent.NOT_FOUND));
+    if (!declared.isDeclared(key)) {
+      return;
     }
+    if (!watch.contains(key)) {
+      emitter.decide(new Observation.Absent(key, Observation.Absent.NOT_FOUND));
+    } else if (watch.clusterScoped() && !key.namespace().isEmpty()) {
+      // Declared after the informer saw the object: report it under the declared key now.
+      watch.cached(key).ifPresent(emitter::decide);
+    }
+  }
+
+  /**
+   * The keys an object of a cluster-scoped kind is reported under: the declared keys that name it
+   * with a namespace the cluster ignores (a custom kind whose CRD is not in Git keeps the namespace
+   * it was written with), and its own key when that is declared or nothing else is. Warns once per
+   * such key.
+   */
+  private List<ResourceKey> reportedAs(ResourceKey live) {
+    Set<ResourceKey> keys = declared.declaredAt(live);
+    if (keys.isEmpty() || (keys.size() == 1 && keys.contains(live))) {
+      return List.of(live);
+    }
+    for (ResourceKey k : keys) {
+      if (!k.equals(live) && namespaceIgnored.add(k)) {
+        LOG.warn(
+            "{} is cluster-scoped on {} (discovery): {} is reported under its declared key {}, whose"
+                + " namespace the cluster ignores",
+            live.kind(),
+            target,
+            live,
+            k);
+        metrics.namespaceIgnored(target, live.kind());
+      }
+    }
+    return List.copyOf(keys);
   }
 
   private static KindRef kindOf(KindWatch watch) {

@@ -15,12 +15,18 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One generic informer over one kind in all namespaces of one cluster, reporting every add, update
  * and delete as an observation.
+ *
+ * <p>An object of a cluster-scoped kind is reported under the keys that declare it ({@code
+ * reportedAs}): a manifest of a custom kind whose CRD is not in Git keeps the namespace it was
+ * written with, so its key has one that the live object never has.
  */
 final class KindWatch implements AutoCloseable {
 
@@ -34,15 +40,23 @@ final class KindWatch implements AutoCloseable {
   private final ObservationEmitter emitter;
   private final SharedIndexInformer<GenericKubernetesResource> informer;
   private final ResourceKey kindKey;
+  private final Function<ResourceKey, List<ResourceKey>> reportedAs;
 
+  /**
+   * A watch; call {@link #start}.
+   *
+   * @param reportedAs for a cluster-scoped kind, the keys to report an object of this key under
+   */
   KindWatch(
       String target,
       KubernetesClient client,
       ResourceDefinitionContext context,
       LiveProjection projection,
       ObservationEmitter emitter,
-      Consumer<ApiFailures.Classified> onFailure) {
+      Consumer<ApiFailures.Classified> onFailure,
+      Function<ResourceKey, List<ResourceKey>> reportedAs) {
     this.target = target;
+    this.reportedAs = reportedAs;
     this.context = context;
     this.serialization = client.getKubernetesSerialization();
     this.projection = projection;
@@ -106,9 +120,56 @@ final class KindWatch implements AutoCloseable {
     return informer.getStore().getByKey(cacheKey) != null;
   }
 
-  /** Every object in the cache, projected. */
+  /** Every object in the cache, projected, under the keys it is reported under. */
   List<Observation> snapshot() {
-    return informer.getStore().list().stream().map(this::observe).toList();
+    return informer.getStore().list().stream()
+        .map(this::observe)
+        .flatMap(o -> underDeclaredKeys(o).stream())
+        .toList();
+  }
+
+  /** The cached object {@code key} names, projected under {@code key}, if there is one. */
+  Optional<Observation> cached(ResourceKey key) {
+    String cacheKey =
+        context.isNamespaceScoped()
+            ? Cache.namespaceKeyFunc(key.namespace(), key.name())
+            : key.name();
+    GenericKubernetesResource object = informer.getStore().getByKey(cacheKey);
+    return object == null ? Optional.empty() : Optional.of(rekeyed(observe(object), key));
+  }
+
+  /** Whether objects of this kind have no namespace. */
+  boolean clusterScoped() {
+    return !context.isNamespaceScoped();
+  }
+
+  private List<Observation> underDeclaredKeys(Observation o) {
+    if (context.isNamespaceScoped() || o instanceof Observation.Failed) {
+      return List.of(o);
+    }
+    List<ResourceKey> keys = reportedAs.apply(o.key());
+    if (keys.size() == 1 && keys.get(0).equals(o.key())) {
+      return List.of(o);
+    }
+    return keys.stream().map(k -> rekeyed(o, k)).toList();
+  }
+
+  private static Observation rekeyed(Observation o, ResourceKey key) {
+    if (o.key().equals(key)) {
+      return o;
+    }
+    if (o instanceof Observation.Present p) {
+      return new Observation.Present(
+          key, p.resourceVersion(), p.live(), p.contentHash(), p.managed());
+    }
+    if (o instanceof Observation.Absent a) {
+      return new Observation.Absent(key, a.reason());
+    }
+    return o;
+  }
+
+  private void report(Observation o) {
+    underDeclaredKeys(o).forEach(emitter::report);
   }
 
   @Override
@@ -162,18 +223,18 @@ final class KindWatch implements AutoCloseable {
 
     @Override
     public void onAdd(GenericKubernetesResource resource) {
-      emitter.report(observe(resource));
+      report(observe(resource));
     }
 
     @Override
     public void onUpdate(GenericKubernetesResource previous, GenericKubernetesResource current) {
-      emitter.report(observe(current));
+      report(observe(current));
     }
 
     @Override
     public void onDelete(GenericKubernetesResource resource, boolean finalStateUnknown) {
       // finalStateUnknown: the delete was missed (e.g. during an outage) and found by a relist.
-      emitter.report(new Observation.Absent(keyOrKind(resource), Observation.Absent.DELETED));
+      report(new Observation.Absent(keyOrKind(resource), Observation.Absent.DELETED));
     }
   }
 }

@@ -239,6 +239,101 @@ abstract class KubernetesCollectorScenarios {
                         widget, c -> c.live().path("spec").path("color").asText().equals("blue"))));
   }
 
+  @Test
+  void reportsAnObjectOfAClusterScopedCustomKindUnderTheNamespacedKeyThatDeclaresIt() {
+    // Its CRD is not in Git, so the git-watcher keyed the manifest with the namespace it was
+    // written with; the object lives at cluster scope.
+    String group = "g" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
+    ResourceKey declared = ResourceKey.of(target, group, "Gadget", ns, "g1");
+    ResourceKey live = ResourceKey.of(target, group, "Gadget", "", "g1");
+    createClusterScopedCrd(group, "Gadget", "gadgets");
+    GenericKubernetesResource gadget =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion(group + "/v1")
+            .withKind("Gadget")
+            .withNewMetadata()
+            .withName("g1")
+            .endMetadata()
+            .withAdditionalProperties(Map.of("spec", Map.of("size", 3)))
+            .build();
+    await("the Gadget is accepted")
+        .ignoreExceptions()
+        .until(
+            () -> {
+              put(gadget);
+              return true;
+            });
+
+    collector.declare(declared, group + "/v1");
+
+    await("the Gadget is observed under its declared key")
+        .until(
+            () ->
+                log.has(
+                    changed(
+                        declared,
+                        c ->
+                            c.live().path("spec").path("size").asInt() == 3
+                                && !c.live().path("metadata").has("namespace"))));
+    assertThat(log.of(live)).isEmpty();
+    assertThat(
+            collector
+                .registry
+                .counter(
+                    "opsledger.collector.namespace.ignored", "target", target, "kind", "Gadget")
+                .count())
+        .isEqualTo(1.0);
+
+    admin()
+        .genericKubernetesResources(
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                .withGroup(group)
+                .withVersion("v1")
+                .withKind("Gadget")
+                .withPlural("gadgets")
+                .withNamespaced(false)
+                .build())
+        .withName("g1")
+        .delete();
+    await("its deletion is observed under its declared key")
+        .until(() -> log.has(absent(declared, "deleted")));
+    assertThat(log.of(live)).isEmpty();
+  }
+
+  protected void createClusterScopedCrd(String group, String kind, String plural) {
+    admin()
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .resource(
+            new CustomResourceDefinitionBuilder()
+                .withNewMetadata()
+                .withName(plural + "." + group)
+                .endMetadata()
+                .withNewSpec()
+                .withGroup(group)
+                .withScope("Cluster")
+                .withNewNames()
+                .withKind(kind)
+                .withPlural(plural)
+                .withSingular(kind.toLowerCase(java.util.Locale.ROOT))
+                .endNames()
+                .addNewVersion()
+                .withName("v1")
+                .withServed(true)
+                .withStorage(true)
+                .withNewSchema()
+                .withNewOpenAPIV3Schema()
+                .withType("object")
+                .withXKubernetesPreserveUnknownFields(true)
+                .endOpenAPIV3Schema()
+                .endSchema()
+                .endVersion()
+                .endSpec()
+                .build())
+        .create();
+  }
+
   protected io.fabric8.kubernetes.api.model.ConfigMap configMap(
       String name, Map<String, String> data, Map<String, String> labels) {
     return new ConfigMapBuilder()
