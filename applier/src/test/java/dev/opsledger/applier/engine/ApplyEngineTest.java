@@ -372,6 +372,24 @@ class ApplyEngineTest {
     assertThat(causedBy(awaiting)).isEmpty();
   }
 
+  @Test
+  void aResourceRemovedLongAgoIsForgottenButOneWaitingForApprovalIsKept() {
+    ResourceKey db = configMap("db");
+    declare(web, AUTO, "r1");
+    declare(db, MANUAL, "r1");
+    var awaiting = diffOf(new ResourceMissing(db, MANUAL, "r1", clock.instant()));
+    engine.restore(
+        new PendingWork.Derived(
+            List.of(), List.of(new Work(awaiting, 1, clock.instant())), List.of(), Map.of()),
+        List.of());
+
+    engine.forget(List.of(web, db));
+
+    assertThat(engine.newestRevision(web)).isNull();
+    assertThat(engine.newestRevision(db)).isEqualTo("r1");
+    assertThat(engine.awaitingApprovals()).isEqualTo(1);
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   static byte[] key() {
