@@ -201,15 +201,20 @@ public final class ApplyEngine {
 
   /**
    * Forgets resources removed long ago (see {@link ReplayState#compact}), unless work on them is
-   * pending or waits for approval: what keeps memory from growing with every resource ever
-   * declared.
+   * pending or waits for approval, or they were declared again meanwhile: what keeps memory from
+   * growing with every resource ever declared.
    */
   public void forget(List<ResourceKey> keys) {
     for (ResourceKey key : keys) {
       locks.run(
           key,
           () -> {
-            if (scheduler.pendingOf(key) == null && !awaitingApproval.containsKey(key)) {
+            DesiredView view = desired.view(key);
+            // Declared again since the snapshot's offsets: not removed any more, keep it.
+            boolean stillRemoved = view == null || view.removed();
+            if (stillRemoved
+                && scheduler.pendingOf(key) == null
+                && !awaitingApproval.containsKey(key)) {
               desired.forget(key);
               currentDiff.remove(key);
             }
