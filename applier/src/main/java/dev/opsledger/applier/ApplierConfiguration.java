@@ -14,10 +14,13 @@ import dev.opsledger.applier.policy.PolicyResolver;
 import dev.opsledger.applier.policy.SyncPolicy;
 import dev.opsledger.applier.stream.ApplierInputs;
 import dev.opsledger.applier.stream.LogReplay;
+import dev.opsledger.applier.stream.ReplayCheckpoints;
 import dev.opsledger.applier.web.ApprovalController;
+import dev.opsledger.events.CheckpointTopic;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.SecretProtector;
 import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.Checkpoints;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
@@ -152,8 +155,7 @@ public class ApplierConfiguration {
       ApplierMetrics applierMetrics,
       SecretProtector secretProtector,
       EventPublisher publisher,
-      OpsLedgerKafkaProperties kafka,
-      EventCodec codec) {
+      ReplayCheckpoints applierReplayCheckpoints) {
     Map<String, SyncPolicy> bySource = new LinkedHashMap<>();
     props.sources().forEach((id, p) -> bySource.put(id, policyOf(p)));
     ApplierProperties.Retry retry = props.retry();
@@ -191,9 +193,31 @@ public class ApplierConfiguration {
             props.desiredWaitTimeout(),
             clock);
     applierMetrics.gauges(applierRetryScheduler::size, engine::awaitingApprovals);
-    new LogReplay(kafka.bootstrapServers(), codec, props.replayTimeout(), clock)
-        .restore(engine, engine::handles);
+    applierReplayCheckpoints.restore(engine, engine::handles);
     return engine;
+  }
+
+  /**
+   * The start-up replay from the newest snapshot on {@code opsledger.applier.checkpoints}, and the
+   * snapshots written after it.
+   */
+  @Bean
+  public ReplayCheckpoints applierReplayCheckpoints(
+      ApplierProperties props, OpsLedgerKafkaProperties kafka, EventCodec codec) {
+    Clock clock = Clock.systemUTC();
+    Checkpoints checkpoints =
+        new Checkpoints(
+            kafka.bootstrapServers(), CheckpointTopic.APPLIER, props.replayTimeout(), clock);
+    LogReplay replay =
+        new LogReplay(
+            kafka.bootstrapServers(),
+            codec,
+            props.replayTimeout(),
+            clock,
+            checkpoints,
+            props.dedupeCapacity(),
+            props.forgetRemovedAfter());
+    return new ReplayCheckpoints(replay, checkpoints, props.checkpointInterval());
   }
 
   /** Decodes the bindings' records for the engine; poison records go to the DLQ. */

@@ -23,13 +23,19 @@ import org.springframework.validation.annotation.Validated;
  *     Background}, {@code Orphan}.
  * @param retry Retries of transient failures (unreachable, 404 namespace/CRD missing, 409, 429,
  *     5xx).
- * @param dedupeCapacity How many handled diff event ids are remembered to drop redeliveries.
+ * @param dedupeCapacity How many handled diff event ids are remembered to drop redeliveries: the
+ *     redelivery window. Older ids are forgotten, in memory and in the snapshot.
  * @param desiredWaitTimeout How long to wait for the desired state a diff names (the {@code
  *     opsledger.desired} consumer may lag behind the diffs consumer) before recording the diff as
  *     failed.
  * @param replayTimeout How long the start-up replay of {@code opsledger.desired}, {@code
  *     opsledger.diffs}, {@code opsledger.applies} and {@code opsledger.approvals} may take before
  *     the applier refuses to start.
+ * @param checkpointInterval How often the applier writes a snapshot of what it rebuilds at start to
+ *     {@code opsledger.applier.checkpoints}, so that a restart reads only the records after it;
+ *     zero writes one only after each start.
+ * @param forgetRemovedAfter How long a resource removed from Git (and from the cluster) is
+ *     remembered after its last diff; zero remembers every resource forever.
  * @param publishTimeout How long to wait for Kafka to acknowledge an outcome event.
  * @param kubernetes The Kubernetes cluster this applier converges.
  * @param aws The AWS account and region this applier converges.
@@ -44,6 +50,8 @@ public record ApplierProperties(
     @DefaultValue("100000") @Min(16) int dedupeCapacity,
     @DefaultValue("5m") @NotNull Duration desiredWaitTimeout,
     @DefaultValue("2m") @NotNull Duration replayTimeout,
+    @DefaultValue("10m") @NotNull Duration checkpointInterval,
+    @DefaultValue("7d") @NotNull Duration forgetRemovedAfter,
     @DefaultValue("30s") @NotNull Duration publishTimeout,
     @DefaultValue @Valid Kubernetes kubernetes,
     @DefaultValue @Valid Aws aws) {

@@ -10,12 +10,15 @@ import dev.opsledger.differ.outbox.DiffOutbox;
 import dev.opsledger.differ.outbox.InputCatchUp;
 import dev.opsledger.differ.outbox.LastPublished;
 import dev.opsledger.differ.outbox.OutboxStarter;
+import dev.opsledger.differ.outbox.PublishedCheckpoints;
 import dev.opsledger.differ.outbox.ResourceStates;
 import dev.opsledger.differ.reconcile.DiffPolicy;
 import dev.opsledger.differ.reconcile.ResourceReconciliation;
 import dev.opsledger.differ.stream.DifferInputs;
+import dev.opsledger.events.CheckpointTopic;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.Checkpoints;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
@@ -203,7 +206,7 @@ public class DifferConfiguration {
       DiffOutbox differOutbox,
       DifferProperties props,
       OpsLedgerKafkaProperties kafka,
-      EventCodec codec,
+      LastPublished differLastPublished,
       Environment env) {
     String bootstrap = kafka.bootstrapServers();
     InputCatchUp catchUp =
@@ -219,9 +222,40 @@ public class DifferConfiguration {
         eventStore,
         differResourceStates,
         differOutbox,
-        () -> LastPublished.read(bootstrap, codec, props.rebuildReadTimeout()),
+        differLastPublished::read,
         catchUp,
         props.rebuildCatchUpTimeout());
+  }
+
+  /**
+   * What was last published per resource, from the newest snapshot on {@code
+   * opsledger.differ.checkpoints} and the diffs after it.
+   */
+  @Bean
+  public LastPublished differLastPublished(
+      DifferProperties props, OpsLedgerKafkaProperties kafka, EventCodec codec) {
+    return new LastPublished(
+        kafka.bootstrapServers(),
+        codec,
+        props.rebuildReadTimeout(),
+        differCheckpoints(props, kafka));
+  }
+
+  /** Writes the snapshot {@link LastPublished} starts from, every {@code checkpoint-interval}. */
+  @Bean
+  public PublishedCheckpoints differPublishedCheckpoints(
+      DifferProperties props, OpsLedgerKafkaProperties kafka, LastPublished differLastPublished) {
+    return new PublishedCheckpoints(
+        differLastPublished, differCheckpoints(props, kafka), props.checkpointInterval());
+  }
+
+  private static Checkpoints differCheckpoints(
+      DifferProperties props, OpsLedgerKafkaProperties kafka) {
+    return new Checkpoints(
+        kafka.bootstrapServers(),
+        CheckpointTopic.DIFFER,
+        props.rebuildReadTimeout(),
+        Clock.systemUTC());
   }
 
   /** Turns records into commands. */

@@ -26,6 +26,9 @@ import org.springframework.validation.annotation.Validated;
  *     publishing anyway.
  * @param rebuildReadTimeout On a rebuild, how long reading {@code opsledger.diffs} to its end may
  *     take per attempt.
+ * @param checkpointInterval How often the running differ writes a snapshot of what it last
+ *     published per resource to {@code opsledger.differ.checkpoints}, so that a rebuild reads it
+ *     and the diffs after it instead of the whole topic; zero writes none.
  * @param ignoreRules Fields not to compare, by kind and name (e.g. HPA-owned {@code
  *     /spec/replicas}).
  */
@@ -38,6 +41,7 @@ public record DifferProperties(
     @DefaultValue("30s") @NotNull Duration publishTimeout,
     @DefaultValue("10m") @NotNull Duration rebuildCatchUpTimeout,
     @DefaultValue("2m") @NotNull Duration rebuildReadTimeout,
+    @DefaultValue("10m") @NotNull Duration checkpointInterval,
     @DefaultValue @Valid List<IgnoreRuleSettings> ignoreRules) {
 
   /** Copies the rules. */

@@ -270,6 +270,40 @@ public final class LogScan implements AutoCloseable {
    * @throws LogScanTimeoutException when the deadline passes first
    */
   public Summary read(Map<TopicPartition, OffsetRange> ranges, Handler handler) {
+    long[] counts = new long[2];
+    long total = readRaw(ranges, r -> counts[handle(r, handler) ? 0 : 1]++, handler::progress);
+    if (total > 0) {
+      handler.progress(total, total);
+    }
+    return new Summary(counts[0], counts[1]);
+  }
+
+  /**
+   * Reads the given ranges and hands every record, undecoded, to {@code handler}: for topics whose
+   * records are not events (the checkpoint topics), tombstones included.
+   *
+   * @return how many records were handed on
+   * @throws LogScanTimeoutException when the deadline passes first
+   */
+  public long readRaw(
+      Map<TopicPartition, OffsetRange> ranges,
+      java.util.function.Consumer<ConsumerRecord<String, byte[]>> handler) {
+    long[] count = new long[1];
+    readRaw(
+        ranges,
+        r -> {
+          count[0]++;
+          handler.accept(r);
+        },
+        (done, total) -> {});
+    return count[0];
+  }
+
+  /** Reads the ranges; returns the number of offsets they span. */
+  private long readRaw(
+      Map<TopicPartition, OffsetRange> ranges,
+      java.util.function.Consumer<ConsumerRecord<String, byte[]>> handler,
+      Progress progress) {
     Map<TopicPartition, Long> stops = new HashMap<>();
     long total = 0;
     for (Map.Entry<TopicPartition, OffsetRange> e : ranges.entrySet()) {
@@ -279,15 +313,13 @@ public final class LogScan implements AutoCloseable {
       }
     }
     if (stops.isEmpty()) {
-      handler.progress(0, 0);
-      return Summary.EMPTY;
+      progress.progress(0, 0);
+      return 0;
     }
     consumer.assign(stops.keySet());
     stops.keySet().forEach(tp -> consumer.seek(tp, ranges.get(tp).from()));
     Set<TopicPartition> open = new HashSet<>(stops.keySet());
     long done = 0;
-    long records = 0;
-    long poison = 0;
     try {
       while (true) {
         // A transaction marker or a compacted gap can end a partition without a record at its
@@ -312,19 +344,20 @@ public final class LogScan implements AutoCloseable {
             continue;
           }
           done++;
-          if (handle(r, handler)) {
-            records++;
-          } else {
-            poison++;
-          }
+          handler.accept(r);
         }
-        handler.progress(done, total);
+        progress.progress(done, total);
       }
     } finally {
       consumer.unsubscribe();
     }
-    handler.progress(total, total);
-    return new Summary(records, poison);
+    return total;
+  }
+
+  /** Progress of a read: offsets read of offsets to read. */
+  @FunctionalInterface
+  private interface Progress {
+    void progress(long done, long total);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.opsledger.kafka;
 
+import dev.opsledger.events.CheckpointTopic;
 import dev.opsledger.events.Topic;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +23,15 @@ public record TopicSpec(String name, int partitions, Map<String, String> config)
     }
   }
 
-  /** Every catalogue topic and its dead-letter topic. */
+  /** Every catalogue topic and its dead-letter topic, then the checkpoint topics. */
   public static List<TopicSpec> catalogue() {
     List<TopicSpec> specs = new ArrayList<>();
     for (Topic t : Topic.values()) {
       specs.add(new TopicSpec(t.topicName(), t.partitions(), t.config()));
       specs.add(new TopicSpec(t.dlqName(), t.partitions(), t.dlqConfig()));
+    }
+    for (CheckpointTopic t : CheckpointTopic.values()) {
+      specs.add(new TopicSpec(t.topicName(), t.partitions(), t.config()));
     }
     return specs;
   }

@@ -3,6 +3,7 @@ package dev.opsledger.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.opsledger.events.CheckpointTopic;
 import dev.opsledger.events.Topic;
 import dev.opsledger.sandbox.kafka.EmbeddedKafkaBroker;
 import java.nio.file.Path;
@@ -34,11 +35,13 @@ class TopicBootstrapperIT {
       var bootstrapper = new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30));
       var first = bootstrapper.ensureCatalogue();
       assertThat(first.created()).contains(TOPIC, Topic.DIFFS.dlqName(), "opsledger.commits");
-      assertThat(first.created()).hasSize(Topic.values().length * 2);
+      assertThat(first.created())
+          .hasSize(Topic.values().length * 2 + CheckpointTopic.values().length);
 
       var second = bootstrapper.ensureCatalogue();
       assertThat(second.changedNothing()).isTrue();
-      assertThat(second.unchanged()).hasSize(Topic.values().length * 2);
+      assertThat(second.unchanged())
+          .hasSize(Topic.values().length * 2 + CheckpointTopic.values().length);
 
       var diffs = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
       assertThat(diffs.partitions()).hasSize(12);

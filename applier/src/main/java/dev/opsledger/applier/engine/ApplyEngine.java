@@ -191,6 +191,37 @@ public final class ApplyEngine {
         derived.done().size());
   }
 
+  /**
+   * Puts back the desired state a snapshot or a replay at start rebuilt for a resource (before
+   * {@link #restore}; nothing is scheduled yet, so nothing is woken).
+   */
+  public void restoreDesired(ResourceKey key, DesiredView view) {
+    desired.restore(key, view);
+  }
+
+  /**
+   * Forgets resources removed long ago (see {@link ReplayState#compact}), unless work on them is
+   * pending or waits for approval, or they were declared again meanwhile: what keeps memory from
+   * growing with every resource ever declared.
+   */
+  public void forget(List<ResourceKey> keys) {
+    for (ResourceKey key : keys) {
+      locks.run(
+          key,
+          () -> {
+            DesiredView view = desired.view(key);
+            // Declared again since the snapshot's offsets: not removed any more, keep it.
+            boolean stillRemoved = view == null || view.removed();
+            if (stillRemoved
+                && scheduler.pendingOf(key) == null
+                && !awaitingApproval.containsKey(key)) {
+              desired.forget(key);
+              currentDiff.remove(key);
+            }
+          });
+    }
+  }
+
   /** The newest revision declared for the resource that this applier has read, or {@code null}. */
   public String newestRevision(ResourceKey key) {
     DesiredView view = desired.view(key);

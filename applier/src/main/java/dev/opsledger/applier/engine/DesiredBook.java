@@ -7,6 +7,7 @@ import dev.opsledger.events.ResourceKey;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * The newest desired manifest per resource, the order of every revision seen (for fencing) and the
@@ -91,6 +92,41 @@ public final class DesiredBook {
   /** The number of resources known. */
   public int size() {
     return entries.size();
+  }
+
+  /** Hands what is known of every resource to {@code out} (for a snapshot of the book). */
+  public void forEach(BiConsumer<ResourceKey, DesiredView> out) {
+    for (ResourceKey key : entries.keySet()) {
+      DesiredView view = view(key);
+      if (view != null) {
+        out.accept(key, view);
+      }
+    }
+  }
+
+  /**
+   * Puts back what a snapshot held of a resource, replacing what is known of it. Declarations read
+   * afterwards are placed against the restored order as if they had followed it.
+   */
+  public void restore(ResourceKey key, DesiredView view) {
+    Entry entry = new Entry();
+    entry.order.putAll(view.order());
+    for (long position : view.order().values()) {
+      if (position < 0) {
+        entry.arrivals = Math.max(entry.arrivals, position - Long.MIN_VALUE + 1);
+      }
+    }
+    entry.newest = view.newestRevision();
+    entry.sourceId = view.sourceId();
+    entry.manifest = view.manifest();
+    entry.removed = view.removed();
+    entry.lastApplied = view.lastApplied();
+    entries.put(key, entry);
+  }
+
+  /** Forgets a resource: the bound on memory for resources removed long ago. */
+  public void forget(ResourceKey key) {
+    entries.remove(key);
   }
 
   private static final class Entry {

@@ -32,11 +32,23 @@ public final class PendingWork {
   private final Map<ResourceKey, EventEnvelope<? extends ResourceEvent>> latestDiff =
       new LinkedHashMap<>();
 
-  /** Diff ids with a final outcome, and whether that outcome is a wait for approval. */
-  private final Map<String, Boolean> finalWaitsForApproval = new HashMap<>();
+  /**
+   * Diff ids with a final outcome, and whether that outcome is a wait for approval; in the order
+   * they were first handled, so that {@link #compact} forgets the oldest.
+   */
+  private final Map<String, Boolean> finalWaitsForApproval = new LinkedHashMap<>();
 
-  private final Map<String, Integer> attempts = new HashMap<>();
+  private final Map<String, Integer> attempts = new LinkedHashMap<>();
   private final Map<ResourceKey, String> lastApplied = new HashMap<>();
+
+  /**
+   * What the log says of one diff id: its final outcome, if any, and the attempts started.
+   *
+   * @param id the diff's event id
+   * @param waitsForApproval {@code null}: no final outcome; else whether it waits for approval
+   * @param attempts the highest attempt started, or {@code null}
+   */
+  public record Handled(String id, Boolean waitsForApproval, Integer attempts) {}
 
   /**
    * What was pending.
@@ -81,6 +93,70 @@ public final class PendingWork {
         finalWaitsForApproval.putIfAbsent(cause, false);
       } else {
         finalWaitsForApproval.put(cause, s.skippedBy(SkipPolicy.MANUAL_APPROVAL));
+      }
+    }
+  }
+
+  /** The latest diff of every resource, in the order the resources were first seen. */
+  public List<EventEnvelope<? extends ResourceEvent>> latestDiffs() {
+    return List.copyOf(latestDiff.values());
+  }
+
+  /** Every diff id the log said something of, oldest first. */
+  public List<Handled> handled() {
+    Map<String, Handled> out = new LinkedHashMap<>();
+    finalWaitsForApproval.forEach((id, waits) -> out.put(id, new Handled(id, waits, null)));
+    attempts.forEach(
+        (id, n) ->
+            out.merge(
+                id, new Handled(id, null, n), (a, b) -> new Handled(id, a.waitsForApproval(), n)));
+    return List.copyOf(out.values());
+  }
+
+  /** The revision last applied per resource, {@code ""} after a delete. */
+  public Map<ResourceKey, String> lastApplied() {
+    return Map.copyOf(lastApplied);
+  }
+
+  /** Puts back what a snapshot held of a diff id. */
+  public void restore(Handled h) {
+    if (h.waitsForApproval() != null) {
+      finalWaitsForApproval.put(h.id(), h.waitsForApproval());
+    }
+    if (h.attempts() != null) {
+      attempts.put(h.id(), h.attempts());
+    }
+  }
+
+  /** Puts back what a snapshot held of the revision last applied to a resource. */
+  public void restoreApplied(ResourceKey key, String revision) {
+    lastApplied.put(key, revision);
+  }
+
+  /** Forgets a resource's latest diff and last applied revision. */
+  public void forget(ResourceKey key) {
+    latestDiff.remove(key);
+    lastApplied.remove(key);
+  }
+
+  /**
+   * Bounds what is kept of diff ids to the redelivery window: the ids of the resources' latest
+   * diffs (which decide what is pending) and the newest {@code keep} others (the dedupe ledger
+   * holds no more than that anyway). Older ids are forgotten; the derived work does not change.
+   */
+  public void compact(int keep) {
+    java.util.Set<String> latest = new java.util.HashSet<>();
+    latestDiff.values().forEach(d -> latest.add(d.id()));
+    trim(finalWaitsForApproval, keep, latest);
+    trim(attempts, keep, latest);
+  }
+
+  private static void trim(Map<String, ?> ids, int keep, java.util.Set<String> latest) {
+    int excess = ids.size() - keep;
+    for (var it = ids.keySet().iterator(); it.hasNext() && excess > 0; ) {
+      if (!latest.contains(it.next())) {
+        it.remove();
+        excess--;
       }
     }
   }

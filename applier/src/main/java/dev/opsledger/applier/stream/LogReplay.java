@@ -1,101 +1,168 @@
 package dev.opsledger.applier.stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsledger.applier.engine.ApplyEngine;
-import dev.opsledger.applier.engine.PendingWork;
+import dev.opsledger.applier.engine.ReplayState;
 import dev.opsledger.events.EventCodec;
-import dev.opsledger.events.ResourceEvent;
-import dev.opsledger.events.SyncApproved;
+import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.Checkpoints;
 import dev.opsledger.kafka.LogScan;
-import dev.opsledger.kafka.LogScan.From;
 import dev.opsledger.kafka.LogScan.Until;
+import dev.opsledger.kafka.Rebuild;
+import dev.opsledger.kafka.ScannedRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds the applier's memory at start by reading {@code opsledger.desired}, {@code
- * opsledger.applies}, {@code opsledger.diffs} and {@code opsledger.approvals} from the beginning
- * with a {@link LogScan} (no group, nothing committed), up to the end offsets found at start.
+ * Rebuilds the applier's memory at start from {@code opsledger.desired}, {@code opsledger.applies},
+ * {@code opsledger.diffs} and {@code opsledger.approvals} with a {@link LogScan} (no group, nothing
+ * committed), up to the end offsets found at start.
  *
- * <p>Why re-read rather than keep a local snapshot: the log is the only state, so an applier
- * replaced on another node (or with a lost disk) starts right; the cost is a read of those topics
- * at start, which is bounded by {@code opsledger.applier.replay-timeout} (past it, the scan's
- * {@link dev.opsledger.kafka.LogScanTimeoutException} stops the applier from starting
- * half-restored). The stream bindings then resume from their committed offsets; what they deliver
- * again is handled idempotently.
+ * <p>It starts from the newest snapshot on {@code opsledger.applier.checkpoints} and reads only the
+ * records after the offsets it covers ({@link Rebuild}); without a usable snapshot (none yet, an
+ * old log, a corrupt one) it reads the topics from the beginning. The log stays the only state: a
+ * snapshot is derived from it, so an applier replaced on another node (or with a lost disk) starts
+ * right, and deleting the checkpoint topic only costs a full read. The read is bounded by {@code
+ * opsledger.applier.replay-timeout} (past it, the scan's {@link
+ * dev.opsledger.kafka.LogScanTimeoutException} stops the applier from starting half-restored). The
+ * stream bindings then resume from their committed offsets; what they deliver again is handled
+ * idempotently.
  */
 public final class LogReplay {
 
   private static final Logger LOG = LoggerFactory.getLogger(LogReplay.class);
 
+  /** The topics the applier's memory is rebuilt from. */
+  public static final List<String> TOPICS =
+      List.of(
+          Topic.DESIRED.topicName(),
+          Topic.APPLIES.topicName(),
+          Topic.DIFFS.topicName(),
+          Topic.APPROVALS.topicName());
+
   private final String bootstrapServers;
   private final EventCodec codec;
   private final Duration timeout;
   private final Clock clock;
+  private final Checkpoints checkpoints;
+  private final int keepDiffIds;
+  private final Duration forgetRemovedAfter;
 
-  /** A replay against these servers. */
+  /** A replay that reads the whole log every time (no snapshots). */
   public LogReplay(String bootstrapServers, EventCodec codec, Duration timeout, Clock clock) {
+    this(bootstrapServers, codec, timeout, clock, null, Integer.MAX_VALUE, Duration.ZERO);
+  }
+
+  /**
+   * A replay against these servers.
+   *
+   * @param checkpoints where snapshots are read from, or {@code null} to read the whole log
+   * @param keepDiffIds the redelivery window: diff ids kept beyond each resource's latest diff
+   * @param forgetRemovedAfter how long a removed resource is remembered; zero: forever
+   */
+  public LogReplay(
+      String bootstrapServers,
+      EventCodec codec,
+      Duration timeout,
+      Clock clock,
+      Checkpoints checkpoints,
+      int keepDiffIds,
+      Duration forgetRemovedAfter) {
     this.bootstrapServers = bootstrapServers;
     this.codec = codec;
     this.timeout = timeout;
     this.clock = clock;
+    this.checkpoints = checkpoints;
+    this.keepDiffIds = keepDiffIds;
+    this.forgetRemovedAfter = forgetRemovedAfter;
   }
 
   /**
    * Reads the log and restores the engine.
    *
    * @param engine the engine to restore
-   * @param ours which resources this applier converges (others are not kept in memory)
+   * @param ours which resources this applier converges (others are not kept in the engine)
+   * @return what was rebuilt, to be written as the next snapshot
    */
-  public void restore(ApplyEngine engine, Predicate<dev.opsledger.events.ResourceKey> ours) {
+  public Rebuild.Result<Projection> restore(ApplyEngine engine, Predicate<ResourceKey> ours) {
     Instant start = clock.instant();
-    PendingWork work = new PendingWork();
-    List<SyncApproved> approvals = new ArrayList<>();
-    LogScan.Summary read;
-    try (LogScan scan = LogScan.open(bootstrapServers, codec, timeout, clock)) {
-      // Desired first: the diffs and applies are interpreted against it.
-      read =
-          scan.scan(
-              List.of(Topic.DESIRED.topicName()),
-              From.beginning(),
-              Until.endAtStart(),
-              r -> {
-                if (r.data() instanceof ResourceEvent e && ours.test(e.resource())) {
-                  engine.onDesired(e);
-                }
-              });
-      read =
-          read.plus(
-              scan.scan(
-                  List.of(
-                      Topic.APPLIES.topicName(),
-                      Topic.DIFFS.topicName(),
-                      Topic.APPROVALS.topicName()),
-                  From.beginning(),
-                  Until.endAtStart(),
-                  r -> {
-                    if (r.data() instanceof SyncApproved a) {
-                      approvals.add(a);
-                    } else if (r.data() instanceof ResourceEvent e && ours.test(e.resource())) {
-                      if (r.event().type().topic() == Topic.DIFFS) {
-                        work.diff(r.event());
-                      } else {
-                        work.apply(r.event());
-                      }
-                    }
-                  }));
-    }
-    engine.restore(work.derive(clock.instant()), approvals);
+    Rebuild.Result<Projection> result = rebuild();
+    result.projection().state().restore(engine, ours, clock.instant());
     LOG.info(
-        "replayed {} records of the log ({} unreadable, skipped) in {} ms",
-        read.records(),
-        read.poison(),
+        "replayed {} records of the log ({} unreadable, skipped){} in {} ms",
+        result.read().records(),
+        result.read().poison(),
+        result.fromSnapshot() ? " after a snapshot of " + result.snapshot().createdAt() : "",
         Duration.between(start, clock.instant()).toMillis());
+    return result;
+  }
+
+  /**
+   * Rebuilds the state from the newest snapshot and the records after it, compacted, without
+   * touching an engine: what a periodic checkpoint writes.
+   */
+  public Rebuild.Result<Projection> rebuild() {
+    Rebuild.Result<Projection> result;
+    try (LogScan scan = LogScan.open(bootstrapServers, codec, timeout, clock)) {
+      result = Rebuild.run(scan, checkpoints, TOPICS, Until.endAtStart(), this::fresh);
+    }
+    result.projection().forgotten = result.projection().state().compact(clock.instant());
+    return result;
+  }
+
+  private Projection fresh() {
+    return new Projection(new ReplayState(codec, keepDiffIds, forgetRemovedAfter));
+  }
+
+  /** The applier's {@link ReplayState} as a {@link Rebuild.Projection}: records by topic. */
+  public static final class Projection implements Rebuild.Projection {
+
+    private final ReplayState state;
+    private List<ResourceKey> forgotten = List.of();
+
+    Projection(ReplayState state) {
+      this.state = state;
+    }
+
+    /** The state. */
+    public ReplayState state() {
+      return state;
+    }
+
+    /** The resources the last compaction forgot. */
+    public List<ResourceKey> forgotten() {
+      return forgotten;
+    }
+
+    @Override
+    public void restore(JsonNode entry) {
+      state.restore(entry);
+    }
+
+    @Override
+    public void apply(ScannedRecord r) {
+      Topic topic = r.event().type().topic();
+      if (topic == Topic.DESIRED) {
+        state.desired(r.data());
+      } else if (topic == Topic.DIFFS) {
+        state.diff(r.event());
+      } else if (topic == Topic.APPLIES) {
+        state.apply(r.event());
+      } else if (topic == Topic.APPROVALS) {
+        state.approval(r.event());
+      }
+    }
+
+    @Override
+    public void snapshot(Consumer<JsonNode> out) {
+      state.entries(out);
+    }
   }
 }

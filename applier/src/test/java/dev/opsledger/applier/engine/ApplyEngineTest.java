@@ -372,6 +372,30 @@ class ApplyEngineTest {
     assertThat(causedBy(awaiting)).isEmpty();
   }
 
+  @Test
+  void aResourceRemovedLongAgoIsForgottenButNotOneWaitingForApprovalOrDeclaredAgain() {
+    ResourceKey db = configMap("db");
+    ResourceKey readded = configMap("readded");
+    declare(web, AUTO, "r1");
+    remove(web, AUTO, "r2");
+    declare(db, MANUAL, "r1");
+    remove(db, MANUAL, "r2");
+    var awaiting = diffOf(new ResourceExtraneous(db, MANUAL, "r2", "h", clock.instant()));
+    engine.restore(
+        new PendingWork.Derived(
+            List.of(), List.of(new Work(awaiting, 1, clock.instant())), List.of(), Map.of()),
+        List.of());
+    remove(readded, AUTO, "r1");
+    declare(readded, AUTO, "r2");
+
+    engine.forget(List.of(web, db, readded));
+
+    assertThat(engine.newestRevision(web)).isNull();
+    assertThat(engine.newestRevision(db)).isEqualTo("r2");
+    assertThat(engine.newestRevision(readded)).isEqualTo("r2");
+    assertThat(engine.awaitingApprovals()).isEqualTo(1);
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   static byte[] key() {

@@ -1,0 +1,129 @@
+package dev.opsledger.applier.stream;
+
+import dev.opsledger.applier.engine.ApplyEngine;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.kafka.Checkpoints;
+import dev.opsledger.kafka.Rebuild;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Restores the applier at start ({@link LogReplay}) and keeps its snapshot fresh: right after start
+ * it writes the state it rebuilt, then every {@code checkpoint-interval} it rebuilds the state from
+ * the newest snapshot and the records after it, in the background, and writes it again. So a
+ * restart reads at most about one interval of the log, whatever its length.
+ *
+ * <p>A checkpoint is rebuilt from the log rather than copied from the running engine: the engine's
+ * memory moves with several consumers at once and with the applier's own outcomes, so no set of
+ * offsets describes it exactly, while a fold of the log up to fixed offsets is exact by
+ * construction. The same compaction also makes the engine forget the resources it dropped.
+ *
+ * <p>A failed checkpoint (Kafka unavailable, a budget spent) is logged and tried again at the next
+ * interval; it never stops the applier.
+ */
+public final class ReplayCheckpoints implements SmartLifecycle {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReplayCheckpoints.class);
+
+  private final LogReplay replay;
+  private final Checkpoints checkpoints;
+  private final Duration interval;
+  private volatile ApplyEngine engine;
+  private volatile Rebuild.Result<LogReplay.Projection> initial;
+  private ScheduledExecutorService executor;
+
+  /**
+   * Creates the checkpointer.
+   *
+   * @param checkpoints where snapshots go, or {@code null}: never written
+   * @param interval how often a snapshot is written; zero or negative: only at start
+   */
+  public ReplayCheckpoints(LogReplay replay, Checkpoints checkpoints, Duration interval) {
+    this.replay = replay;
+    this.checkpoints = checkpoints;
+    this.interval = interval;
+  }
+
+  /** Restores the engine from the log (at start, before any consumer). */
+  public void restore(ApplyEngine engine, Predicate<ResourceKey> ours) {
+    this.engine = engine;
+    this.initial = replay.restore(engine, ours);
+  }
+
+  /** Writes a snapshot now: rebuilt from the newest one and the records after it. */
+  public void checkpoint() {
+    Rebuild.Result<LogReplay.Projection> result = replay.rebuild();
+    List<ResourceKey> forgotten = result.projection().forgotten();
+    if (engine != null && !forgotten.isEmpty()) {
+      engine.forget(forgotten);
+      LOG.info("forgot {} resources removed long ago", forgotten.size());
+    }
+    if (result.fromSnapshot()
+        && result.read().records() + result.read().poison() == 0
+        && forgotten.isEmpty()) {
+      return;
+    }
+    result.checkpoint(checkpoints);
+  }
+
+  @Override
+  public synchronized void start() {
+    if (checkpoints == null) {
+      return;
+    }
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "applier-checkpoints");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.execute(this::writeInitial);
+    if (!interval.isZero() && !interval.isNegative()) {
+      executor.scheduleWithFixedDelay(
+          this::checkpointQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (executor != null) {
+      executor.shutdownNow();
+      executor = null;
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return executor != null;
+  }
+
+  private void writeInitial() {
+    Rebuild.Result<LogReplay.Projection> result = initial;
+    initial = null;
+    if (result == null
+        || (result.fromSnapshot() && result.read().records() + result.read().poison() == 0)) {
+      return;
+    }
+    try {
+      result.checkpoint(checkpoints);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot write the applier's snapshot, trying again later: {}", e.toString());
+    }
+  }
+
+  private void checkpointQuietly() {
+    try {
+      checkpoint();
+    } catch (RuntimeException e) {
+      LOG.warn("cannot write the applier's snapshot, trying again later: {}", e.toString());
+    }
+  }
+}
