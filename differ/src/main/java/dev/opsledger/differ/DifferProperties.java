@@ -2,6 +2,7 @@ package dev.opsledger.differ;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
@@ -28,6 +29,9 @@ import org.springframework.validation.annotation.Validated;
  *     take per attempt.
  * @param ignoreRules Fields not to compare, by kind and name (e.g. HPA-owned {@code
  *     /spec/replicas}).
+ * @param fieldManager The server-side apply field manager OpsLedger's applier uses (its {@code
+ *     opsledger.applier.kubernetes.field-manager}): the fields its {@code Apply} entry in a live
+ *     object's {@code managedFields} owns and Git no longer declares are drift until they are gone.
  */
 @ConfigurationProperties("opsledger.differ")
 @Validated
@@ -38,7 +42,8 @@ public record DifferProperties(
     @DefaultValue("30s") @NotNull Duration publishTimeout,
     @DefaultValue("10m") @NotNull Duration rebuildCatchUpTimeout,
     @DefaultValue("2m") @NotNull Duration rebuildReadTimeout,
-    @DefaultValue @Valid List<IgnoreRuleSettings> ignoreRules) {
+    @DefaultValue @Valid List<IgnoreRuleSettings> ignoreRules,
+    @DefaultValue("opsledger") @NotBlank String fieldManager) {
 
   /** Copies the rules. */
   public DifferProperties {
