@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.URI;
@@ -141,6 +142,49 @@ public abstract class KubernetesScenarios {
 
     assertThat(succeeded(drift(key, AUTO, r2)).outcome()).isEqualTo(ApplyOutcome.PATCHED);
     assertThat(liveConfigMap(key).getData()).containsEntry("a", "2");
+  }
+
+  @Test
+  void removesALabelAnEnvVarAndAPortThatANewRevisionNoLongerDeclares() {
+    createNamespace();
+    ResourceKey key = deploymentKey("trimmed");
+    String r1 = declare(key, AUTO, deployment(key, true, null));
+    succeeded(missing(key, AUTO, r1));
+    assertThat(liveDeployment(key).getMetadata().getLabels()).containsEntry("tier", "frontend");
+    String r2 = declare(key, AUTO, deployment(key, false, null));
+
+    assertThat(succeeded(drift(key, AUTO, r2)).outcome()).isEqualTo(ApplyOutcome.PATCHED);
+    Deployment live = liveDeployment(key);
+    assertThat(live.getMetadata().getLabels())
+        .doesNotContainKey("tier")
+        .containsEntry("app.kubernetes.io/managed-by", "opsledger");
+    var container = live.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(80);
+    assertThat(container.getEnv()).extracting(e -> e.getName()).containsExactly("LOG_LEVEL");
+  }
+
+  @Test
+  void leavesReplicasToAnotherManagerWhenGitDoesNotDeclareThem() {
+    createNamespace();
+    ResourceKey key = deploymentKey("autoscaled");
+    String r1 = declare(key, AUTO, deployment(key, true, null));
+    succeeded(missing(key, AUTO, r1));
+    cluster()
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName(key.name())
+        .edit(
+            d -> {
+              d.getSpec().setReplicas(4); // as an HorizontalPodAutoscaler would
+              return d;
+            });
+    String r2 = declare(key, AUTO, deployment(key, false, null));
+
+    assertThat(succeeded(drift(key, AUTO, r2)).outcome()).isEqualTo(ApplyOutcome.PATCHED);
+    Deployment live = liveDeployment(key);
+    assertThat(live.getMetadata().getLabels()).doesNotContainKey("tier");
+    assertThat(live.getSpec().getReplicas()).isEqualTo(4);
   }
 
   @Test
@@ -504,6 +548,47 @@ public abstract class KubernetesScenarios {
     ObjectNode d = m.putObject("data");
     data.forEach(d::put);
     return m;
+  }
+
+  protected ResourceKey deploymentKey(String name) {
+    return ResourceKey.of(target(), "apps", "Deployment", ns, name);
+  }
+
+  /**
+   * A Deployment with port 80 and env var LOG_LEVEL; {@code extras} adds the label {@code
+   * tier=frontend}, port 9090 and env var DEBUG; {@code replicas} is declared unless null.
+   */
+  protected static ObjectNode deployment(ResourceKey key, boolean extras, Integer replicas) {
+    ObjectNode m = EventJson.mapper().createObjectNode();
+    m.put("apiVersion", "apps/v1").put("kind", "Deployment");
+    ObjectNode metadata =
+        m.putObject("metadata").put("name", key.name()).put("namespace", key.namespace());
+    if (extras) {
+      metadata.putObject("labels").put("tier", "frontend");
+    }
+    ObjectNode spec = m.putObject("spec");
+    if (replicas != null) {
+      spec.put("replicas", replicas);
+    }
+    spec.putObject("selector").putObject("matchLabels").put("app", key.name());
+    ObjectNode template = spec.putObject("template");
+    template.putObject("metadata").putObject("labels").put("app", key.name());
+    ObjectNode container =
+        template.putObject("spec").putArray("containers").addObject().put("name", "web");
+    container.put("image", "nginx:1.27");
+    var ports = container.putArray("ports");
+    ports.addObject().put("containerPort", 80);
+    var env = container.putArray("env");
+    env.addObject().put("name", "LOG_LEVEL").put("value", "info");
+    if (extras) {
+      ports.addObject().put("containerPort", 9090).put("name", "metrics");
+      env.addObject().put("name", "DEBUG").put("value", "true");
+    }
+    return m;
+  }
+
+  protected Deployment liveDeployment(ResourceKey key) {
+    return cluster().apps().deployments().inNamespace(key.namespace()).withName(key.name()).get();
   }
 
   protected ConfigMap liveConfigMap(ResourceKey key) {

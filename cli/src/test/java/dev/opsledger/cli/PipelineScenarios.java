@@ -282,6 +282,51 @@ abstract class PipelineScenarios {
         .containsExactly(before);
   }
 
+  @Test
+  @Order(10)
+  void
+      aLabelAnEnvVarAndAPortRemovedFromGitAreRemovedLiveAndReplicasGitStopsDeclaringAreLeftToOthers() {
+    git.commit("Label web, add a metrics port and a debug flag")
+        .write("apps/web.yaml", labelledDeployment("nginx:1.27"))
+        .push();
+    await("the label, the port and the env var are live")
+        .until(
+            () ->
+                "frontend".equals(label("tier"))
+                    && containerPorts().contains(9090)
+                    && envNames().contains("DEBUG"));
+    awaitInSync(WEB);
+
+    git.commit("Remove the label, the metrics port, the debug flag and replicas")
+        .write("apps/web.yaml", deploymentWithoutReplicas("nginx:1.27"))
+        .push();
+
+    await("the label, the port and the env var are gone live")
+        .until(
+            () ->
+                label("tier") == null
+                    && !containerPorts().contains(9090)
+                    && !envNames().contains("DEBUG"));
+    assertThat(containerPorts()).containsExactly(80);
+    awaitInSync(WEB);
+
+    // Git no longer declares replicas: another manager (an HPA) owns them from now on.
+    client()
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName("web")
+        .edit(
+            d -> {
+              d.getSpec().setReplicas(4);
+              return d;
+            });
+    git.commit("Bump web").write("apps/web.yaml", deploymentWithoutReplicas("nginx:1.28")).push();
+    await("the new image runs").until(() -> image().equals("nginx:1.28"));
+    awaitInSync(WEB);
+    assertThat(deployment().getSpec().getReplicas()).isEqualTo(4);
+  }
+
   private Launcher.Running launch() throws IOException {
     Map<String, Object> extra = new HashMap<>();
     extra.put("opsledger.notifier.dedupe-window", "1s");
@@ -339,6 +384,21 @@ abstract class PipelineScenarios {
     return deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
   }
 
+  private String label(String name) {
+    Map<String, String> labels = deployment().getMetadata().getLabels();
+    return labels == null ? null : labels.get(name);
+  }
+
+  private List<Integer> containerPorts() {
+    var ports = deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getPorts();
+    return ports == null ? List.of() : ports.stream().map(p -> p.getContainerPort()).toList();
+  }
+
+  private List<String> envNames() {
+    var env = deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    return env == null ? List.of() : env.stream().map(e -> e.getName()).toList();
+  }
+
   private boolean configMapExists() {
     ConfigMap cm = client().configMaps().inNamespace("shop").withName("web-config").get();
     return cm != null;
@@ -376,5 +436,59 @@ abstract class PipelineScenarios {
                     - containerPort: 80
         """
         .formatted(replicas, image);
+  }
+
+  private static String labelledDeployment(String image) {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: shop
+          labels:
+            tier: frontend
+        spec:
+          replicas: 2
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+                - name: web
+                  image: %s
+                  ports:
+                    - containerPort: 80
+                    - containerPort: 9090
+                      name: metrics
+                  env:
+                    - name: DEBUG
+                      value: "true"
+        """
+        .formatted(image);
+  }
+
+  private static String deploymentWithoutReplicas(String image) {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: shop
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+                - name: web
+                  image: %s
+                  ports:
+                    - containerPort: 80
+        """
+        .formatted(image);
   }
 }

@@ -124,7 +124,8 @@ public class DifferConfiguration {
                         r.apiGroup(), r.kind(), r.namespace(), r.name(), r.jsonPointers()))
             .toList();
     DiffPolicy policy =
-        new DiffPolicy(DiffEngine.standard(), new IgnoreRules(rules), Clock.systemUTC());
+        new DiffPolicy(
+            DiffEngine.standard(props.fieldManager()), new IgnoreRules(rules), Clock.systemUTC());
     FunctionCounter.builder("opsledger.differ.diff.computations", policy, DiffPolicy::computations)
         .description("diffs computed by the engine")
         .register(differMetrics.registry());

@@ -2,6 +2,7 @@ package dev.opsledger.differ;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ import org.springframework.validation.annotation.Validated;
  *     and the diffs after it instead of the whole topic; zero writes none.
  * @param ignoreRules Fields not to compare, by kind and name (e.g. HPA-owned {@code
  *     /spec/replicas}).
+ * @param fieldManager The server-side apply field manager OpsLedger's applier uses (its {@code
+ *     opsledger.applier.kubernetes.field-manager}): the fields its {@code Apply} entry in a live
+ *     object's {@code managedFields} owns and Git no longer declares are drift until they are gone.
  */
 @ConfigurationProperties("opsledger.differ")
 @Validated
@@ -42,7 +46,8 @@ public record DifferProperties(
     @DefaultValue("10m") @NotNull Duration rebuildCatchUpTimeout,
     @DefaultValue("2m") @NotNull Duration rebuildReadTimeout,
     @DefaultValue("10m") @NotNull Duration checkpointInterval,
-    @DefaultValue @Valid List<IgnoreRuleSettings> ignoreRules) {
+    @DefaultValue @Valid List<IgnoreRuleSettings> ignoreRules,
+    @DefaultValue("opsledger") @NotBlank String fieldManager) {
 
   /** Copies the rules. */
   public DifferProperties {

@@ -91,8 +91,9 @@ public class StateCollectorConfiguration {
 
   /** Canonical live objects with Secret values hashed. */
   @Bean
-  public LiveProjection stateCollectorLiveProjection(SecretProtector secrets) {
-    return new LiveProjection(secrets);
+  public LiveProjection stateCollectorLiveProjection(
+      SecretProtector secrets, StateCollectorProperties props) {
+    return new LiveProjection(secrets, props.kubernetes().fieldManager());
   }
 
   /** One watcher per configured cluster. */

@@ -38,11 +38,16 @@ public record StateCollectorProperties(
    * @param retryInterval How often a kind that could not be watched (unknown to discovery,
    *     forbidden, API server unreachable) is tried again, e.g. a custom resource whose definition
    *     is created later.
+   * @param fieldManager The server-side apply field manager of OpsLedger's applier (its {@code
+   *     opsledger.applier.kubernetes.field-manager}). Its {@code Apply} entry is the only part of
+   *     {@code metadata.managedFields} the collector reports: the differ reads from it which fields
+   *     OpsLedger applied, so that a field removed from Git is drift until it is gone.
    */
   public record Kubernetes(
       @DefaultValue @Valid List<KubernetesTarget> targets,
       @DefaultValue("10m") @NotNull Duration resyncInterval,
-      @DefaultValue("30s") @NotNull Duration retryInterval) {
+      @DefaultValue("30s") @NotNull Duration retryInterval,
+      @DefaultValue("opsledger") @NotBlank String fieldManager) {
 
     /** Copies the targets. */
     public Kubernetes {

@@ -2,6 +2,7 @@ package dev.opsledger.applier.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.events.AppliedStamp;
 
 /**
  * Marks an object as OpsLedger's before it is applied: label {@value #MANAGED_BY}={@value
@@ -10,16 +11,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class ManifestStamp {
 
   /** The standard label naming the tool that manages an object. */
-  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY = AppliedStamp.MANAGED_BY_LABEL;
 
   /** Its value. */
-  public static final String MANAGER = "opsledger";
+  public static final String MANAGER = AppliedStamp.MANAGED_BY_VALUE;
 
   /** The annotation naming the source that declares the object. */
-  public static final String SOURCE = "opsledger.dev/source";
+  public static final String SOURCE = AppliedStamp.SOURCE;
 
-  /** The annotation naming the applied revision. */
-  public static final String REVISION = "opsledger.dev/revision";
+  /** The annotation naming the applied revision (the differ knows OpsLedger owns all three). */
+  public static final String REVISION = AppliedStamp.REVISION;
 
   private ManifestStamp() {}
 

@@ -12,6 +12,8 @@ import dev.opsledger.differ.normalize.Normalizer;
 import dev.opsledger.differ.normalize.NormalizerChain;
 import dev.opsledger.differ.tree.ManifestRef;
 import dev.opsledger.differ.tree.NotComparableException;
+import dev.opsledger.differ.tree.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -33,23 +35,49 @@ import java.util.Set;
  */
 public final class DiffEngine {
 
-  private static final DiffEngine STANDARD = new DiffEngine(NormalizerChain.standard());
+  /** OpsLedger's server-side apply field manager unless configured otherwise. */
+  public static final String DEFAULT_FIELD_MANAGER = "opsledger";
+
+  private static final DiffEngine STANDARD =
+      new DiffEngine(NormalizerChain.standard(), DEFAULT_FIELD_MANAGER);
 
   private final Normalizer normalizer;
+  private final String fieldManager;
+
+  /**
+   * An engine with the given normalisation, for objects applied by field manager {@value
+   * #DEFAULT_FIELD_MANAGER}.
+   *
+   * @param normalizer applied to each comparison before the diff; usually {@link
+   *     NormalizerChain#standard()}
+   */
+  public DiffEngine(Normalizer normalizer) {
+    this(normalizer, DEFAULT_FIELD_MANAGER);
+  }
 
   /**
    * An engine with the given normalisation.
    *
    * @param normalizer applied to each comparison before the diff; usually {@link
    *     NormalizerChain#standard()}
+   * @param fieldManager the field manager OpsLedger applies with: its {@code Apply} entry in the
+   *     live object's {@code managedFields} says which fields OpsLedger applied
    */
-  public DiffEngine(Normalizer normalizer) {
+  public DiffEngine(Normalizer normalizer, String fieldManager) {
     this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
+    this.fieldManager = Objects.requireNonNull(fieldManager, "fieldManager");
   }
 
   /** The engine with the standard normalisers ({@link NormalizerChain#standard()}). */
   public static DiffEngine standard() {
     return STANDARD;
+  }
+
+  /** The standard normalisers, for objects applied by {@code fieldManager}. */
+  public static DiffEngine standard(String fieldManager) {
+    return DEFAULT_FIELD_MANAGER.equals(fieldManager)
+        ? STANDARD
+        : new DiffEngine(NormalizerChain.standard(), fieldManager);
   }
 
   /**
@@ -63,6 +91,13 @@ public final class DiffEngine {
 
   /**
    * Compares a desired manifest with the live object.
+   *
+   * <p>Besides the fields the manifest sets, a field OpsLedger applied before (the live object's
+   * {@code managedFields} entry of its field manager, operation {@code Apply}, names it) that the
+   * manifest no longer declares is drift: a {@code remove} in the patch, its live pointer among the
+   * changed paths, removed in the readable diff. Without that entry (an object OpsLedger never
+   * applied, or an observation from before the collector kept it) only the fields the manifest sets
+   * are compared.
    *
    * @param desired the desired manifest as JSON (Secret values sealed); not modified
    * @param live the live object as JSON (Secret values hashed), or {@code null}, a JSON {@code
@@ -83,7 +118,11 @@ public final class DiffEngine {
           new Comparison(ref, (ObjectNode) desired.deepCopy(), Projection.of(desired, live), rules);
       normalizer.normalize(comparison);
       List<Change> changes = OneWayDiff.changes(comparison);
-      return changes.isEmpty() ? new InSync() : drifted(comparison, changes, live);
+      List<Path> removed =
+          AppliedFields.removed(ref, desired, live, fieldManager, rules.pathsFor(ref));
+      return changes.isEmpty() && removed.isEmpty()
+          ? new InSync()
+          : drifted(comparison, changes, removed, live);
     } catch (NotComparableException e) {
       return new CannotCompare(e.reason());
     } catch (RuntimeException e) {
@@ -122,12 +161,20 @@ public final class DiffEngine {
     }
   }
 
-  private static Drifted drifted(Comparison comparison, List<Change> changes, JsonNode live) {
+  private static Drifted drifted(
+      Comparison comparison, List<Change> changes, List<Path> removed, JsonNode live) {
     Set<String> paths = new LinkedHashSet<>();
     changes.forEach(c -> paths.add(c.desiredPath().pointer()));
+    removed.forEach(p -> paths.add(p.pointer()));
+    List<Change> all = new ArrayList<>(changes);
+    // After the other operations, whose list indices are the observed ones; the last item of a
+    // list first, so that no removal shifts the index of another.
+    removed.stream()
+        .sorted(PatchBuilder.LAST_FIRST)
+        .forEach(p -> all.add(new Change(Change.Op.REMOVE, p, p, null)));
     return new Drifted(
-        PatchBuilder.build(changes, live, comparison.desired()),
-        ReadableDiff.render(comparison),
+        PatchBuilder.build(all, live, comparison.desired()),
+        ReadableDiff.render(comparison, removed, live),
         List.copyOf(paths));
   }
 }

@@ -70,13 +70,15 @@ public sealed interface DiffResult
    * The live object differs from the manifest in fields the manifest sets.
    *
    * @param patch an RFC 6902 JSON Patch (an array of operations) that takes the live object, as
-   *     observed, to the desired state of the fields the manifest sets; paths address the live
+   *     observed, to the desired state of the fields the manifest sets, and removes the fields
+   *     OpsLedger applied that the manifest no longer declares (last); paths address the live
    *     object (a list item may have another index there than in the manifest); Secret values
    *     appear only as the manifest's sealed values. Treat it as read-only.
    * @param unifiedDiff a unified diff, live ({@code ---}) to desired ({@code +++}), of the two as
    *     YAML restricted to the fields the manifest sets, with Secret values masked
    * @param changedPaths the JSON pointers, into the desired manifest, of the fields that differ, in
-   *     document order
+   *     document order; then those of the fields OpsLedger applied that Git no longer declares,
+   *     into the live object (the manifest has no place for them)
    */
   record Drifted(JsonNode patch, String unifiedDiff, List<String> changedPaths)
       implements DiffResult {

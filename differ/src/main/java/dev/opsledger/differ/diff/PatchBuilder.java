@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsledger.differ.tree.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +23,32 @@ import java.util.Set;
 final class PatchBuilder {
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  /**
+   * Paths in descending document order, list indices compared as numbers: removing items in this
+   * order never shifts the index of an item still to be removed.
+   */
+  static final Comparator<Path> LAST_FIRST =
+      (a, b) -> {
+        List<String> x = a.tokens();
+        List<String> y = b.tokens();
+        for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+          int c = compareTokens(x.get(i), y.get(i));
+          if (c != 0) {
+            return -c;
+          }
+        }
+        return -Integer.compare(x.size(), y.size());
+      };
+
+  private static int compareTokens(String a, String b) {
+    boolean an = !a.isEmpty() && a.chars().allMatch(Character::isDigit);
+    boolean bn = !b.isEmpty() && b.chars().allMatch(Character::isDigit);
+    if (an && bn) {
+      return new java.math.BigInteger(a).compareTo(new java.math.BigInteger(b));
+    }
+    return a.compareTo(b);
+  }
 
   private PatchBuilder() {}
 

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  *   <li>strategic merge patch handled as a JSON merge patch; JSON merge patch done per RFC 7386;
  *       {@code ?dryRun=All} on every write;
  *   <li>{@code Update} entries in {@code metadata.managedFields} for create, update and patch;
+ *   <li>pruning by server-side apply: a field a manager applied before and leaves out of its next
+ *       configuration is removed, unless another manager also owns it;
  *   <li>stop and start on the same port keeping the objects, changes while stopped ({@link
  *       #store()}), and optional persistence to a directory.
  * </ul>
@@ -53,8 +55,6 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>field-manager conflicts: an apply never answers 409 for a field another manager owns;
- *   <li>pruning by server-side apply: a field a manager applied before and leaves out of its next
- *       configuration stays on the object;
  *   <li>list merging by key: in server-side apply and in strategic merge patch a list replaces the
  *       live list (the API server would merge e.g. containers by name); strategic-merge directives
  *       other than {@code $patch: delete|replace} are ignored;

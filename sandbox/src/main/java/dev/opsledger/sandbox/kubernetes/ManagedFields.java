@@ -15,10 +15,11 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Field sets use the API server's {@code FieldsV1} encoding ({@code {"f:spec": {"f:replicas":
  * {}}}}) with two simplifications: lists are owned as a whole ({@code "f:ports": {}}, never {@code
  * k:}/{@code v:} items), and there are no {@code "."} markers. An {@code Apply} entry holds the
- * fields of its manager's last applied configuration; an {@code Update} entry accumulates the
- * fields its manager set with create, update or patch. Fields an {@code Update} sets, or a forced
- * {@code Apply} sets, are taken away from the other managers; an {@code Apply} without force shares
- * them (the API server would report a conflict when the values differ; the emulator never does).
+ * fields of its manager's last applied configuration (what it left out since was removed from the
+ * object, see {@link #noLongerApplied}); an {@code Update} entry accumulates the fields its manager
+ * set with create, update or patch. Fields an {@code Update} sets, or a forced {@code Apply} sets,
+ * are taken away from the other managers; an {@code Apply} without force shares them (the API
+ * server would report a conflict when the values differ; the emulator never does).
  */
 final class ManagedFields {
 
@@ -165,6 +166,31 @@ final class ManagedFields {
       result.add(entry.toJson(fields));
     }
     return result;
+  }
+
+  /**
+   * The fields {@code entry}'s manager applied last time and leaves out now, less those another
+   * manager also owns: what server-side apply removes from the object.
+   *
+   * @param existing the current {@code metadata.managedFields} (may be missing)
+   * @param entry the manager's new {@code Apply} entry
+   */
+  static ObjectNode noLongerApplied(JsonNode existing, Entry entry) {
+    ObjectNode gone = JsonNodeFactory.instance.objectNode();
+    ObjectNode others = JsonNodeFactory.instance.objectNode();
+    for (JsonNode current : existing == null ? JsonNodeFactory.instance.arrayNode() : existing) {
+      if (!current.path("fieldsV1").isObject()) {
+        continue;
+      }
+      if (entry.sameIdentity(current)) {
+        union(gone, current.get("fieldsV1"));
+      } else {
+        union(others, current.get("fieldsV1"));
+      }
+    }
+    subtract(gone, entry.fields());
+    subtract(gone, others);
+    return gone;
   }
 
   /** Adds every field of {@code other} to {@code fields}. */

@@ -10,9 +10,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Create-or-merge: without a live object the configuration becomes the object; with one, the
  * configuration is merged into it (maps key by key, lists and scalars replaced, {@code null}
- * removes) and the manager's {@code Apply} entry in {@code metadata.managedFields} is replaced by
- * the fields of this configuration. Not emulated: conflicts between managers (never a 409), and
- * pruning — a field the manager applied before and left out now stays on the object.
+ * removes), and the fields of the manager's previous {@code Apply} entry that this configuration
+ * leaves out are removed from the object unless another manager also owns them (as the API server
+ * prunes); then the manager's entry is replaced by the fields of this configuration. Not emulated:
+ * conflicts between managers (never a 409); since lists are owned whole, an item left out of a list
+ * goes because the applied list replaces the live one, not by pruning.
  */
 final class ServerSideApply {
 
@@ -67,6 +69,7 @@ final class ServerSideApply {
             ManagedFields.fieldsOfPatch(config));
     ObjectNode result = (ObjectNode) JsonMerge.mergePatch(live, config);
     JsonNode existing = live == null ? null : live.path("metadata").path("managedFields");
+    prune(result, ManagedFields.noLongerApplied(existing, entry));
     ObjectNode resultMetadata =
         result.path("metadata").isObject()
             ? (ObjectNode) result.get("metadata")
@@ -74,5 +77,20 @@ final class ServerSideApply {
     resultMetadata.set(
         "managedFields", ManagedFields.record(existing, entry, force || live == null));
     return result;
+  }
+
+  /** Removes from {@code object} every field of {@code fields} (a {@code FieldsV1} set). */
+  private static void prune(JsonNode object, ObjectNode fields) {
+    if (!(object instanceof ObjectNode node)) {
+      return;
+    }
+    for (var field : fields.properties()) {
+      String name = field.getKey().substring(2);
+      if (field.getValue().isEmpty()) {
+        node.remove(name);
+      } else {
+        prune(node.get(name), (ObjectNode) field.getValue());
+      }
+    }
   }
 }

@@ -116,9 +116,26 @@ class EmulatorConformanceIT {
     apply("cm", "alice", false, configMap("cm", Map.of("a", "1", "b", "2")));
     Replies r = apply("cm", "alice", false, configMap("cm", Map.of("a", "1")));
 
-    assertThat(r.real().body().at("/data").has("b")).isFalse();
-    // Known deviation: the emulator keeps a field its manager stopped applying.
-    assertThat(r.emulator().at("/data/b")).isEqualTo("2");
+    for (Reply reply : List.of(r.real(), r.emulator())) {
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply.body().at("/data").has("b")).isFalse();
+      assertThat(reply.at("/data/a")).isEqualTo("1");
+      assertThat(fieldsOf(reply, "alice")).containsExactly("f:a");
+    }
+  }
+
+  @Test
+  void applyKeepsAFieldTheManagerLeavesOutWhenAnotherManagerAlsoOwnsIt() {
+    apply("cm", "alice", false, configMap("cm", Map.of("a", "1", "b", "2")));
+    apply("cm", "bob", false, configMap("cm", Map.of("b", "2")));
+    Replies r = apply("cm", "alice", false, configMap("cm", Map.of("a", "1")));
+
+    for (Reply reply : List.of(r.real(), r.emulator())) {
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply.at("/data/b")).isEqualTo("2");
+      assertThat(fieldsOf(reply, "alice")).containsExactly("f:a");
+      assertThat(fieldsOf(reply, "bob")).containsExactly("f:b");
+    }
   }
 
   @Test

@@ -49,4 +49,43 @@ class ServerSideApplyTest {
     assertThat(result.path("metadata").path("uid").asString()).isEqualTo("u");
     assertThat(result.path("metadata").path("annotations")).isEqualTo(json("{'by':'hand'}"));
   }
+
+  @Test
+  void aFieldTheManagerAppliedBeforeAndLeavesOutNowIsRemoved() {
+    ObjectNode first =
+        json(
+            "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'a',"
+                + "'labels':{'app':'web','tier':'front'}},'data':{'k':'v','old':'x'}}");
+    JsonNode live = ServerSideApply.apply(null, first, "opsledger", true, false, "", TIME);
+    ObjectNode second =
+        json(
+            "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'a',"
+                + "'labels':{'app':'web'}},'data':{'k':'v'}}");
+
+    JsonNode result = ServerSideApply.apply(live, second, "opsledger", true, false, "", TIME);
+
+    assertThat(result.path("data")).isEqualTo(json("{'k':'v'}"));
+    assertThat(result.path("metadata").path("labels")).isEqualTo(json("{'app':'web'}"));
+    assertThat(result.path("metadata").path("managedFields").get(0).path("fieldsV1"))
+        .isEqualTo(json("{'f:metadata':{'f:labels':{'f:app':{}}},'f:data':{'f:k':{}}}"));
+  }
+
+  @Test
+  void aFieldAnotherManagerAlsoOwnsStaysWhenTheManagerLeavesItOut() {
+    ObjectNode live =
+        json(
+            "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'a','managedFields':["
+                + "{'manager':'opsledger','operation':'Apply','fieldsV1':"
+                + "{'f:spec':{'f:replicas':{},'f:paused':{}}}},"
+                + "{'manager':'hpa','operation':'Update','fieldsV1':{'f:spec':{'f:replicas':{}}}}]},"
+                + "'spec':{'replicas':5,'paused':true}}");
+    ObjectNode config =
+        json(
+            "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'a'},"
+                + "'spec':{'minReadySeconds':1}}");
+
+    JsonNode result = ServerSideApply.apply(live, config, "opsledger", true, false, "", TIME);
+
+    assertThat(result.path("spec")).isEqualTo(json("{'replicas':5,'minReadySeconds':1}"));
+  }
 }

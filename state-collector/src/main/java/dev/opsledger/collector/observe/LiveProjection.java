@@ -1,7 +1,10 @@
 package dev.opsledger.collector.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.events.AppliedStamp;
 import dev.opsledger.events.CanonicalJson;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SecretProtector;
@@ -17,6 +20,14 @@ import java.util.Set;
  * creationTimestamp}), and the differ ignores them, so a change in them alone is no news.
  * Everything else is kept — labels, annotations, {@code spec}, {@code data}, {@code
  * deletionTimestamp} (an object being deleted is news).
+ *
+ * <p>One part of {@code managedFields} is kept: the {@code Apply} entry of OpsLedger's own field
+ * manager, reduced to {@code manager}, {@code operation}, {@code apiVersion} and {@code fieldsV1}.
+ * It says which fields OpsLedger applied, so the differ can report a field Git no longer declares
+ * as drift until the API server removed it. Its {@code time} is dropped (a repeated apply changes
+ * nothing else), and so are the entries of every other manager (an HPA or a controller writing
+ * would otherwise be news on every pass). {@code fieldsV1} names fields, never values, so a
+ * Secret's entry holds only its key names.
  *
  * <p>Pure and thread-safe.
  */
@@ -34,16 +45,29 @@ public final class LiveProjection {
           "deletionGracePeriodSeconds");
 
   /** The label that marks an object OpsLedger applied. */
-  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY_LABEL = AppliedStamp.MANAGED_BY_LABEL;
 
   /** Its value. */
-  public static final String MANAGED_BY_VALUE = "opsledger";
+  public static final String MANAGED_BY_VALUE = AppliedStamp.MANAGED_BY_VALUE;
+
+  /** The field manager of OpsLedger's applier by default. */
+  public static final String DEFAULT_FIELD_MANAGER = "opsledger";
 
   private final SecretProtector secrets;
+  private final String fieldManager;
 
   /** A projection that hashes Secret values with the fleet's key. */
   public LiveProjection(SecretProtector secrets) {
+    this(secrets, DEFAULT_FIELD_MANAGER);
+  }
+
+  /**
+   * A projection that hashes Secret values with the fleet's key and keeps the {@code Apply} entry
+   * of {@code fieldManager}.
+   */
+  public LiveProjection(SecretProtector secrets, String fieldManager) {
     this.secrets = secrets;
+    this.fieldManager = fieldManager;
   }
 
   /**
@@ -85,10 +109,36 @@ public final class LiveProjection {
     }
     raw.remove("status");
     if (raw.get("metadata") instanceof ObjectNode metadata) {
+      ArrayNode applied = appliedEntries(metadata.get("managedFields"));
       metadata.remove(SERVER_METADATA);
+      if (!applied.isEmpty()) {
+        metadata.set("managedFields", applied);
+      }
     }
     ObjectNode live = (ObjectNode) CanonicalJson.canonicalize(raw);
     return new Observation.Present(key, resourceVersion, live, CanonicalJson.hash(live), managed);
+  }
+
+  /** The field manager's {@code Apply} entries of the main resource, without their times. */
+  private ArrayNode appliedEntries(JsonNode managedFields) {
+    ArrayNode kept = JsonNodeFactory.instance.arrayNode();
+    if (managedFields == null || !managedFields.isArray()) {
+      return kept;
+    }
+    for (JsonNode entry : managedFields) {
+      if (fieldManager.equals(entry.path("manager").asText())
+          && "Apply".equals(entry.path("operation").asText())
+          && entry.path("subresource").asText("").isEmpty()
+          && entry.get("fieldsV1") instanceof ObjectNode fields) {
+        ObjectNode reduced = kept.addObject();
+        reduced.put("manager", fieldManager).put("operation", "Apply");
+        if (entry.hasNonNull("apiVersion")) {
+          reduced.put("apiVersion", entry.get("apiVersion").asText());
+        }
+        reduced.set("fieldsV1", fields.deepCopy());
+      }
+    }
+    return kept;
   }
 
   /**

@@ -6,6 +6,7 @@ import static dev.opsledger.collector.support.ObservedLog.failed;
 import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsledger.collector.support.Collectors;
 import dev.opsledger.collector.support.ObservedLog;
 import dev.opsledger.events.ObservedStateChanged;
@@ -128,6 +129,35 @@ abstract class KubernetesCollectorScenarios {
         .filteredOn(ObservedStateChanged.class::isInstance)
         .hasSize(2)
         .allMatch(e -> !((ObservedStateChanged) e).live().has("status"));
+  }
+
+  @Test
+  void reportsWhatOpsLedgerAppliedButNeitherOtherManagersNorARepeatedApply() {
+    ResourceKey key = ResourceKey.of(target, "", "ConfigMap", ns, "owned");
+    collector.declare(key, "v1");
+    applyAs("opsledger", configMap("owned", Map.of("k", "1"), Map.of("tier", "a")));
+    await("the ConfigMap is observed").until(() -> log.has(changed(key)));
+
+    applyAs("opsledger", configMap("owned", Map.of("k", "1"), Map.of("tier", "a")));
+    applyAs("someone-else", configMap("owned", Map.of("k", "1"), Map.of()));
+    applyAs("opsledger", configMap("owned", Map.of("k", "1", "j", "2"), Map.of("tier", "a")));
+    await("the next change is observed")
+        .until(
+            () -> log.has(changed(key, c -> c.live().path("data").path("j").asText().equals("2"))));
+
+    List<ObservedStateChanged> changes =
+        log.of(key).stream()
+            .filter(ObservedStateChanged.class::isInstance)
+            .map(ObservedStateChanged.class::cast)
+            .toList();
+    assertThat(changes).hasSize(2);
+    JsonNode entries = changes.get(1).live().path("metadata").path("managedFields");
+    assertThat(entries).hasSize(1);
+    assertThat(entries.get(0).path("manager").asText()).isEqualTo("opsledger");
+    assertThat(entries.get(0).path("operation").asText()).isEqualTo("Apply");
+    assertThat(entries.get(0).has("time")).isFalse();
+    assertThat(entries.get(0).at("/fieldsV1/f:data").has("f:j")).isTrue();
+    assertThat(entries.get(0).at("/fieldsV1/f:metadata/f:labels").has("f:tier")).isTrue();
   }
 
   @Test
@@ -332,6 +362,11 @@ abstract class KubernetesCollectorScenarios {
                 .endSpec()
                 .build())
         .create();
+  }
+
+  /** Server-side apply of {@code object} as {@code manager}, without force (equal values share). */
+  protected void applyAs(String manager, HasMetadata object) {
+    admin().resource(object).fieldManager(manager).serverSideApply();
   }
 
   protected io.fabric8.kubernetes.api.model.ConfigMap configMap(

@@ -97,6 +97,69 @@ class LiveProjectionTest {
   }
 
   @Test
+  void keepsOnlyOpsLedgersApplyEntryOfManagedFieldsWithoutItsTime() {
+    Observation.Present p =
+        present(
+            configMap(
+                """
+                "managedFields":[
+                  {"manager":"opsledger","operation":"Apply","apiVersion":"v1",
+                   "time":"2026-01-01T00:00:00Z","fieldsType":"FieldsV1",
+                   "fieldsV1":{"f:data":{"f:k":{}},"f:metadata":{"f:labels":{"f:tier":{}}}}},
+                  {"manager":"kubectl-edit","operation":"Update","apiVersion":"v1",
+                   "time":"2026-01-01T00:00:00Z","fieldsV1":{"f:data":{"f:x":{}}}},
+                  {"manager":"opsledger","operation":"Update","apiVersion":"v1",
+                   "fieldsV1":{"f:data":{"f:y":{}}}},
+                  {"manager":"opsledger","operation":"Apply","subresource":"status",
+                   "fieldsV1":{"f:status":{}}}]""",
+                "\"k\":\"1\""));
+
+    assertThat(p.live().path("metadata").path("managedFields").toString())
+        .isEqualTo(
+            "[{\"apiVersion\":\"v1\",\"fieldsV1\":{\"f:data\":{\"f:k\":{}},"
+                + "\"f:metadata\":{\"f:labels\":{\"f:tier\":{}}}},"
+                + "\"manager\":\"opsledger\",\"operation\":\"Apply\"}]");
+  }
+
+  @Test
+  void aReApplyThatOnlyMovesTheApplyTimeOrAnotherManagersEntryKeepsTheHash() {
+    String base =
+        """
+        "managedFields":[
+          {"manager":"opsledger","operation":"Apply","apiVersion":"v1","time":"%s",
+           "fieldsV1":{"f:data":{"f:k":{}}}},
+          {"manager":"hpa","operation":"Update","time":"%s","fieldsV1":{"f:data":{"f:%s":{}}}}]""";
+    String first =
+        present(configMap(base.formatted("2026-01-01T00:00:00Z", "t1", "x"), "")).contentHash();
+    String later =
+        present(configMap(base.formatted("2026-02-02T00:00:00Z", "t2", "z"), "")).contentHash();
+    String withoutAny = present(configMap("", "")).contentHash();
+
+    assertThat(later).isEqualTo(first);
+    assertThat(withoutAny).isNotEqualTo(first);
+  }
+
+  @Test
+  void aSecretsManagedFieldsNameItsKeysButNeverItsValues() {
+    String b64 =
+        Base64.getEncoder().encodeToString("s3cr3t-value".getBytes(StandardCharsets.UTF_8));
+    Observation.Present p =
+        present(
+            """
+            {"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"n",
+              "managedFields":[{"manager":"opsledger","operation":"Apply","apiVersion":"v1",
+                "fieldsV1":{"f:data":{"f:pw":{}},"f:type":{}}}]},
+             "data":{"pw":"%s"},"type":"Opaque"}
+            """
+                .formatted(b64));
+
+    assertThat(p.live().path("metadata").path("managedFields").get(0).path("fieldsV1").toString())
+        .isEqualTo("{\"f:data\":{\"f:pw\":{}},\"f:type\":{}}");
+    assertThat(p.live().toString()).doesNotContain(b64);
+    assertThat(p.live().path("data").path("pw").asText()).startsWith(SecretProtector.HASHED_PREFIX);
+  }
+
+  @Test
   void aSecretValueThatIsNotBase64IsUnserializableWithoutItsValueInTheMessage() {
     Observation o =
         projection.project(
