@@ -201,9 +201,12 @@ class AuditIT {
             "dev.opsledger.commit.observed",
             "dev.opsledger.diff.missing",
             "dev.opsledger.diff.insync");
-    assertThat(timeline.firstDiffMillis()).isEqualTo(490);
-    assertThat(timeline.firstApplyMillis()).isEqualTo(890);
-    assertThat(timeline.allInSyncMillis()).isEqualTo(1190);
+    // Counted from the commit's first event: its desired state, published 10 ms before the
+    // CommitObserved that marks the commit recorded.
+    assertThat(timeline.firstDesiredMillis()).isZero();
+    assertThat(timeline.firstDiffMillis()).isEqualTo(500);
+    assertThat(timeline.firstApplyMillis()).isEqualTo(900);
+    assertThat(timeline.allInSyncMillis()).isEqualTo(1200);
   }
 
   @Test
