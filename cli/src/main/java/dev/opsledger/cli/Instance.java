@@ -102,7 +102,8 @@ public record Instance(
     if (remembered == null || !Files.exists(remembered.resolve(FILE))) {
       return dataDir;
     }
-    System.err.println("Using the OpsLedger instance in " + remembered + " (its 'up --data-dir')");
+    System.err.println(
+        "Using the OpsLedger instance in " + remembered + " (the one 'opsledger up' last started)");
     return remembered;
   }
 

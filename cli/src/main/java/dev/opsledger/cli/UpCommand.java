@@ -274,7 +274,9 @@ public class UpCommand implements Callable<Integer> {
             + k.name()
             + (noSelfHeal
                 ? "   # then 'opsledger diff' reports it missing"
-                : "   # and watch OpsLedger put it back"));
+                : "   # OpsLedger puts it back within seconds"));
+    // A heal can be over before the next table: the history shows every step of it.
+    out.println("  then see what happened: ./opsledger audit history " + k.shortName());
     return true;
   }
 

@@ -120,7 +120,8 @@ class UpProcessIT {
         .containsPattern("services\\s+ready in")
         .contains("OpsLedger is up")
         .containsPattern("shop/ConfigMap/web-config\\s+InSync")
-        .contains("kubectl -n shop delete configmap web-config");
+        .contains("kubectl -n shop delete configmap web-config")
+        .contains("./opsledger audit history shop/ConfigMap/web-config");
     assertThat(out)
         .as("no stack trace, no framework banner, no empty version line")
         .doesNotContain("Exception")
