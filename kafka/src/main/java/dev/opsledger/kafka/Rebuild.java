@@ -60,6 +60,11 @@ public final class Rebuild {
       return snapshot != null;
     }
 
+    /** Whether it started from a snapshot and read nothing after it: no new snapshot is needed. */
+    public boolean nothingNew() {
+      return fromSnapshot() && read.records() + read.poison() == 0;
+    }
+
     /** Writes the state as the newest snapshot. */
     public Checkpoints.Snapshot checkpoint(Checkpoints checkpoints) {
       return checkpoints.write(snapshot, covers, projection::snapshot);

@@ -2,13 +2,11 @@ package dev.opsledger.applier.stream;
 
 import dev.opsledger.applier.engine.ApplyEngine;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.kafka.CheckpointSchedule;
 import dev.opsledger.kafka.Checkpoints;
 import dev.opsledger.kafka.Rebuild;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +32,9 @@ public final class ReplayCheckpoints implements SmartLifecycle {
 
   private final LogReplay replay;
   private final Checkpoints checkpoints;
-  private final Duration interval;
+  private final CheckpointSchedule schedule;
   private volatile ApplyEngine engine;
   private volatile Rebuild.Result<LogReplay.Projection> initial;
-  private ScheduledExecutorService executor;
 
   /**
    * Creates the checkpointer.
@@ -48,7 +45,7 @@ public final class ReplayCheckpoints implements SmartLifecycle {
   public ReplayCheckpoints(LogReplay replay, Checkpoints checkpoints, Duration interval) {
     this.replay = replay;
     this.checkpoints = checkpoints;
-    this.interval = interval;
+    this.schedule = new CheckpointSchedule("applier", interval);
   }
 
   /** Restores the engine from the log (at start, before any consumer). */
@@ -65,65 +62,34 @@ public final class ReplayCheckpoints implements SmartLifecycle {
       engine.forget(forgotten);
       LOG.info("forgot {} resources removed long ago", forgotten.size());
     }
-    if (result.fromSnapshot()
-        && result.read().records() + result.read().poison() == 0
-        && forgotten.isEmpty()) {
+    if (result.nothingNew() && forgotten.isEmpty()) {
       return;
     }
     result.checkpoint(checkpoints);
   }
 
   @Override
-  public synchronized void start() {
-    if (checkpoints == null) {
-      return;
-    }
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "applier-checkpoints");
-              t.setDaemon(true);
-              return t;
-            });
-    executor.execute(this::writeInitial);
-    if (!interval.isZero() && !interval.isNegative()) {
-      executor.scheduleWithFixedDelay(
-          this::checkpointQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  public void start() {
+    if (checkpoints != null) {
+      schedule.start(this::writeInitial, this::checkpoint);
     }
   }
 
   @Override
-  public synchronized void stop() {
-    if (executor != null) {
-      executor.shutdownNow();
-      executor = null;
-    }
+  public void stop() {
+    schedule.stop();
   }
 
   @Override
-  public synchronized boolean isRunning() {
-    return executor != null;
+  public boolean isRunning() {
+    return schedule.isRunning();
   }
 
   private void writeInitial() {
     Rebuild.Result<LogReplay.Projection> result = initial;
     initial = null;
-    if (result == null
-        || (result.fromSnapshot() && result.read().records() + result.read().poison() == 0)) {
-      return;
-    }
-    try {
+    if (result != null && !result.nothingNew()) {
       result.checkpoint(checkpoints);
-    } catch (RuntimeException e) {
-      LOG.warn("cannot write the applier's snapshot, trying again later: {}", e.toString());
-    }
-  }
-
-  private void checkpointQuietly() {
-    try {
-      checkpoint();
-    } catch (RuntimeException e) {
-      LOG.warn("cannot write the applier's snapshot, trying again later: {}", e.toString());
     }
   }
 }

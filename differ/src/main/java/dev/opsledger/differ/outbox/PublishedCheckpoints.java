@@ -1,13 +1,9 @@
 package dev.opsledger.differ.outbox;
 
+import dev.opsledger.kafka.CheckpointSchedule;
 import dev.opsledger.kafka.Checkpoints;
 import dev.opsledger.kafka.Rebuild;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -19,12 +15,9 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class PublishedCheckpoints implements SmartLifecycle {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PublishedCheckpoints.class);
-
   private final LastPublished reader;
   private final Checkpoints checkpoints;
-  private final Duration interval;
-  private ScheduledExecutorService executor;
+  private final CheckpointSchedule schedule;
 
   /**
    * Creates the checkpointer.
@@ -34,52 +27,32 @@ public final class PublishedCheckpoints implements SmartLifecycle {
   public PublishedCheckpoints(LastPublished reader, Checkpoints checkpoints, Duration interval) {
     this.reader = reader;
     this.checkpoints = checkpoints;
-    this.interval = interval;
+    this.schedule = new CheckpointSchedule("differ", interval);
   }
 
   /** Writes a snapshot now, unless nothing was published since the newest one. */
   public void checkpoint() {
     Rebuild.Result<LastPublished.Projection> result = reader.rebuild();
-    if (result.fromSnapshot() && result.read().records() + result.read().poison() == 0) {
+    if (result.nothingNew()) {
       return;
     }
     result.checkpoint(checkpoints);
   }
 
   @Override
-  public synchronized void start() {
-    if (interval.isZero() || interval.isNegative()) {
-      return;
-    }
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "differ-checkpoints");
-              t.setDaemon(true);
-              return t;
-            });
-    executor.scheduleWithFixedDelay(
-        this::checkpointQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  @Override
-  public synchronized void stop() {
-    if (executor != null) {
-      executor.shutdownNow();
-      executor = null;
+  public void start() {
+    if (schedule.periodic()) {
+      schedule.start(null, this::checkpoint);
     }
   }
 
   @Override
-  public synchronized boolean isRunning() {
-    return executor != null;
+  public void stop() {
+    schedule.stop();
   }
 
-  private void checkpointQuietly() {
-    try {
-      checkpoint();
-    } catch (RuntimeException e) {
-      LOG.warn("cannot write the differ's snapshot, trying again later: {}", e.toString());
-    }
+  @Override
+  public boolean isRunning() {
+    return schedule.isRunning();
   }
 }
