@@ -13,6 +13,7 @@ import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 
@@ -50,6 +51,10 @@ public final class Fleet {
   public static AutoCloseable start(Map<String, Object> properties) {
     // Axon asks the internet for updates unless told not to; OpsLedger never phones home.
     System.setProperty("axoniq.update-checker.disabled", "true");
+    // Logging is configured once, by the CLI's logback.xml. Spring Boot would reset it while the
+    // embedded broker's threads log, and logback then prints "No appenders present" warnings on
+    // the terminal.
+    System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
     List<String> args = new ArrayList<>();
     args.add("--spring.cloud.function.definition=" + FUNCTIONS);
     args.add("--spring.application.name=opsledger-up");

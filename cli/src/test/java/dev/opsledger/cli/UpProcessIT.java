@@ -123,10 +123,11 @@ class UpProcessIT {
         .contains("kubectl -n shop delete configmap web-config")
         .contains("./opsledger audit history shop/ConfigMap/web-config");
     assertThat(out)
-        .as("no stack trace, no framework banner, no empty version line")
+        .as("no stack trace, no framework banner or logback status, no empty version line")
         .doesNotContain("Exception")
         .doesNotContainPattern("(?m)^\\s+at [a-z]")
         .doesNotContain(":: Spring")
+        .doesNotContain("|-WARN")
         .doesNotContainPattern("(?m)::\\s+v\\s*$");
     assertThat(Files.readString(checkout.resolve(".opsledger/opsledger.log")))
         .as("the stop closed the differ's database after its processors")
