@@ -31,16 +31,23 @@ public final class AuditService {
   /** Everything that happened to one resource in {@code [from, to]} (nulls: the whole log). */
   public ResourceHistory history(ResourceKey key, Instant from, Instant to) {
     try (LogReader reader = new LogReader(bootstrapServers)) {
-      List<LoggedEvent> events = reader.read(EnumSet.allOf(Topic.class), from, to);
-      if (from != null) {
-        // Commits before the range still name the authors of desired revisions in it.
-        List<LoggedEvent> commits = reader.read(EnumSet.of(Topic.COMMITS), null, to);
-        commits.addAll(events);
-        commits.sort(LoggedEvent.LOG_ORDER);
-        events = commits;
-      }
-      return AuditProjections.history(events, key);
+      return history(reader, key, from, to);
     }
+  }
+
+  /**
+   * The history of one resource read with {@code reader}: the commits, and of each per-resource
+   * topic only the partition the resource's key is written to.
+   */
+  static ResourceHistory history(LogReader reader, ResourceKey key, Instant from, Instant to) {
+    EnumSet<Topic> perResource = EnumSet.complementOf(EnumSet.of(Topic.COMMITS));
+    List<LoggedEvent> events = reader.readKey(perResource, key.toString(), from, to);
+    // Every commit up to the end of the range, those before it too: they name the authors and pull
+    // requests of the desired revisions in it.
+    List<LoggedEvent> commits = reader.read(EnumSet.of(Topic.COMMITS), null, to);
+    commits.addAll(events);
+    commits.sort(LoggedEvent.LOG_ORDER);
+    return AuditProjections.history(commits, key);
   }
 
   /** The state of every resource at {@code at}. */

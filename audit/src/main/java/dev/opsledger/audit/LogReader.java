@@ -6,14 +6,22 @@ import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.LogScan;
 import dev.opsledger.kafka.LogScan.From;
 import dev.opsledger.kafka.LogScan.Until;
+import dev.opsledger.kafka.OffsetRange;
 import dev.opsledger.kafka.ScannedRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Reads a time range of topics from the log, partition by partition, up to the end the log had when
@@ -36,7 +44,21 @@ public final class LogReader implements AutoCloseable {
   /** How long a reader may read, by default. */
   public static final long DEFAULT_DEADLINE_MINUTES = 10;
 
+  /**
+   * The topics whose record key is a resource key for every event about one resource (an approval
+   * or a notice of a whole source is keyed by the source, and is about no single resource).
+   */
+  static final Set<Topic> KEYED_BY_RESOURCE =
+      EnumSet.of(
+          Topic.DESIRED,
+          Topic.OBSERVED,
+          Topic.DIFFS,
+          Topic.APPLIES,
+          Topic.APPROVALS,
+          Topic.NOTIFICATIONS);
+
   private final LogScan scan;
+  private long recordsRead;
 
   /** A reader for the cluster at {@code bootstrapServers}, with the default deadline. */
   public LogReader(String bootstrapServers) {
@@ -62,13 +84,59 @@ public final class LogReader implements AutoCloseable {
       Instant to,
       Consumer<LoggedEvent> sink,
       Progress progress) {
-    scan.scan(
-        topics.stream().map(Topic::topicName).toList(),
-        From.time(from),
-        Until.time(to),
+    read(
+        scan.plan(topics.stream().map(Topic::topicName).toList(), From.time(from), Until.time(to)),
+        sink,
+        progress);
+  }
+
+  /**
+   * The records of {@code topics} in {@code [from, to]} that can concern the record key {@code
+   * key}, in log order: of each topic keyed by resource, only the partition the key is written to
+   * (Kafka's default partitioner: murmur2 of the key's bytes, as the services' producers use); of
+   * other topics, everything. A resource's history so reads one partition of each of its topics.
+   */
+  public List<LoggedEvent> readKey(Collection<Topic> topics, String key, Instant from, Instant to) {
+    Map<TopicPartition, OffsetRange> plan =
+        scan.plan(topics.stream().map(Topic::topicName).toList(), From.time(from), Until.time(to));
+    Map<String, Integer> partitionCounts = new LinkedHashMap<>();
+    plan.keySet().forEach(tp -> partitionCounts.merge(tp.topic(), 1, Integer::sum));
+    Map<TopicPartition, OffsetRange> keyed = new LinkedHashMap<>();
+    plan.forEach(
+        (tp, range) -> {
+          if (!isKeyedByResource(tp.topic())
+              || tp.partition() == partitionOf(key, partitionCounts.get(tp.topic()))) {
+            keyed.put(tp, range);
+          }
+        });
+    List<LoggedEvent> out = new ArrayList<>();
+    read(keyed, out::add, null);
+    out.sort(LoggedEvent.LOG_ORDER);
+    return out;
+  }
+
+  /** How many records this reader has handed on (readable or not) since it was opened. */
+  public long recordsRead() {
+    return recordsRead;
+  }
+
+  /** The partition Kafka's default partitioner gives a record with this key. */
+  static int partitionOf(String key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+
+  private static boolean isKeyedByResource(String topicName) {
+    return KEYED_BY_RESOURCE.stream().anyMatch(t -> t.topicName().equals(topicName));
+  }
+
+  private void read(
+      Map<TopicPartition, OffsetRange> ranges, Consumer<LoggedEvent> sink, Progress progress) {
+    scan.read(
+        ranges,
         new LogScan.Handler() {
           @Override
           public void record(ScannedRecord r) {
+            recordsRead++;
             sink.accept(
                 new LoggedEvent(
                     r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.event(), null));
@@ -76,6 +144,7 @@ public final class LogReader implements AutoCloseable {
 
           @Override
           public void poison(ConsumerRecord<String, byte[]> r, EventDecodingException error) {
+            recordsRead++;
             sink.accept(
                 new LoggedEvent(
                     r.topic(),

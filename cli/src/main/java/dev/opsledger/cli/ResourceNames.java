@@ -3,6 +3,7 @@ package dev.opsledger.cli;
 import dev.opsledger.events.ResourceKey;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Resolves a resource named on the command line: a full {@code ResourceKey} ({@code
@@ -19,6 +20,16 @@ public final class ResourceNames {
    * @throws CliException when it names none or several (the message lists them)
    */
   public static ResourceKey resolve(String text, Collection<ResourceKey> known) {
+    return resolve(text, () -> known);
+  }
+
+  /**
+   * The one known resource that the text names; {@code known} is asked only when the text is not a
+   * full key (asking may mean reading the log).
+   *
+   * @throws CliException when it names none or several (the message lists them)
+   */
+  public static ResourceKey resolve(String text, Supplier<Collection<ResourceKey>> knownKeys) {
     String[] parts = text.split("/", -1);
     if (parts.length == 5) {
       try {
@@ -27,6 +38,15 @@ public final class ResourceNames {
         throw new CliException(ExitCodes.USAGE, e.getMessage());
       }
     }
+    if (parts.length != 3 && parts.length != 2) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "name a resource as namespace/Kind/name, Kind/name (cluster-scoped) or"
+              + " target/group/Kind/namespace/name, got '"
+              + text
+              + "'");
+    }
+    Collection<ResourceKey> known = knownKeys.get();
     List<ResourceKey> matches;
     if (parts.length == 3) {
       matches =
@@ -37,7 +57,7 @@ public final class ResourceNames {
                           && k.kind().equalsIgnoreCase(parts[1])
                           && k.name().equals(parts[2]))
               .toList();
-    } else if (parts.length == 2) {
+    } else {
       matches =
           known.stream()
               .filter(
@@ -46,13 +66,6 @@ public final class ResourceNames {
                           && k.kind().equalsIgnoreCase(parts[0])
                           && k.name().equals(parts[1]))
               .toList();
-    } else {
-      throw new CliException(
-          ExitCodes.USAGE,
-          "name a resource as namespace/Kind/name, Kind/name (cluster-scoped) or"
-              + " target/group/Kind/namespace/name, got '"
-              + text
-              + "'");
     }
     if (matches.isEmpty()) {
       throw new CliException(ExitCodes.UNAVAILABLE, "no resource '" + text + "' in the log");
