@@ -87,17 +87,34 @@ public final class AuditProjections {
 
   /** The state of every resource as of {@code at}, from events recorded up to then. */
   public static StateAt stateAt(List<LoggedEvent> events, Instant at) {
-    Map<ResourceKey, StateBuilder> states =
-        new TreeMap<>(Comparator.comparing(ResourceKey::toString));
+    StateFold fold = new StateFold();
     for (LoggedEvent e : events) {
-      if (!e.readable() || e.event().time().isAfter(at)) {
-        continue;
+      if (e.readable() && !e.event().time().isAfter(at)) {
+        fold.add(e);
       }
-      if (e.data() instanceof ResourceEvent re) {
+    }
+    return fold.state(at);
+  }
+
+  /**
+   * The state of every resource, folded one event at a time: what {@link #stateAt} computes from a
+   * list, for a reader that follows the log and hands each new batch on in log order.
+   */
+  public static final class StateFold {
+    private final Map<ResourceKey, StateBuilder> states =
+        new TreeMap<>(Comparator.comparing(ResourceKey::toString));
+
+    /** Folds in one event; unreadable records and events about no resource change nothing. */
+    public void add(LoggedEvent e) {
+      if (e.readable() && e.data() instanceof ResourceEvent re) {
         states.computeIfAbsent(re.resource(), StateBuilder::new).apply(re, e.event().time());
       }
     }
-    return new StateAt(at, states.values().stream().map(StateBuilder::build).toList());
+
+    /** The state of every resource after the events folded in so far, labelled as of {@code at}. */
+    public StateAt state(Instant at) {
+      return new StateAt(at, states.values().stream().map(StateBuilder::build).toList());
+    }
   }
 
   /** The way one commit went through the pipeline, with latencies from its recording. */

@@ -115,6 +115,32 @@ public final class LogReader implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Hands on, in log order, every record of {@code topics} after {@code positions} (the next offset
+   * to read of each partition; a partition not in it is read from its start) up to the end the log
+   * has now, and moves {@code positions} past them: called again, it reads only what was written
+   * since. For views that follow the log, such as {@code opsledger up}'s status table.
+   */
+  public void readNew(
+      Collection<Topic> topics, Map<TopicPartition, Long> positions, Consumer<LoggedEvent> sink) {
+    Map<TopicPartition, OffsetRange> plan =
+        scan.plan(
+            topics.stream().map(Topic::topicName).toList(), From.beginning(), Until.endAtStart());
+    Map<TopicPartition, OffsetRange> unread = new LinkedHashMap<>();
+    plan.forEach(
+        (tp, range) -> {
+          long next = Math.max(range.from(), positions.getOrDefault(tp, range.from()));
+          if (next < range.to()) {
+            unread.put(tp, new OffsetRange(next, range.to()));
+          }
+        });
+    List<LoggedEvent> batch = new ArrayList<>();
+    read(unread, batch::add, null);
+    batch.sort(LoggedEvent.LOG_ORDER);
+    batch.forEach(sink);
+    unread.forEach((tp, range) -> positions.put(tp, range.to()));
+  }
+
   /** How many records this reader has handed on (readable or not) since it was opened. */
   public long recordsRead() {
     return recordsRead;

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The state of every resource now, with the last drift of each and the approvals it waits for: what
@@ -39,35 +40,79 @@ public record CurrentState(
     Map<ResourceKey, ApplySkipped> awaitingApproval,
     List<String> warnings) {
 
+  private static final EnumSet<Topic> TOPICS =
+      EnumSet.of(Topic.DESIRED, Topic.OBSERVED, Topic.DIFFS, Topic.APPLIES);
+
   /** Reads the state from the log. */
   public static CurrentState read(String bootstrapServers) {
-    Instant now = Instant.now();
-    try (LogReader reader = new LogReader(bootstrapServers)) {
-      List<LoggedEvent> events =
-          reader.read(
-              EnumSet.of(Topic.DESIRED, Topic.OBSERVED, Topic.DIFFS, Topic.APPLIES), null, null);
-      var state = AuditProjections.stateAt(events, now.plusSeconds(1));
-      Map<ResourceKey, DriftDetected> lastDrift = new HashMap<>();
-      Map<ResourceKey, ApplySkipped> waiting = new HashMap<>();
-      Map<ResourceKey, ObservationFailed> unobservedKinds = new LinkedHashMap<>();
-      for (LoggedEvent e : events) {
-        if (!e.readable() || !(e.data() instanceof ResourceEvent re)) {
-          continue;
-        }
-        if (re instanceof ObservationFailed f && f.resource().name().equals(ResourceKey.ANY_NAME)) {
-          unobservedKinds.put(f.resource(), f);
-        } else if (re instanceof ObservedStateChanged || re instanceof ObservedStateAbsent) {
-          unobservedKinds.remove(kindOf(re.resource()));
-        }
-        if (re instanceof DriftDetected d) {
-          lastDrift.put(d.resource(), d);
-        }
-        if (re instanceof ApplySkipped s && s.skippedBy(SkipPolicy.MANUAL_APPROVAL)) {
-          waiting.put(s.resource(), s);
-        } else if (e.topic().equals(Topic.APPLIES.topicName())) {
-          waiting.remove(re.resource());
-        }
+    return new Follower(bootstrapServers).refresh();
+  }
+
+  /**
+   * The current state kept up to date by reading only what the log gained since the last refresh:
+   * what {@code opsledger up}'s status loop uses, so a refresh costs what changed, not the whole
+   * log again.
+   */
+  static final class Follower {
+    private final String bootstrapServers;
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    private final AuditProjections.StateFold fold = new AuditProjections.StateFold();
+    private final Map<ResourceKey, DriftDetected> lastDrift = new HashMap<>();
+    private final Map<ResourceKey, ApplySkipped> waiting = new HashMap<>();
+    private final Map<ResourceKey, ObservationFailed> unobservedKinds = new LinkedHashMap<>();
+    private long lastRead;
+
+    Follower(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * Reads what the log gained and returns the state now.
+     *
+     * @throws CliException when the log cannot be read; the next refresh tries again from where the
+     *     last good one ended
+     */
+    CurrentState refresh() {
+      // A reader per refresh: a reader's deadline runs from its opening, and a new one reconnects
+      // after a broker restart.
+      try (LogReader reader = new LogReader(bootstrapServers)) {
+        reader.readNew(TOPICS, positions, this::add);
+        lastRead = reader.recordsRead();
+      } catch (org.apache.kafka.common.KafkaException e) {
+        throw new CliException(
+            ExitCodes.UNAVAILABLE,
+            "cannot read the log at " + bootstrapServers + ": " + e.getMessage());
       }
+      return state();
+    }
+
+    /** How many records the last refresh read. */
+    long lastRead() {
+      return lastRead;
+    }
+
+    private void add(LoggedEvent e) {
+      fold.add(e);
+      if (!e.readable() || !(e.data() instanceof ResourceEvent re)) {
+        return;
+      }
+      if (re instanceof ObservationFailed f && f.resource().name().equals(ResourceKey.ANY_NAME)) {
+        unobservedKinds.put(f.resource(), f);
+      } else if (re instanceof ObservedStateChanged || re instanceof ObservedStateAbsent) {
+        unobservedKinds.remove(kindOf(re.resource()));
+      }
+      if (re instanceof DriftDetected d) {
+        lastDrift.put(d.resource(), d);
+      }
+      if (re instanceof ApplySkipped s && s.skippedBy(SkipPolicy.MANUAL_APPROVAL)) {
+        waiting.put(s.resource(), s);
+      } else if (e.topic().equals(Topic.APPLIES.topicName())) {
+        waiting.remove(re.resource());
+      }
+    }
+
+    private CurrentState state() {
+      var state = fold.state(Instant.now());
       Map<ResourceKey, DriftDetected> drift = new HashMap<>();
       for (ResourceState r : state.resources()) {
         if (r.hasState(DiffState.DRIFTED) && lastDrift.containsKey(r.resource())) {
@@ -91,11 +136,7 @@ public record CurrentState(
           state.resources().stream()
               .filter(r -> !r.resource().name().equals(ResourceKey.ANY_NAME))
               .toList();
-      return new CurrentState(resources, drift, waiting, List.copyOf(warnings));
-    } catch (org.apache.kafka.common.KafkaException e) {
-      throw new CliException(
-          ExitCodes.UNAVAILABLE,
-          "cannot read the log at " + bootstrapServers + ": " + e.getMessage());
+      return new CurrentState(resources, drift, Map.copyOf(waiting), List.copyOf(warnings));
     }
   }
 

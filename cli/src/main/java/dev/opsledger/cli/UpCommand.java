@@ -208,10 +208,12 @@ public class UpCommand implements Callable<Integer> {
     long interval = Math.max(1, statusInterval);
     List<List<String>> printed = null;
     boolean hinted = false;
+    // Follows the log: each round reads only what was written since the last one.
+    CurrentState.Follower follower = new CurrentState.Follower(bootstrap);
     while (!stopped.await(interval, TimeUnit.SECONDS)) {
       CurrentState state;
       try {
-        state = CurrentState.read(bootstrap);
+        state = follower.refresh();
       } catch (CliException e) {
         out.println("status unavailable: " + e.getMessage());
         continue;
