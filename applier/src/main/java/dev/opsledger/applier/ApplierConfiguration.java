@@ -15,7 +15,9 @@ import dev.opsledger.applier.policy.SyncPolicy;
 import dev.opsledger.applier.stream.ApplierInputs;
 import dev.opsledger.applier.stream.LogReplay;
 import dev.opsledger.applier.stream.ReplayCheckpoints;
-import dev.opsledger.applier.web.ApprovalController;
+import dev.opsledger.applier.web.ApproverTokens;
+import dev.opsledger.applier.web.HostCheck;
+import dev.opsledger.applier.web.ManagementServer;
 import dev.opsledger.events.CheckpointTopic;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.SecretProtector;
@@ -34,6 +36,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -253,11 +257,26 @@ public class ApplierConfiguration {
     return applierInputs::approval;
   }
 
-  /** {@code POST /api/v1/approvals}. */
-  @Bean
-  public ApprovalController applierApprovalController(
-      EventPublisher publisher, ApplierProperties props) {
-    return new ApprovalController(publisher, SOURCE, props.publishTimeout());
+  /**
+   * The management port: {@code POST /api/v1/approvals} behind approver tokens, apart from the HTTP
+   * port that serves health and webhooks.
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(
+      name = "opsledger.applier.management.enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  public ManagementServer applierManagementServer(EventPublisher publisher, ApplierProperties props)
+      throws IOException {
+    ApplierProperties.Management m = props.management();
+    return new ManagementServer(
+        new InetSocketAddress(m.address(), m.port()),
+        publisher,
+        SOURCE,
+        props.publishTimeout(),
+        new ApproverTokens(m.tokens()),
+        new HostCheck(m.allowedHosts()),
+        m.maxBodySize());
   }
 
   private static SyncPolicy policyOf(ApplierProperties.SourcePolicy p) {

@@ -1,6 +1,7 @@
 package dev.opsledger.applier;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -39,6 +41,7 @@ import org.springframework.validation.annotation.Validated;
  * @param publishTimeout How long to wait for Kafka to acknowledge an outcome event.
  * @param kubernetes The Kubernetes cluster this applier converges.
  * @param aws The AWS account and region this applier converges.
+ * @param management The management port, which serves approvals.
  */
 @Validated
 @ConfigurationProperties("opsledger.applier")
@@ -54,7 +57,8 @@ public record ApplierProperties(
     @DefaultValue("7d") @NotNull Duration forgetRemovedAfter,
     @DefaultValue("30s") @NotNull Duration publishTimeout,
     @DefaultValue @Valid Kubernetes kubernetes,
-    @DefaultValue @Valid Aws aws) {
+    @DefaultValue @Valid Aws aws,
+    @DefaultValue @Valid Management management) {
 
   /** Copies the policies, in order. */
   public ApplierProperties {
@@ -151,6 +155,50 @@ public record ApplierProperties(
     @Override
     public String toString() {
       return "Aws[target=" + target + ", endpoint=" + endpoint + ", secretAccessKey=***]";
+    }
+  }
+
+  /**
+   * The management HTTP server: {@code POST /api/v1/approvals}, apart from the HTTP port that
+   * serves health and webhooks.
+   *
+   * @param enabled Whether the management server runs.
+   * @param address The address it listens on.
+   * @param port The port it listens on; 0 picks a free one.
+   * @param tokens The approvers' bearer tokens by identity ({@code tokens.<identity>}, e.g. {@code
+   *     tokens.alice}); the identity of a request's token is recorded as {@code approvedBy}. Each
+   *     token at least 16 characters; none configured refuses every request.
+   * @param allowedHosts Host names a request's {@code Host} header may name besides {@code
+   *     localhost}, {@code 127.0.0.1} and {@code ::1} (e.g. the Service's DNS names); others are
+   *     answered 421.
+   * @param maxBodySize The largest request body read, in bytes; larger ones are answered 413.
+   */
+  public record Management(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("0.0.0.0") @NotBlank String address,
+      @DefaultValue("8081") @Min(0) @Max(65535) int port,
+      @DefaultValue Map<String, String> tokens,
+      @DefaultValue List<String> allowedHosts,
+      @DefaultValue("4096") @Min(256) int maxBodySize) {
+
+    /** Copies the tokens and host names. */
+    public Management {
+      tokens = Collections.unmodifiableMap(new LinkedHashMap<>(tokens));
+      allowedHosts = List.copyOf(allowedHosts);
+    }
+
+    /** Never print the tokens. */
+    @Override
+    public String toString() {
+      return "Management[address="
+          + address
+          + ", port="
+          + port
+          + ", approvers="
+          + tokens.keySet()
+          + ", allowedHosts="
+          + allowedHosts
+          + "]";
     }
   }
 }

@@ -54,6 +54,7 @@ class ApplyThroughputBenchmark {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("opsledger.kafka.bootstrap-servers", SharedKafka::bootstrapServers);
     registry.add("opsledger.applier.kubernetes.target", () -> TARGET);
+    registry.add("opsledger.applier.management.port", () -> "0");
     registry.add("opsledger.applier.kubernetes.master-url", EMULATOR::url);
     ApplierConfiguration.FUNCTIONS.forEach(
         f -> registry.add(f.groupProperty(), () -> "applier-bench"));

@@ -69,6 +69,7 @@ class AwsApplyIT {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("opsledger.kafka.bootstrap-servers", SharedKafka::bootstrapServers);
     registry.add("opsledger.applier.kubernetes.enabled", () -> "false");
+    registry.add("opsledger.applier.management.port", () -> "0");
     registry.add("opsledger.applier.aws.enabled", () -> "true");
     registry.add("opsledger.applier.aws.target", () -> TARGET);
     registry.add("opsledger.applier.aws.s3-endpoint", () -> AWS.s3().endpoint().toString());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsledger.applier.engine.ApplyEngine;
+import dev.opsledger.applier.web.ManagementServer;
 import dev.opsledger.events.ApplyFailed;
 import dev.opsledger.events.ApplyOutcome;
 import dev.opsledger.events.ApplySkipped;
@@ -68,6 +69,9 @@ public abstract class KubernetesScenarios {
   static final String NO_HEAL = "noheal";
   static final String DRY_RUN = "dryrun";
 
+  /** The approver token of Ada, configured by {@link #POLICIES}. */
+  static final String ADA_TOKEN = "ada-approves-0123456789abcdef";
+
   /** Properties every subclass sets: the sources' policies and short retries. */
   static final String[] POLICIES = {
     "opsledger.applier.sources.manual.auto-sync=false",
@@ -76,6 +80,9 @@ public abstract class KubernetesScenarios {
     "opsledger.applier.sources.dryrun.dry-run=true",
     "opsledger.applier.retry.initial-backoff=200ms",
     "opsledger.applier.retry.max-backoff=1s",
+    "opsledger.applier.management.address=127.0.0.1",
+    "opsledger.applier.management.port=0",
+    "opsledger.applier.management.tokens[Ada <ada@example.org>]=" + KubernetesScenarios.ADA_TOKEN,
     "opsledger.secrets.key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDE="
   };
 
@@ -83,6 +90,7 @@ public abstract class KubernetesScenarios {
   @Autowired protected ApplyEngine engine;
 
   @LocalServerPort protected int httpPort;
+  @Autowired protected ManagementServer management;
 
   protected final String ns = "t-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -274,33 +282,40 @@ public abstract class KubernetesScenarios {
   }
 
   @Test
-  void appliesAfterAnApprovalPostedOverHttp() throws Exception {
+  void appliesAfterAnApprovalPostedToTheManagementPortWithTheApproversIdentity() throws Exception {
     createNamespace();
     ResourceKey key = configMapKey("approved-http");
     String rev = declare(key, MANUAL, configMap(key, Map.of("a", "1")));
     var diff = missing(key, MANUAL, rev);
     assertThat(skipped(diff).policy()).isEqualTo("manual-approval");
-
     String body =
         EventJson.mapper()
             .createObjectNode()
             .put("resource", key.toString())
             .put("revision", rev)
-            .put("approvedBy", "Ada <ada@example.org>")
             .put("reason", "reviewed")
             .toString();
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + httpPort + "/api/v1/approvals"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(202);
 
+    HttpResponse<String> webhookPort = postApproval(httpPort, body);
+    HttpResponse<String> managementPort = postApproval(management.port(), body);
+
+    // The port that serves health and webhooks does not serve approvals.
+    assertThat(webhookPort.statusCode()).isEqualTo(404);
+    assertThat(managementPort.statusCode()).isEqualTo(202);
+    assertThat(EventJson.mapper().readTree(managementPort.body()).path("approvedBy").asText())
+        .isEqualTo("Ada <ada@example.org>");
     assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.CREATED);
+  }
+
+  private static HttpResponse<String> postApproval(int port, String body) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/approvals"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ADA_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -47,8 +47,8 @@ public final class Fleet {
   })
   static class FleetApplication {}
 
-  /** Starts the fleet; closing the returned handle stops it. */
-  public static AutoCloseable start(Map<String, Object> properties) {
+  /** Starts the fleet; closing the returned context stops it. */
+  public static ConfigurableApplicationContext start(Map<String, Object> properties) {
     // Axon asks the internet for updates unless told not to; OpsLedger never phones home.
     System.setProperty("axoniq.update-checker.disabled", "true");
     // Logging is configured once, by the CLI's logback.xml. Spring Boot would reset it while the
@@ -65,8 +65,7 @@ public final class Fleet {
     app.setRegisterShutdownHook(false);
     // The terminal is for OpsLedger's own lines (the banner also printed empty version lines).
     app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
-    ConfigurableApplicationContext context = app.run(args.toArray(String[]::new));
-    return context::close;
+    return app.run(args.toArray(String[]::new));
   }
 
   /** The git-watcher's one source. */
@@ -106,6 +105,16 @@ public final class Fleet {
   /** The differ's embedded H2 event store. */
   static void differProperties(Map<String, Object> p, Path dir) {
     p.put("opsledger.differ.data-dir", dir.toString());
+  }
+
+  /**
+   * The applier's management port (approvals), on loopback, and the one approver: the local user,
+   * with {@code up}'s token.
+   */
+  static void managementProperties(Map<String, Object> p, int port, String identity, String token) {
+    p.put("opsledger.applier.management.address", "127.0.0.1");
+    p.put("opsledger.applier.management.port", Integer.toString(port));
+    p.put("opsledger.applier.management.tokens[" + identity + "]", token);
   }
 
   /** The demo source's policy. */

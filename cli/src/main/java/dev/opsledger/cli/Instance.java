@@ -20,17 +20,40 @@ import java.time.Instant;
  * @param bootstrapServers the embedded broker's address
  * @param kubeconfig the kubeconfig of the Kubernetes emulator, or {@code null}
  * @param auditUrl the audit API's base URL, or {@code null}
+ * @param approvalsUrl the approvals endpoint on the applier's management port, or {@code null}
  * @param pid the process id
  * @param startedAt when it started
  */
 public record Instance(
-    String bootstrapServers, String kubeconfig, String auditUrl, long pid, Instant startedAt) {
+    String bootstrapServers,
+    String kubeconfig,
+    String auditUrl,
+    String approvalsUrl,
+    long pid,
+    Instant startedAt) {
 
   /** The file name under the data directory. */
   public static final String FILE = "instance.json";
 
   /** The data directory every command uses without {@code --data-dir}. */
   public static final String DEFAULT_DATA_DIR = ".opsledger";
+
+  /**
+   * The approvals endpoint of the running instance in the data directory, or {@code null} when none
+   * runs there or it names none (an instance started by an older version).
+   */
+  static String approvalsUrl(Path dataDir) {
+    Path file = resolve(dataDir).resolve(FILE);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    try {
+      JsonNode url = EventJson.mapper().readTree(file.toFile()).get("approvalsUrl");
+      return url == null || !url.isTextual() ? null : url.asText();
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.UNAVAILABLE, "cannot read " + file + ": " + e.getMessage());
+    }
+  }
 
   /** Writes this instance's file. */
   public void write(Path dataDir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.opsledger.cli;
 
+import dev.opsledger.applier.web.ManagementServer;
 import dev.opsledger.audit.AuditHttpServer;
 import dev.opsledger.audit.AuditService;
 import dev.opsledger.sandbox.kafka.EmbeddedKafkaBroker;
@@ -17,10 +18,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts and stops everything {@code opsledger up} runs, in order: lock, key, broker, emulator,
- * repository, services, audit API, instance file. The end-to-end tests use it directly.
+ * Starts and stops everything {@code opsledger up} runs, in order: lock, key and API token, broker,
+ * emulator, repository, services, audit API, instance file. The end-to-end tests use it directly.
  */
 public final class Launcher {
 
@@ -43,6 +45,7 @@ public final class Launcher {
    * @param kubePort the emulator port (0: any)
    * @param httpPort the services' HTTP port (0: any)
    * @param auditPort the audit API port (0: any)
+   * @param managementPort the applier's management port, which serves approvals (0: any)
    * @param pollInterval the repository poll interval, e.g. {@code 5s}
    * @param slackWebhookUrl a Slack incoming webhook, or {@code null}
    * @param extra further service properties, e.g. notifier channels
@@ -62,6 +65,7 @@ public final class Launcher {
       int kubePort,
       int httpPort,
       int auditPort,
+      int managementPort,
       String pollInterval,
       String slackWebhookUrl,
       Map<String, Object> extra) {}
@@ -76,6 +80,8 @@ public final class Launcher {
     private String repoUrl;
     private Path demoWork;
     private String auditUrl;
+    private String approvalsUrl;
+    private String token;
     private Duration startup;
 
     private Running(Path dataDir) {
@@ -110,6 +116,16 @@ public final class Launcher {
     /** The audit API's base URL. */
     public String auditUrl() {
       return auditUrl;
+    }
+
+    /** The approvals endpoint on the applier's management port. */
+    public String approvalsUrl() {
+      return approvalsUrl;
+    }
+
+    /** The bearer token of the approvals and audit APIs ({@code <data-dir>/api-token}). */
+    public String token() {
+      return token;
     }
 
     /** The data directory. */
@@ -167,6 +183,7 @@ public final class Launcher {
     try {
       lock(data, r);
       SecretKeys.createIfAbsent(data.resolve("secret.key"));
+      r.token = ApiToken.createIfAbsent(data);
       requireFree(s.kafkaPort(), "--kafka-port");
       requireFree(
           s.kafkaPort() == 0 ? 0 : s.kafkaPort() + 1, "--kafka-port (controller: port + 1)");
@@ -175,6 +192,7 @@ public final class Launcher {
       }
       requireFree(s.httpPort(), "--http-port");
       requireFree(s.auditPort(), "--audit-port");
+      requireFree(s.managementPort(), "--management-port");
       Instant phase = Instant.now();
       EmbeddedKafkaBroker broker =
           EmbeddedKafkaBroker.builder()
@@ -204,13 +222,18 @@ public final class Launcher {
         r.demoWork = demo.work();
         phase = ready(progress, "demo repository", phase);
       }
-      r.parts.push(Fleet.start(fleetProperties(s, data, r)));
+      ConfigurableApplicationContext fleet = Fleet.start(fleetProperties(s, data, r));
+      r.parts.push(fleet);
+      r.approvalsUrl =
+          "http://127.0.0.1:"
+              + fleet.getBean(ManagementServer.class).port()
+              + ManagementServer.APPROVALS;
       phase = ready(progress, "services", phase);
       AuditHttpServer audit =
           new AuditHttpServer(
               new AuditService(r.bootstrapServers),
               new InetSocketAddress("127.0.0.1", s.auditPort()),
-              null);
+              r.token);
       r.parts.push(audit);
       r.auditUrl = "http://127.0.0.1:" + audit.port() + "/api/v1/";
       ready(progress, "audit API", phase);
@@ -218,6 +241,7 @@ public final class Launcher {
               r.bootstrapServers,
               r.kubeconfig.toString(),
               r.auditUrl,
+              r.approvalsUrl,
               ProcessHandle.current().pid(),
               started)
           .write(data);
@@ -254,6 +278,7 @@ public final class Launcher {
     Fleet.kubernetesProperties(p, s.target(), r.kubeconfig, s.context());
     Fleet.differProperties(p, data.resolve("differ"));
     Fleet.applierProperties(p, "demo", s.autoSync(), s.selfHeal(), s.prune());
+    Fleet.managementProperties(p, s.managementPort(), ApiToken.identity(), r.token);
     if (s.slackWebhookUrl() != null && !s.slackWebhookUrl().isBlank()) {
       p.put("opsledger.notifier.channels.slack.type", "slack");
       p.put("opsledger.notifier.channels.slack.url", s.slackWebhookUrl());

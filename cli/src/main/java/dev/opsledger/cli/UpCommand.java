@@ -92,8 +92,14 @@ public class UpCommand implements Callable<Integer> {
   @Option(
       names = "--http-port",
       defaultValue = "19080",
-      description = "services' HTTP port: webhooks, approvals, health (default: ${DEFAULT-VALUE})")
+      description = "services' HTTP port: webhooks, health (default: ${DEFAULT-VALUE})")
   int httpPort;
+
+  @Option(
+      names = "--management-port",
+      defaultValue = "19082",
+      description = "the applier's management port: approvals (default: ${DEFAULT-VALUE})")
+  int managementPort;
 
   @Option(
       names = "--audit-port",
@@ -157,6 +163,7 @@ public class UpCommand implements Callable<Integer> {
                   kubePort,
                   httpPort,
                   auditPort,
+                  managementPort,
                   pollInterval,
                   slackWebhookUrl,
                   Map.of()),
@@ -194,6 +201,11 @@ public class UpCommand implements Callable<Integer> {
               + " push origin main");
     }
     out.println("  audit API:   " + r.auditUrl() + "state?at=" + Instant.now());
+    out.println("  approvals:   " + r.approvalsUrl() + "   (opsledger sync uses it)");
+    out.println(
+        "  API token:   "
+            + r.dataDir().resolve(ApiToken.FILE)
+            + "   (Authorization: Bearer …, for both APIs)");
     out.println("Ctrl-C stops; running it again resumes with the log and state intact.");
     out.flush();
   }

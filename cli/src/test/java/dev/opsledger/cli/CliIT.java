@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.applier.web.ApproverTokens;
+import dev.opsledger.applier.web.HostCheck;
+import dev.opsledger.applier.web.ManagementServer;
 import dev.opsledger.audit.LogReader;
 import dev.opsledger.events.ApplyOutcome;
 import dev.opsledger.events.ApplySkipped;
@@ -12,6 +15,7 @@ import dev.opsledger.events.CanonicalJson;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DriftDetected;
+import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventJson;
 import dev.opsledger.events.ObservationFailed;
 import dev.opsledger.events.ObservedStateChanged;
@@ -20,16 +24,22 @@ import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.events.Topic;
+import dev.opsledger.service.EventPublisher;
 import dev.opsledger.testkit.LogWriter;
 import dev.opsledger.testkit.SharedKafka;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -217,6 +227,72 @@ class CliIT {
       assertThat(approvals.get(0).revision()).isEqualTo(sha);
       assertThat(approvals.get(0).approvedBy().name()).isEqualTo("oncall");
       assertThat(approvals.get(0).reason()).isEqualTo("change window");
+    }
+  }
+
+  @Test
+  void syncRefusesAResourceWithoutADesiredRevisionAndWritesNothing() {
+    ResourceKey observedOnly = ResourceKey.of(target, "example.com", "Widget", ns, "w1");
+
+    var run = run("sync", ns + "/Widget/w1", "--bootstrap-servers", bootstrap);
+
+    assertThat(run.code).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(run.err).contains("has no desired revision", "nothing to approve");
+    assertThat(approvalsOf(observedOnly)).isEmpty();
+  }
+
+  @Test
+  void syncApprovesThroughTheApprovalsApiWithTheDataDirsTokenAsItsIdentity() throws Exception {
+    String token = "cli-it-token-" + UUID.randomUUID();
+    try (var publisher =
+            new EventPublisher(bootstrap, new EventCodec(), new SimpleMeterRegistry());
+        var applier =
+            new ManagementServer(
+                new InetSocketAddress("127.0.0.1", 0),
+                publisher,
+                "/opsledger/applier",
+                Duration.ofSeconds(30),
+                new ApproverTokens(Map.of("oncall <oncall@example.com>", token)),
+                new HostCheck(List.of()),
+                4096)) {
+      Path data = Files.createDirectories(emptyDataDir.resolve("with-token"));
+      new Instance(
+              bootstrap,
+              null,
+              null,
+              "http://127.0.0.1:" + applier.port() + ManagementServer.APPROVALS,
+              ProcessHandle.current().pid(),
+              Instant.now())
+          .write(data);
+      Files.writeString(data.resolve(ApiToken.FILE), token + "\n");
+
+      var forged = run("sync", ns + "/ConfigMap/cfg", "--data-dir", data.toString(), "--as", "eve");
+      var run = run("sync", ns + "/ConfigMap/cfg", "--data-dir", data.toString(), "--reason", "ok");
+
+      assertThat(forged.code).isEqualTo(ExitCodes.USAGE);
+      assertThat(forged.err).contains("the approver is the token's identity");
+      assertThat(run.code).as(run.err).isZero();
+      assertThat(run.out).contains("as oncall <oncall@example.com>");
+      assertThat(approvalsOf(cfg))
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.revision()).isEqualTo(sha);
+                assertThat(a.approvedBy().email()).isEqualTo("oncall@example.com");
+                assertThat(a.reason()).isEqualTo("ok");
+              });
+    } finally {
+      Instance.remove(emptyDataDir.resolve("with-token"));
+    }
+  }
+
+  private List<SyncApproved> approvalsOf(ResourceKey key) {
+    try (LogReader reader = new LogReader(bootstrap)) {
+      return reader.read(EnumSet.of(Topic.APPROVALS), null, null).stream()
+          .filter(
+              e -> e.readable() && e.data() instanceof SyncApproved a && key.equals(a.resource()))
+          .map(e -> (SyncApproved) e.data())
+          .toList();
     }
   }
 

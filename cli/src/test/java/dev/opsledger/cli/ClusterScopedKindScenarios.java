@@ -79,6 +79,7 @@ abstract class ClusterScopedKindScenarios {
                 0,
                 0,
                 0,
+                0,
                 "1s",
                 null,
                 Map.of()));

@@ -41,7 +41,7 @@ class InstanceTest {
   }
 
   private static Instance running(String bootstrap) {
-    return new Instance(bootstrap, null, null, ProcessHandle.current().pid(), Instant.now());
+    return new Instance(bootstrap, null, null, null, ProcessHandle.current().pid(), Instant.now());
   }
 
   @Test

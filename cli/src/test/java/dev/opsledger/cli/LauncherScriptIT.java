@@ -56,7 +56,8 @@ class LauncherScriptIT {
     Instant past = Instant.now().minusSeconds(3600);
     Files.setLastModifiedTime(source, FileTime.from(past));
     Files.setLastModifiedTime(checkout.resolve("pom.xml"), FileTime.from(past));
-    new Instance(SharedKafka.bootstrapServers(), null, null, ProcessHandle.current().pid(), past)
+    new Instance(
+            SharedKafka.bootstrapServers(), null, null, null, ProcessHandle.current().pid(), past)
         .write(checkout.resolve(".opsledger"));
   }
 

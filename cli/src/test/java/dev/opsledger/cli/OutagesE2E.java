@@ -93,6 +93,7 @@ class OutagesE2E {
                 0,
                 0,
                 0,
+                0,
                 "1s",
                 null,
                 extra));

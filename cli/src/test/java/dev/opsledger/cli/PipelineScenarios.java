@@ -13,15 +13,24 @@ import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.CommitRejected;
 import dev.opsledger.events.NotificationSent;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.SyncApproved;
 import dev.opsledger.events.Topic;
 import dev.opsledger.testkit.GitFixture;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -327,6 +336,72 @@ abstract class PipelineScenarios {
     assertThat(deployment().getSpec().getReplicas()).isEqualTo(4);
   }
 
+  /**
+   * {@code up}'s APIs take its token ({@code <data-dir>/api-token}, mode 0600): the audit API and
+   * the approvals on the applier's management port refuse a request without it, and {@code
+   * opsledger sync} approves through the approvals API as the local user, at the resource's current
+   * desired revision.
+   */
+  @Test
+  @Order(11)
+  void upsApisRequireItsTokenAndSyncApprovesThroughTheApprovalsApiAsTheLocalUser()
+      throws Exception {
+    Path tokenFile = running.dataDir().resolve(ApiToken.FILE);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(tokenFile).strip()).isEqualTo(running.token());
+    HttpClient http = HttpClient.newHttpClient();
+    URI audit = URI.create(running.auditUrl() + "state?at=" + Instant.now());
+    var auditWithout = http.send(HttpRequest.newBuilder(audit).build(), BodyHandlers.ofString());
+    var auditWith =
+        http.send(
+            HttpRequest.newBuilder(audit)
+                .header("Authorization", "Bearer " + running.token())
+                .build(),
+            BodyHandlers.ofString());
+    var approvalWithout =
+        http.send(
+            HttpRequest.newBuilder(URI.create(running.approvalsUrl()))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"resource\":\"" + CONFIG + "\",\"revision\":\"x\"}"))
+                .build(),
+            BodyHandlers.ofString());
+    assertThat(auditWithout.statusCode()).isEqualTo(401);
+    assertThat(auditWith.statusCode()).isEqualTo(200);
+    assertThat(approvalWithout.statusCode()).isEqualTo(401);
+
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cli = OpsLedgerCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code =
+        cli.execute(
+            "sync", WEB.toString(), "--data-dir", running.dataDir().toString(), "--reason", "e2e");
+
+    assertThat(code).as(err.toString()).isZero();
+    String revision =
+        CurrentState.read(running.bootstrapServers()).resources().stream()
+            .filter(r -> r.resource().equals(WEB))
+            .findFirst()
+            .orElseThrow()
+            .declaredRevision();
+    assertThat(out.toString()).contains("as " + ApiToken.identity());
+    await("the approval is on the log")
+        .until(
+            () ->
+                events(Topic.APPROVALS).stream()
+                    .map(LoggedEvent::data)
+                    .anyMatch(
+                        d ->
+                            d instanceof SyncApproved a
+                                && WEB.equals(a.resource())
+                                && revision.equals(a.revision())
+                                && a.approvedBy().name().equals(ApiToken.identity())));
+  }
+
   private Launcher.Running launch() throws IOException {
     Map<String, Object> extra = new HashMap<>();
     extra.put("opsledger.notifier.dedupe-window", "1s");
@@ -342,6 +417,7 @@ abstract class PipelineScenarios {
             true,
             true,
             true,
+            0,
             0,
             0,
             0,

@@ -51,6 +51,8 @@ class UpProcessIT {
             Integer.toString(freePort()),
             "--audit-port",
             Integer.toString(freePort()),
+            "--management-port",
+            Integer.toString(freePort()),
             "--poll-interval",
             "1s",
             "--status-interval",

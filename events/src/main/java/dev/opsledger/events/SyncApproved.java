@@ -5,9 +5,15 @@ import java.time.Instant;
 /**
  * A person approved a manual sync, of one resource or of every resource of a revision.
  *
+ * <p>An approval is bound to the revision it names: the applier consumes it for that revision only.
+ * Records written before approvals were bound may name none ({@code null}); they still decode, and
+ * approve nothing. New approvals always name one; through the approvals API, {@code approvedBy} is
+ * the identity of the approver's token, not what a client claims.
+ *
  * @param resource the approved resource, or {@code null} to approve a whole revision
  * @param sourceId the source of the approved revision
- * @param revision the approved revision, or {@code null} for the resource's newest
+ * @param revision the approved revision; {@code null} only in records written before approvals were
+ *     bound, which approve nothing
  * @param approvedBy who approved
  * @param reason why, as they said it
  * @param approvedAt when

@@ -140,13 +140,15 @@ public final class ApplyEngine {
   }
 
   /**
-   * Handles one {@code SyncApproved}: applies the diffs waiting for it. Idempotent: approvals are a
-   * set of (resource or source, revision); a diff already applied after an approval is in the
-   * ledger and is not applied again.
+   * Handles one {@code SyncApproved}: applies the diffs waiting for the revision it names (one that
+   * names none approves nothing, see {@link Approvals}). Idempotent: approvals are a set of
+   * (resource or source, revision); a diff already applied after an approval is in the ledger and
+   * is not applied again.
    */
   public void onApproval(SyncApproved approval) {
-    DesiredView view = approval.resource() == null ? null : desired.view(approval.resource());
-    approvals.add(approval, view == null ? null : view.newestRevision());
+    if (!approvals.add(approval)) {
+      return;
+    }
     for (Map.Entry<ResourceKey, Work> e : awaitingApproval.entrySet()) {
       Work w = e.getValue();
       if (!Approvals.matches(approval, e.getKey(), w.sourceId(), w.revision())) {
@@ -170,10 +172,7 @@ public final class ApplyEngine {
   public void restore(PendingWork.Derived derived, List<SyncApproved> approvalLog) {
     recorder.handled(derived.done());
     restoreLastApplied(derived.lastApplied());
-    for (SyncApproved a : approvalLog) {
-      DesiredView view = a.resource() == null ? null : desired.view(a.resource());
-      approvals.add(a, view == null ? null : view.newestRevision());
-    }
+    approvalLog.forEach(approvals::add);
     List<Work> now = new ArrayList<>(derived.pending());
     now.addAll(awaitAgainUnlessApproved(derived.awaiting()));
     now.stream()

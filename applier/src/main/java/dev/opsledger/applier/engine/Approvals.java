@@ -4,60 +4,76 @@ import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SyncApproved;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Manual-sync approvals. An approval is of a revision: of one resource at that revision, or of
- * every resource of a source at that revision. An approval of a resource that names no revision is
- * resolved to the resource's newest known revision when it arrives; when none is known yet it
- * approves the next diff of the resource, once.
+ * Manual-sync approvals, each bound to the revision it names: of one resource at that revision, or
+ * of every resource of a source at that revision. An approval is only ever consumed for its own
+ * revision; a later revision of the same resource waits for an approval of its own.
+ *
+ * <p>An approval that names no revision approves nothing. Only records written before approvals
+ * were bound (issue 14) lack one: they used to approve "the resource's newest revision", resolved
+ * when they were read, so replaying one after a restart approved whatever revision was newest then,
+ * one nobody had looked at.
  */
 public final class Approvals {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Approvals.class);
 
   private final Set<String> approved = ConcurrentHashMap.newKeySet();
 
   /**
    * Records an approval; idempotent.
    *
-   * @param approval the approval
-   * @param newestRevision the resource's newest known revision, used when the approval names none
+   * @return whether it approves anything (it names a revision)
    */
-  public void add(SyncApproved approval, String newestRevision) {
+  public boolean add(SyncApproved approval) {
+    if (approval.revision() == null) {
+      LOG.warn(
+          "an approval of {} by {} names no revision: it approves nothing (approvals are bound to"
+              + " a revision; approve again with 'opsledger sync')",
+          approval.subject(),
+          approval.approvedBy());
+      return false;
+    }
     if (approval.resource() != null) {
-      String revision = approval.revision() != null ? approval.revision() : newestRevision;
-      approved.add(resourceKey(approval.resource(), revision == null ? "*" : revision));
+      approved.add(resourceKey(approval.resource(), approval.revision()));
+    } else {
+      approved.add(sourceKey(approval.sourceId(), approval.revision()));
     }
-    if (approval.sourceId() != null && approval.revision() != null) {
-      approved.add("source:" + approval.sourceId() + "@" + approval.revision());
+    return true;
+  }
+
+  /** Whether an approval covers the resource at exactly this revision (or its source's). */
+  public boolean approves(ResourceKey resource, String sourceId, String revision) {
+    if (revision == null) {
+      return false;
     }
+    return approved.contains(resourceKey(resource, revision))
+        || (sourceId != null && approved.contains(sourceKey(sourceId, revision)));
   }
 
   /**
-   * Whether an approval covers the resource at the revision; a one-time approval ("the next
-   * revision") is used up by the call.
+   * Whether the approval names this resource (or its source) and exactly this revision; one that
+   * names no revision matches nothing.
    */
-  public boolean approves(ResourceKey resource, String sourceId, String revision) {
-    if (revision != null && approved.contains(resourceKey(resource, revision))) {
-      return true;
-    }
-    if (sourceId != null
-        && revision != null
-        && approved.contains("source:" + sourceId + "@" + revision)) {
-      return true;
-    }
-    return approved.remove(resourceKey(resource, "*"));
-  }
-
-  /** Whether the approval names this resource and revision (or its source and revision). */
   public static boolean matches(
       SyncApproved approval, ResourceKey resource, String sourceId, String revision) {
-    boolean revisionMatches = approval.revision() == null || approval.revision().equals(revision);
-    if (approval.resource() != null) {
-      return approval.resource().equals(resource) && revisionMatches;
+    if (approval.revision() == null || !approval.revision().equals(revision)) {
+      return false;
     }
-    return approval.sourceId().equals(sourceId) && revisionMatches;
+    if (approval.resource() != null) {
+      return approval.resource().equals(resource);
+    }
+    return approval.sourceId().equals(sourceId);
   }
 
   private static String resourceKey(ResourceKey resource, String revision) {
     return "resource:" + resource + "@" + revision;
+  }
+
+  private static String sourceKey(String sourceId, String revision) {
+    return "source:" + sourceId + "@" + revision;
   }
 }

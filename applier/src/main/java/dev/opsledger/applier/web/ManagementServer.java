@@ -1,0 +1,224 @@
+package dev.opsledger.applier.web;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.EventJson;
+import dev.opsledger.events.Person;
+import dev.opsledger.events.SyncApproved;
+import dev.opsledger.service.EventPublisher;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The applier's management port: {@code POST /api/v1/approvals}, on a server of its own, apart from
+ * the HTTP port that serves health and the git-watcher's webhooks, so that a NetworkPolicy can let
+ * only operators reach it.
+ *
+ * <p>Each request is checked in this order, and the first failure answers: the {@code Host} header
+ * names a loopback name or an allowed host (else 421); the path and method (404, 405); a bearer
+ * token of a configured approver (401, nothing of the body read); the body at most {@code
+ * max-body-size} bytes (413); JSON (415, 400, see {@link ApprovalRequest}). Then a {@code
+ * SyncApproved} with the token's identity as {@code approvedBy} is written to {@code
+ * opsledger.approvals}, and 202 answers once Kafka has it (503 if not). The applier acts on the
+ * event, not on the request.
+ */
+public final class ManagementServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+
+  /** The approvals endpoint. */
+  public static final String APPROVALS = "/api/v1/approvals";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final EventPublisher publisher;
+  private final String source;
+  private final Duration timeout;
+  private final ApproverTokens tokens;
+  private final HostCheck hosts;
+  private final int maxBodySize;
+
+  /**
+   * Starts the server.
+   *
+   * @param address where to listen (port 0 picks one)
+   * @param publisher writes the approvals
+   * @param source the {@code ce_source} of the approvals
+   * @param timeout how long to wait for Kafka's acknowledgement
+   * @param tokens the approvers' tokens
+   * @param hosts the Host headers answered
+   * @param maxBodySize the largest body read, in bytes
+   */
+  public ManagementServer(
+      InetSocketAddress address,
+      EventPublisher publisher,
+      String source,
+      Duration timeout,
+      ApproverTokens tokens,
+      HostCheck hosts,
+      int maxBodySize)
+      throws IOException {
+    this.publisher = publisher;
+    this.source = source;
+    this.timeout = timeout;
+    this.tokens = tokens;
+    this.hosts = hosts;
+    this.maxBodySize = maxBodySize;
+    this.server = HttpServer.create(address, 0);
+    this.executor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "applier-management");
+              t.setDaemon(true);
+              return t;
+            });
+    server.createContext("/", this::handle);
+    server.setExecutor(executor);
+    server.start();
+    if (tokens.isEmpty()) {
+      LOG.warn(
+          "no approver token is configured (opsledger.applier.management.tokens.<identity>):"
+              + " every approval request is refused");
+    }
+    LOG.info("management API (approvals) on {}", server.getAddress());
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try {
+      answer(ex);
+    } catch (RuntimeException e) {
+      LOG.warn("approval request failed", e);
+      send(ex, 500, Map.of("error", "internal error; see the applier's log"));
+    } finally {
+      ex.close();
+    }
+  }
+
+  private void answer(HttpExchange ex) throws IOException {
+    String host = ex.getRequestHeaders().getFirst("Host");
+    if (!hosts.allows(host)) {
+      refuse(ex, 421, "this server does not answer for the host named in the Host header");
+      return;
+    }
+    if (!APPROVALS.equals(ex.getRequestURI().getPath())) {
+      refuse(ex, 404, "no such endpoint: " + ex.getRequestURI().getPath());
+      return;
+    }
+    if (!"POST".equals(ex.getRequestMethod())) {
+      ex.getResponseHeaders().add("Allow", "POST");
+      refuse(ex, 405, "POST only");
+      return;
+    }
+    Optional<Person> approver = tokens.identify(ex.getRequestHeaders().getFirst("Authorization"));
+    if (approver.isEmpty()) {
+      ex.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+      refuse(ex, 401, "a valid bearer token is required");
+      return;
+    }
+    String body = body(ex);
+    if (body == null) {
+      refuse(ex, 413, "the body is larger than " + maxBodySize + " bytes");
+      return;
+    }
+    String type = ex.getRequestHeaders().getFirst("Content-Type");
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      refuse(ex, 415, "Content-Type must be application/json");
+      return;
+    }
+    SyncApproved approval;
+    try {
+      approval =
+          ApprovalRequest.read(body, approver.get(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    } catch (IllegalArgumentException e) {
+      refuse(ex, 400, e.getMessage());
+      return;
+    }
+    publish(ex, approval);
+  }
+
+  private void publish(HttpExchange ex, SyncApproved approval) throws IOException {
+    EventEnvelope<SyncApproved> event = EventEnvelope.create(source, approval.revision(), approval);
+    try {
+      publisher.publishAndWait(event, timeout);
+    } catch (EventPublisher.PublishFailedException e) {
+      send(ex, 503, Map.of("error", "Kafka did not accept the approval; try again"));
+      return;
+    }
+    LOG.info(
+        "{} approved {} at revision {}",
+        approval.approvedBy(),
+        approval.subject(),
+        approval.revision());
+    send(
+        ex,
+        202,
+        Map.of(
+            "id", event.id(),
+            "approvedBy", approval.approvedBy().toString(),
+            "subject", approval.subject(),
+            "revision", approval.revision()));
+  }
+
+  /** The body as text, or {@code null} when it is larger than the cap (not read further). */
+  private String body(HttpExchange ex) throws IOException {
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      try {
+        if (Long.parseLong(length.strip()) > maxBodySize) {
+          return null;
+        }
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] bytes = in.readNBytes(maxBodySize + 1);
+      return bytes.length > maxBodySize ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+  }
+
+  private void refuse(HttpExchange ex, int status, String message) throws IOException {
+    LOG.info(
+        "refused {} {} from {}: {} {}",
+        ex.getRequestMethod(),
+        ex.getRequestURI().getPath(),
+        ex.getRemoteAddress(),
+        status,
+        message);
+    send(ex, status, Map.of("error", message));
+  }
+
+  private static void send(HttpExchange ex, int status, Object body) throws IOException {
+    byte[] bytes = EventJson.mapper().writeValueAsBytes(body);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+}
