@@ -14,6 +14,7 @@ import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SkipPolicy;
 import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.KafkaConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -39,10 +40,15 @@ public record CurrentState(
     Map<ResourceKey, ApplySkipped> awaitingApproval,
     List<String> warnings) {
 
-  /** Reads the state from the log. */
+  /** Reads the state from the log of a plaintext cluster ({@code opsledger up}'s broker). */
   public static CurrentState read(String bootstrapServers) {
+    return read(KafkaConnection.of(bootstrapServers));
+  }
+
+  /** Reads the state from the log. */
+  public static CurrentState read(KafkaConnection connection) {
     Instant now = Instant.now();
-    try (LogReader reader = new LogReader(bootstrapServers)) {
+    try (LogReader reader = new LogReader(connection)) {
       List<LoggedEvent> events =
           reader.read(
               EnumSet.of(Topic.DESIRED, Topic.OBSERVED, Topic.DIFFS, Topic.APPLIES), null, null);
@@ -95,7 +101,7 @@ public record CurrentState(
     } catch (org.apache.kafka.common.KafkaException e) {
       throw new CliException(
           ExitCodes.UNAVAILABLE,
-          "cannot read the log at " + bootstrapServers + ": " + e.getMessage());
+          "cannot read the log at " + connection.bootstrapServers() + ": " + e.getMessage());
     }
   }
 

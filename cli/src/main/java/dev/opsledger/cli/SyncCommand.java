@@ -6,6 +6,7 @@ import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.Person;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SyncApproved;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaRecords;
 import dev.opsledger.kafka.KafkaSettings;
 import java.time.Instant;
@@ -54,7 +55,7 @@ public class SyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String bootstrap = connection.bootstrap();
+    KafkaConnection bootstrap = connection.kafka();
     CurrentState state = CurrentState.read(bootstrap);
     List<SyncApproved> approvals = new ArrayList<>();
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
