@@ -84,22 +84,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new IllegalStateException("the broker is already running");
     }
     long t0 = System.nanoTime();
-    brokerPort = requestedBrokerPort > 0 ? requestedBrokerPort : freePort();
-    controllerPort = requestedControllerPort > 0 ? requestedControllerPort : freePort();
     Path logDir = dataDir.resolve("kafka-logs");
-    KafkaConfig config = new KafkaConfig(brokerProperties(logDir), false);
-    try {
-      Files.createDirectories(logDir);
-      formatIfNew(logDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare Kafka data dir " + logDir, e);
-    }
-    KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
-    try {
-      s.startup();
-    } catch (RuntimeException e) {
-      s.shutdown();
-      throw new IllegalStateException("the embedded Kafka broker did not start: " + e, e);
+    KafkaRaftServer s = null;
+    for (int attempt = 1; s == null; attempt++) {
+      brokerPort = requestedBrokerPort > 0 ? requestedBrokerPort : freePort();
+      controllerPort = requestedControllerPort > 0 ? requestedControllerPort : freePort();
+      KafkaConfig config = new KafkaConfig(brokerProperties(logDir), false);
+      try {
+        Files.createDirectories(logDir);
+        formatIfNew(logDir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot prepare Kafka data dir " + logDir, e);
+      }
+      KafkaRaftServer candidate = new KafkaRaftServer(config, Time.SYSTEM);
+      try {
+        candidate.startup();
+        s = candidate;
+      } catch (RuntimeException e) {
+        candidate.shutdown();
+        // A free port found is free only until someone else binds it (any client's ephemeral
+        // port on a busy machine): with ports of its own choosing, the broker picks others.
+        boolean ownPorts = requestedBrokerPort == 0 && requestedControllerPort == 0;
+        if (!ownPorts || attempt >= 3 || !causedByBind(e)) {
+          throw new IllegalStateException("the embedded Kafka broker did not start: " + e, e);
+        }
+        LOG.warn("embedded Kafka broker: a port was taken meanwhile ({}), trying others", e);
+      }
     }
     server = s;
     lastStartDuration = Duration.ofNanos(System.nanoTime() - t0);
@@ -331,6 +341,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new IOException("cannot format " + logDir + ": " + e.getMessage(), e);
     }
     LOG.info("formatted new Kafka data dir {} (cluster {})", logDir, clusterId);
+  }
+
+  private static boolean causedByBind(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int freePort() {

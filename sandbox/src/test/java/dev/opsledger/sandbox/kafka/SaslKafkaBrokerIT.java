@@ -58,7 +58,9 @@ class SaslKafkaBrokerIT {
 
   @AfterAll
   void stop() {
-    broker.close();
+    if (broker != null) {
+      broker.close();
+    }
   }
 
   @Test
