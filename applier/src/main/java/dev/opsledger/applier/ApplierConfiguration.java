@@ -210,11 +210,10 @@ public class ApplierConfiguration {
       ApplierProperties props, OpsLedgerKafkaProperties kafka, EventCodec codec) {
     Clock clock = Clock.systemUTC();
     Checkpoints checkpoints =
-        new Checkpoints(
-            kafka.bootstrapServers(), CheckpointTopic.APPLIER, props.replayTimeout(), clock);
+        new Checkpoints(kafka.connection(), CheckpointTopic.APPLIER, props.replayTimeout(), clock);
     LogReplay replay =
         new LogReplay(
-            kafka.bootstrapServers(),
+            kafka.connection(),
             codec,
             props.replayTimeout(),
             clock,

@@ -6,6 +6,7 @@ import dev.opsledger.audit.Answers.ResourceHistory;
 import dev.opsledger.audit.Answers.StateAt;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.KafkaConnection;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,16 +22,21 @@ public final class AuditService {
   private static final Set<Topic> STATE_TOPICS =
       EnumSet.of(Topic.DESIRED, Topic.OBSERVED, Topic.DIFFS, Topic.APPLIES);
 
-  private final String bootstrapServers;
+  private final KafkaConnection connection;
 
-  /** An audit of the cluster at {@code bootstrapServers}. */
+  /** An audit of the plaintext cluster at {@code bootstrapServers}. */
   public AuditService(String bootstrapServers) {
-    this.bootstrapServers = bootstrapServers;
+    this(KafkaConnection.of(bootstrapServers));
+  }
+
+  /** An audit of the cluster {@code connection} reaches, with its client properties. */
+  public AuditService(KafkaConnection connection) {
+    this.connection = connection;
   }
 
   /** Everything that happened to one resource in {@code [from, to]} (nulls: the whole log). */
   public ResourceHistory history(ResourceKey key, Instant from, Instant to) {
-    try (LogReader reader = new LogReader(bootstrapServers)) {
+    try (LogReader reader = new LogReader(connection)) {
       return history(reader, key, from, to);
     }
   }
@@ -52,21 +58,21 @@ public final class AuditService {
 
   /** The state of every resource at {@code at}. */
   public StateAt stateAt(Instant at) {
-    try (LogReader reader = new LogReader(bootstrapServers)) {
+    try (LogReader reader = new LogReader(connection)) {
       return AuditProjections.stateAt(reader.read(STATE_TOPICS, null, at), at);
     }
   }
 
   /** How one commit went through the pipeline. */
   public CommitTimeline timeline(String sha) {
-    try (LogReader reader = new LogReader(bootstrapServers)) {
+    try (LogReader reader = new LogReader(connection)) {
       return AuditProjections.timeline(reader.read(EnumSet.allOf(Topic.class), null, null), sha);
     }
   }
 
   /** Who changed what in {@code [since, until]}. */
   public List<Change> who(Instant since, Instant until) {
-    try (LogReader reader = new LogReader(bootstrapServers)) {
+    try (LogReader reader = new LogReader(connection)) {
       List<LoggedEvent> events =
           reader.read(EnumSet.of(Topic.COMMITS, Topic.DESIRED, Topic.APPROVALS), null, until);
       return AuditProjections.who(events, since, until);

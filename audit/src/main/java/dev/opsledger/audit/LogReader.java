@@ -3,6 +3,7 @@ package dev.opsledger.audit;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventDecodingException;
 import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.LogScan;
 import dev.opsledger.kafka.LogScan.From;
 import dev.opsledger.kafka.LogScan.Until;
@@ -60,14 +61,19 @@ public final class LogReader implements AutoCloseable {
   private final LogScan scan;
   private long recordsRead;
 
-  /** A reader for the cluster at {@code bootstrapServers}, with the default deadline. */
+  /** A reader for the plaintext cluster at {@code bootstrapServers}, with the default deadline. */
   public LogReader(String bootstrapServers) {
-    this(bootstrapServers, Duration.ofMinutes(DEFAULT_DEADLINE_MINUTES));
+    this(KafkaConnection.of(bootstrapServers));
   }
 
-  /** A reader for the cluster at {@code bootstrapServers} whose reads end by {@code deadline}. */
-  public LogReader(String bootstrapServers, Duration deadline) {
-    this.scan = LogScan.open(bootstrapServers, new EventCodec(), deadline);
+  /** A reader for the cluster {@code connection} reaches, with the default deadline. */
+  public LogReader(KafkaConnection connection) {
+    this(connection, Duration.ofMinutes(DEFAULT_DEADLINE_MINUTES));
+  }
+
+  /** A reader for the cluster {@code connection} reaches whose reads end by {@code deadline}. */
+  public LogReader(KafkaConnection connection, Duration deadline) {
+    this.scan = LogScan.open(connection, new EventCodec(), deadline);
   }
 
   /**

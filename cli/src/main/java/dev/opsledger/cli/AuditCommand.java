@@ -6,6 +6,7 @@ import dev.opsledger.audit.Answers.ResourceState;
 import dev.opsledger.audit.Answers.TimelineStep;
 import dev.opsledger.audit.AuditService;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.kafka.KafkaConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ public class AuditCommand {
 
     @Override
     public Integer call() {
-      String bootstrap = connection.bootstrap();
+      KafkaConnection bootstrap = connection.kafka();
       // A full key needs no look-up: the history then reads one partition per topic and no more.
       ResourceKey key = ResourceNames.resolve(resource, () -> CurrentState.read(bootstrap).keys());
       Instant now = Instant.now();
@@ -92,7 +93,7 @@ public class AuditCommand {
     @Override
     public Integer call() {
       Instant at = Times.parse(time, Instant.now());
-      var state = new AuditService(connection.bootstrap()).stateAt(at);
+      var state = new AuditService(connection.kafka()).stateAt(at);
       var out = spec.commandLine().getOut();
       if (output.json()) {
         Printer.json(out, state);
@@ -129,7 +130,7 @@ public class AuditCommand {
 
     @Override
     public Integer call() {
-      var timeline = new AuditService(connection.bootstrap()).timeline(sha);
+      var timeline = new AuditService(connection.kafka()).timeline(sha);
       var out = spec.commandLine().getOut();
       if (timeline.steps().isEmpty()) {
         throw new CliException(ExitCodes.UNAVAILABLE, "no event in the log is about commit " + sha);
@@ -190,7 +191,7 @@ public class AuditCommand {
     public Integer call() {
       Instant now = Instant.now();
       List<Change> changes =
-          new AuditService(connection.bootstrap())
+          new AuditService(connection.kafka())
               .who(Times.parse(since, now), Times.parse(until, now));
       var out = spec.commandLine().getOut();
       if (output.json()) {

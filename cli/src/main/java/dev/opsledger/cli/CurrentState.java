@@ -14,6 +14,7 @@ import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SkipPolicy;
 import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.KafkaConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -43,9 +44,14 @@ public record CurrentState(
   private static final EnumSet<Topic> TOPICS =
       EnumSet.of(Topic.DESIRED, Topic.OBSERVED, Topic.DIFFS, Topic.APPLIES);
 
-  /** Reads the state from the log. */
+  /** Reads the state from the log of a plaintext cluster ({@code opsledger up}'s broker). */
   public static CurrentState read(String bootstrapServers) {
-    return new Follower(bootstrapServers).refresh();
+    return read(KafkaConnection.of(bootstrapServers));
+  }
+
+  /** Reads the state from the log. */
+  public static CurrentState read(KafkaConnection connection) {
+    return new Follower(connection).refresh();
   }
 
   /**
@@ -54,7 +60,7 @@ public record CurrentState(
    * log again.
    */
   static final class Follower {
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private final AuditProjections.StateFold fold = new AuditProjections.StateFold();
     private final Map<ResourceKey, DriftDetected> lastDrift = new HashMap<>();
@@ -62,8 +68,8 @@ public record CurrentState(
     private final Map<ResourceKey, ObservationFailed> unobservedKinds = new LinkedHashMap<>();
     private long lastRead;
 
-    Follower(String bootstrapServers) {
-      this.bootstrapServers = bootstrapServers;
+    Follower(KafkaConnection connection) {
+      this.connection = connection;
     }
 
     /**
@@ -75,13 +81,13 @@ public record CurrentState(
     CurrentState refresh() {
       // A reader per refresh: a reader's deadline runs from its opening, and a new one reconnects
       // after a broker restart.
-      try (LogReader reader = new LogReader(bootstrapServers)) {
+      try (LogReader reader = new LogReader(connection)) {
         reader.readNew(TOPICS, positions, this::add);
         lastRead = reader.recordsRead();
       } catch (org.apache.kafka.common.KafkaException e) {
         throw new CliException(
             ExitCodes.UNAVAILABLE,
-            "cannot read the log at " + bootstrapServers + ": " + e.getMessage());
+            "cannot read the log at " + connection.bootstrapServers() + ": " + e.getMessage());
       }
       return state();
     }

@@ -31,7 +31,7 @@ public class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CurrentState state = CurrentState.read(connection.bootstrap());
+    CurrentState state = CurrentState.read(connection.kafka());
     Map<ResourceKey, DriftDetected> drift = state.drift();
     if (resource != null) {
       ResourceKey key = ResourceNames.resolve(resource, state.keys());

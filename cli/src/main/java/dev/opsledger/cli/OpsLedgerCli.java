@@ -1,5 +1,6 @@
 package dev.opsledger.cli;
 
+import dev.opsledger.kafka.KafkaAccessDeniedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,6 +36,11 @@ public class OpsLedgerCli {
             commandLine.getErr().println("error: " + c.getMessage());
             commandLine.getErr().flush();
             return c.exitCode();
+          }
+          if (ex instanceof KafkaAccessDeniedException denied) {
+            commandLine.getErr().println("error: " + denied.getMessage());
+            commandLine.getErr().flush();
+            return ExitCodes.UNAVAILABLE;
           }
           commandLine.getErr().println("error: " + ex);
           commandLine.getErr().flush();

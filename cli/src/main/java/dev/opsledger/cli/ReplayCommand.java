@@ -45,7 +45,7 @@ public class ReplayCommand implements Callable<Integer> {
     List<LoggedEvent> events = new ArrayList<>();
     boolean terminal = System.console() != null && !output.json();
     PrintWriter err = spec.commandLine().getErr();
-    try (LogReader reader = new LogReader(connection.bootstrap())) {
+    try (LogReader reader = new LogReader(connection.kafka())) {
       reader.scan(
           List.of(t),
           Times.parse(from, now),

@@ -21,7 +21,7 @@ public class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CurrentState state = CurrentState.read(connection.bootstrap());
+    CurrentState state = CurrentState.read(connection.kafka());
     var out = spec.commandLine().getOut();
     if (output.json()) {
       Printer.json(out, state.resources());

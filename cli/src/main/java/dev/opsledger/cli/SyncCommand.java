@@ -9,6 +9,7 @@ import dev.opsledger.events.EventJson;
 import dev.opsledger.events.Person;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SyncApproved;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaRecords;
 import dev.opsledger.kafka.KafkaSettings;
 import java.io.IOException;
@@ -121,7 +122,7 @@ public class SyncCommand implements Callable<Integer> {
           ExitCodes.USAGE,
           "--as cannot be used with a token: the approver is the token's identity");
     }
-    CurrentState state = CurrentState.read(connection.bootstrap());
+    CurrentState state = CurrentState.read(connection.kafka());
     List<Wanted> wanted = wanted(state, out);
     if (wanted.isEmpty()) {
       out.println("Nothing waits for approval.");
@@ -131,7 +132,7 @@ public class SyncCommand implements Callable<Integer> {
     if (viaApi) {
       approveViaApi(URI.create(url), token, wanted, out);
     } else {
-      approveViaKafka(connection.bootstrap(), wanted, out);
+      approveViaKafka(connection.kafka(), wanted, out);
     }
     out.flush();
     return ExitCodes.OK;
@@ -236,7 +237,7 @@ public class SyncCommand implements Callable<Integer> {
     }
   }
 
-  private void approveViaKafka(String bootstrap, List<Wanted> wanted, PrintWriter out)
+  private void approveViaKafka(KafkaConnection bootstrap, List<Wanted> wanted, PrintWriter out)
       throws Exception {
     String who = approver != null ? approver : System.getenv().getOrDefault("USER", "unknown");
     spec.commandLine()

@@ -3,6 +3,7 @@ package dev.opsledger.cli;
 import dev.opsledger.audit.Answers.ResourceState;
 import dev.opsledger.events.DiffState;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.kafka.KafkaConnection;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,7 +222,7 @@ public class UpCommand implements Callable<Integer> {
     List<List<String>> printed = null;
     boolean hinted = false;
     // Follows the log: each round reads only what was written since the last one.
-    CurrentState.Follower follower = new CurrentState.Follower(bootstrap);
+    CurrentState.Follower follower = new CurrentState.Follower(KafkaConnection.of(bootstrap));
     while (!stopped.await(interval, TimeUnit.SECONDS)) {
       CurrentState state;
       try {

@@ -11,6 +11,7 @@ import dev.opsledger.events.Person;
 import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.testkit.LogWriter;
 import dev.opsledger.testkit.SharedKafka;
 import java.time.Instant;
@@ -35,7 +36,7 @@ class CurrentStateFollowerIT {
     ResourceKey b = ResourceKey.of(target, "", "ConfigMap", "shop", "b");
     String sha = "c0ffee" + UUID.randomUUID().toString().replace("-", "");
     Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    CurrentState.Follower follower = new CurrentState.Follower(bootstrap);
+    CurrentState.Follower follower = new CurrentState.Follower(KafkaConnection.of(bootstrap));
     try (LogWriter log = new LogWriter(bootstrap)) {
       declare(log, a, sha, t);
       declare(log, b, sha, t);

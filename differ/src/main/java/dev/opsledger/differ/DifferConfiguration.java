@@ -19,6 +19,7 @@ import dev.opsledger.events.CheckpointTopic;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.Checkpoints;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
@@ -209,7 +210,7 @@ public class DifferConfiguration {
       OpsLedgerKafkaProperties kafka,
       LastPublished differLastPublished,
       Environment env) {
-    String bootstrap = kafka.bootstrapServers();
+    KafkaConnection bootstrap = kafka.connection();
     InputCatchUp catchUp =
         new InputCatchUp(
             bootstrap,
@@ -236,10 +237,7 @@ public class DifferConfiguration {
   public LastPublished differLastPublished(
       DifferProperties props, OpsLedgerKafkaProperties kafka, EventCodec codec) {
     return new LastPublished(
-        kafka.bootstrapServers(),
-        codec,
-        props.rebuildReadTimeout(),
-        differCheckpoints(props, kafka));
+        kafka.connection(), codec, props.rebuildReadTimeout(), differCheckpoints(props, kafka));
   }
 
   /** Writes the snapshot {@link LastPublished} starts from, every {@code checkpoint-interval}. */
@@ -253,10 +251,7 @@ public class DifferConfiguration {
   private static Checkpoints differCheckpoints(
       DifferProperties props, OpsLedgerKafkaProperties kafka) {
     return new Checkpoints(
-        kafka.bootstrapServers(),
-        CheckpointTopic.DIFFER,
-        props.rebuildReadTimeout(),
-        Clock.systemUTC());
+        kafka.connection(), CheckpointTopic.DIFFER, props.rebuildReadTimeout(), Clock.systemUTC());
   }
 
   /** Turns records into commands. */

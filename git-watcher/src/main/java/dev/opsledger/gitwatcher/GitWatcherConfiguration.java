@@ -89,7 +89,7 @@ public class GitWatcherConfiguration {
       GitWatcherMetrics metrics,
       FetchScheduler gitWatcherScheduler) {
     CommitLogCheckpoints checkpoints =
-        new CommitLogCheckpoints(kafka.bootstrapServers(), codec, props.publishTimeout());
+        new CommitLogCheckpoints(kafka.connection(), codec, props.publishTimeout());
     EventSink sink = publisher.sink(props.publishTimeout());
     ResourceScopes scopes = new ResourceScopes(props.clusterScopedKinds());
     List<SourceWatcher> watchers = new ArrayList<>();

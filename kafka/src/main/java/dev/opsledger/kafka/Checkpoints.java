@@ -63,7 +63,7 @@ public final class Checkpoints {
   private static final String CHUNK = "chunk/";
   private static final List<String> SLOTS = List.of("a", "b");
 
-  private final String bootstrapServers;
+  private final KafkaConnection connection;
   private final String topicName;
   private final String service;
   private final Duration writeTimeout;
@@ -76,8 +76,14 @@ public final class Checkpoints {
    * @param writeTimeout how long writing one snapshot may take
    */
   public Checkpoints(
+      KafkaConnection connection, CheckpointTopic topic, Duration writeTimeout, Clock clock) {
+    this(connection, topic.topicName(), topic.service(), writeTimeout, clock);
+  }
+
+  /** A store on a checkpoint topic of a plaintext cluster (tests, the embedded broker). */
+  public Checkpoints(
       String bootstrapServers, CheckpointTopic topic, Duration writeTimeout, Clock clock) {
-    this(bootstrapServers, topic.topicName(), topic.service(), writeTimeout, clock);
+    this(KafkaConnection.of(bootstrapServers), topic, writeTimeout, clock);
   }
 
   /**
@@ -87,16 +93,26 @@ public final class Checkpoints {
    * @param writeTimeout how long writing one snapshot may take
    */
   public Checkpoints(
+      KafkaConnection connection,
+      String topicName,
+      String service,
+      Duration writeTimeout,
+      Clock clock) {
+    this.connection = connection;
+    this.topicName = topicName;
+    this.service = service;
+    this.writeTimeout = writeTimeout;
+    this.clock = clock;
+  }
+
+  /** A store on any checkpoint-configured topic of a plaintext cluster (tests). */
+  public Checkpoints(
       String bootstrapServers,
       String topicName,
       String service,
       Duration writeTimeout,
       Clock clock) {
-    this.bootstrapServers = bootstrapServers;
-    this.topicName = topicName;
-    this.service = service;
-    this.writeTimeout = writeTimeout;
-    this.clock = clock;
+    this(KafkaConnection.of(bootstrapServers), topicName, service, writeTimeout, clock);
   }
 
   /** The topic's name. */
@@ -211,7 +227,7 @@ public final class Checkpoints {
     String id = UUID.randomUUID().toString();
     Instant now = clock.instant();
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaSettings.producer(bootstrapServers))) {
+        new KafkaProducer<>(KafkaSettings.producer(connection))) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       ChunkWriter chunks =
           new ChunkWriter(

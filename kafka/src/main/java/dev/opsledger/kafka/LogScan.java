@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -203,18 +202,33 @@ public final class LogScan implements AutoCloseable {
    * @param budget how long everything done with this scan may take, from now
    */
   public static LogScan open(String bootstrapServers, EventCodec codec, Duration budget) {
-    return open(bootstrapServers, codec, budget, Clock.systemUTC());
+    return open(KafkaConnection.of(bootstrapServers), codec, budget, Clock.systemUTC());
+  }
+
+  /**
+   * Opens a scan of the cluster {@code connection} reaches, with its client properties.
+   *
+   * @param budget how long everything done with this scan may take, from now
+   */
+  public static LogScan open(KafkaConnection connection, EventCodec codec, Duration budget) {
+    return open(connection, codec, budget, Clock.systemUTC());
   }
 
   /** Opens a scan whose deadline is measured with {@code clock}. */
   public static LogScan open(
       String bootstrapServers, EventCodec codec, Duration budget, Clock clock) {
-    Map<String, Object> config = KafkaSettings.consumer(bootstrapServers, null);
+    return open(KafkaConnection.of(bootstrapServers), codec, budget, clock);
+  }
+
+  /** Opens a scan of {@code connection}'s cluster whose deadline is measured with {@code clock}. */
+  public static LogScan open(
+      KafkaConnection connection, EventCodec codec, Duration budget, Clock clock) {
+    Map<String, Object> config = KafkaSettings.consumer(connection, null);
     // Fetches are bounded by bytes (the contract's fetch sizes); more records per poll only means
     // fewer round trips on a log of small events.
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
     return new LogScan(
-        new KafkaConsumer<>(config), new AdminOffsets(bootstrapServers), codec, clock, budget);
+        new KafkaConsumer<>(config), new AdminOffsets(connection), codec, clock, budget);
   }
 
   /** The partitions of {@code topic}; empty when the topic does not exist. */
@@ -494,6 +508,9 @@ public final class LogScan implements AutoCloseable {
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       throw new LogScanTimeoutException(
           "reading the log took longer than " + budget + ": " + e.getMessage(), e);
+    } catch (org.apache.kafka.common.errors.AuthenticationException
+        | org.apache.kafka.common.errors.AuthorizationException e) {
+      throw KafkaAccessDeniedException.find(e, "reading the log");
     }
   }
 
@@ -504,17 +521,17 @@ public final class LogScan implements AutoCloseable {
   /** Committed offsets through the Admin client, created on first use. */
   private static final class AdminOffsets implements CommittedOffsets {
 
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
     private Admin admin;
 
-    AdminOffsets(String bootstrapServers) {
-      this.bootstrapServers = bootstrapServers;
+    AdminOffsets(KafkaConnection connection) {
+      this.connection = connection;
     }
 
     @Override
     public Map<TopicPartition, Long> of(String group, Duration timeout) {
       if (admin == null) {
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        admin = Admin.create(KafkaSettings.admin(connection));
       }
       try {
         Map<TopicPartition, OffsetAndMetadata> offsets =
@@ -534,12 +551,14 @@ public final class LogScan implements AutoCloseable {
         throw new LogScanTimeoutException(
             "reading the committed offsets of " + group + " took longer than " + timeout, e);
       } catch (ExecutionException e) {
+        KafkaAccessDeniedException.rethrow(e, "reading the committed offsets of " + group);
         throw new KafkaUnavailableException(
             "cannot read the committed offsets of " + group + ": " + e.getCause(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new KafkaUnavailableException("interrupted while reading committed offsets", e);
       } catch (KafkaException e) {
+        KafkaAccessDeniedException.rethrow(e, "reading the committed offsets of " + group);
         throw new KafkaUnavailableException(
             "cannot read the committed offsets of " + group + ": " + e, e);
       }

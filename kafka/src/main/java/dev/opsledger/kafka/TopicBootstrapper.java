@@ -77,6 +77,7 @@ public final class TopicBootstrapper {
    *
    * @throws KafkaUnavailableException when the cluster does not answer or a topic gets no leader in
    *     time
+   * @throws KafkaAccessDeniedException when the cluster refuses the credentials or the ACLs deny it
    */
   public Report ensure(Collection<TopicSpec> specs) {
     try {
@@ -101,6 +102,7 @@ public final class TopicBootstrapper {
       Thread.currentThread().interrupt();
       throw new KafkaUnavailableException("interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
+      KafkaAccessDeniedException.rethrow(e, "creating topics");
       throw new KafkaUnavailableException("cannot create topics: " + e.getMessage(), e);
     }
   }
@@ -186,6 +188,7 @@ public final class TopicBootstrapper {
         descriptions =
             admin.describeTopics(names).allTopicNames().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
+        KafkaAccessDeniedException.rethrow(e, "describing topics");
         // Metadata of just-created topics can lag behind; ask again until the deadline.
         descriptions = Map.of();
         notReady.addAll(names);

@@ -196,7 +196,7 @@ public class NotifierConfiguration {
             : (props.maxEventAge().compareTo(props.dedupeWindow()) >= 0
                 ? props.maxEventAge()
                 : props.dedupeWindow());
-    new NotifierHistory(kafka.bootstrapServers(), codec, clock, props.historyTimeout())
+    new NotifierHistory(kafka.connection(), codec, clock, props.historyTimeout())
         .load(engine, groups, lookback);
     return engine;
   }

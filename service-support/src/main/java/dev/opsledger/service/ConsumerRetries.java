@@ -1,6 +1,7 @@
 package dev.opsledger.service;
 
 import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.service.core.Backoff;
 import io.micrometer.core.instrument.Gauge;
@@ -68,18 +69,18 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
   /** The header with the reason a record was dead-lettered (what the binder wrote before). */
   public static final String EXCEPTION_MESSAGE_HEADER = "x-exception-message";
 
-  private final String bootstrapServers;
+  private final KafkaConnection connection;
   private final MeterRegistry meters;
   private volatile KafkaTemplate<byte[], byte[]> deadLetterTemplate;
 
   /**
    * Retries for the consumers of one application.
    *
-   * @param bootstrapServers where dead letters are written
+   * @param connection the cluster dead letters are written to, with its client properties
    * @param meters where the retry meters go, or {@code null}
    */
-  public ConsumerRetries(String bootstrapServers, MeterRegistry meters) {
-    this.bootstrapServers = bootstrapServers;
+  public ConsumerRetries(KafkaConnection connection, MeterRegistry meters) {
+    this.connection = connection;
     this.meters = meters;
   }
 
@@ -214,8 +215,7 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
     if (t == null) {
       synchronized (this) {
         if (deadLetterTemplate == null) {
-          Map<String, Object> config =
-              new java.util.HashMap<>(KafkaSettings.producer(bootstrapServers));
+          Map<String, Object> config = new java.util.HashMap<>(KafkaSettings.producer(connection));
           config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
           config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
           deadLetterTemplate = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config));

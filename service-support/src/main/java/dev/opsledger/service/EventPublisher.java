@@ -3,6 +3,7 @@ package dev.opsledger.service;
 import dev.opsledger.events.EncodedEvent;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaRecords;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.service.core.EventSink;
@@ -33,9 +34,14 @@ public class EventPublisher implements AutoCloseable {
   private final EventCodec codec;
   private final MeterRegistry meters;
 
-  /** A publisher with its own idempotent producer for these bootstrap servers. */
+  /** A publisher with its own idempotent producer for a plaintext cluster (tests). */
   public EventPublisher(String bootstrapServers, EventCodec codec, MeterRegistry meters) {
-    this(new KafkaProducer<>(KafkaSettings.producer(bootstrapServers)), codec, meters);
+    this(KafkaConnection.of(bootstrapServers), codec, meters);
+  }
+
+  /** A publisher with its own idempotent producer for the cluster {@code connection} reaches. */
+  public EventPublisher(KafkaConnection connection, EventCodec codec, MeterRegistry meters) {
+    this(new KafkaProducer<>(KafkaSettings.producer(connection)), codec, meters);
   }
 
   /** A publisher over a given producer. */

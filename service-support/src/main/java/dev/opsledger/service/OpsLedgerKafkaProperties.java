@@ -1,7 +1,9 @@
 package dev.opsledger.service;
 
+import dev.opsledger.kafka.KafkaConnection;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -19,6 +21,10 @@ import org.springframework.validation.annotation.Validated;
  * @param topicReadyTimeout How long to wait at start for the topics to be ready.
  * @param source The {@code ce_source} of the events this service writes, e.g. {@code
  *     /opsledger/differ}.
+ * @param properties Extra Kafka client properties every client of the service takes (producers,
+ *     consumers, admin clients and the Spring Cloud Stream binder), by Kafka name, e.g. {@code
+ *     opsledger.kafka.properties.security.protocol=SASL_SSL}, {@code sasl.mechanism}, {@code
+ *     sasl.jaas.config}, {@code ssl.truststore.location}. Empty: plaintext, no authentication.
  */
 @Validated
 @ConfigurationProperties("opsledger.kafka")
@@ -27,4 +33,22 @@ public record OpsLedgerKafkaProperties(
     @DefaultValue("true") boolean createTopics,
     @DefaultValue("-1") short replicationFactor,
     @DefaultValue("60s") Duration topicReadyTimeout,
-    @DefaultValue("/opsledger") String source) {}
+    @DefaultValue("/opsledger") String source,
+    Map<String, String> properties) {
+
+  /** Normalises an absent map to an empty one. */
+  public OpsLedgerKafkaProperties {
+    properties = properties == null ? Map.of() : Map.copyOf(properties);
+  }
+
+  /** The cluster with its client properties, as every client of the service is built from. */
+  public KafkaConnection connection() {
+    return new KafkaConnection(bootstrapServers, properties);
+  }
+
+  /** Never prints the properties' values: a JAAS configuration holds a password. */
+  @Override
+  public String toString() {
+    return "OpsLedgerKafkaProperties[" + connection() + "]";
+  }
+}

@@ -2,12 +2,11 @@ package dev.opsledger.service;
 
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.SecretProtector;
+import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.kafka.TopicBootstrapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -49,7 +48,7 @@ public class OpsLedgerServiceAutoConfiguration {
       EventCodec codec,
       ObjectProvider<MeterRegistry> meters,
       TopicCatalogInitializer topicsReady) {
-    return new EventPublisher(props.bootstrapServers(), codec, meters.getIfAvailable());
+    return new EventPublisher(props.connection(), codec, meters.getIfAvailable());
   }
 
   /** Decodes consumed messages; unreadable ones become poison for the DLQ. */
@@ -67,7 +66,7 @@ public class OpsLedgerServiceAutoConfiguration {
   @ConditionalOnMissingBean
   public ConsumerRetries opsledgerConsumerRetries(
       OpsLedgerKafkaProperties props, ObjectProvider<MeterRegistry> meters) {
-    return new ConsumerRetries(props.bootstrapServers(), meters.getIfAvailable());
+    return new ConsumerRetries(props.connection(), meters.getIfAvailable());
   }
 
   /** The fleet's secret protector. */
@@ -101,9 +100,7 @@ public class OpsLedgerServiceAutoConfiguration {
       if (!props.createTopics()) {
         return;
       }
-      try (Admin admin =
-          Admin.create(
-              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers()))) {
+      try (Admin admin = Admin.create(KafkaSettings.admin(props.connection()))) {
         new TopicBootstrapper(admin, props.replicationFactor(), props.topicReadyTimeout())
             .ensureCatalogue();
       }

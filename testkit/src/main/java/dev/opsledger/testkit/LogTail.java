@@ -5,6 +5,7 @@ import dev.opsledger.events.EventDecodingException;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.kafka.ScannedRecord;
 import dev.opsledger.kafka.TopicBootstrapper;
@@ -12,12 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -95,8 +94,7 @@ public final class LogTail implements AutoCloseable {
       if (BOOTSTRAPPED.contains(bootstrapServers)) {
         return;
       }
-      try (Admin admin =
-          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      try (Admin admin = Admin.create(KafkaSettings.admin(KafkaConnection.of(bootstrapServers)))) {
         new TopicBootstrapper(admin, (short) -1, Duration.ofSeconds(60)).ensureCatalogue();
       }
       BOOTSTRAPPED.add(bootstrapServers);

@@ -4,16 +4,15 @@ import dev.opsledger.events.EncodedEvent;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaRecords;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.kafka.TopicBootstrapper;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -26,13 +25,17 @@ public final class LogWriter implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final EventCodec codec = new EventCodec();
 
-  /** A writer for the cluster; creates the topic catalogue first (idempotent). */
+  /** A writer for the plaintext cluster; creates the topic catalogue first (idempotent). */
   public LogWriter(String bootstrapServers) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    this(KafkaConnection.of(bootstrapServers));
+  }
+
+  /** A writer for the cluster, with its client properties; creates the topic catalogue first. */
+  public LogWriter(KafkaConnection connection) {
+    try (Admin admin = Admin.create(KafkaSettings.admin(connection))) {
       new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30)).ensureCatalogue();
     }
-    this.producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers));
+    this.producer = new KafkaProducer<>(KafkaSettings.producer(connection));
   }
 
   /** Writes one event at {@code time} and waits for the acknowledgement; returns its envelope. */

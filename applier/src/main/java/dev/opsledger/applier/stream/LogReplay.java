@@ -7,6 +7,7 @@ import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.Checkpoints;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.LogScan;
 import dev.opsledger.kafka.LogScan.Until;
 import dev.opsledger.kafka.Rebuild;
@@ -47,7 +48,7 @@ public final class LogReplay {
           Topic.DIFFS.topicName(),
           Topic.APPROVALS.topicName());
 
-  private final String bootstrapServers;
+  private final KafkaConnection connection;
   private final EventCodec codec;
   private final Duration timeout;
   private final Clock clock;
@@ -56,8 +57,8 @@ public final class LogReplay {
   private final Duration forgetRemovedAfter;
 
   /** A replay that reads the whole log every time (no snapshots). */
-  public LogReplay(String bootstrapServers, EventCodec codec, Duration timeout, Clock clock) {
-    this(bootstrapServers, codec, timeout, clock, null, Integer.MAX_VALUE, Duration.ZERO);
+  public LogReplay(KafkaConnection connection, EventCodec codec, Duration timeout, Clock clock) {
+    this(connection, codec, timeout, clock, null, Integer.MAX_VALUE, Duration.ZERO);
   }
 
   /**
@@ -68,14 +69,14 @@ public final class LogReplay {
    * @param forgetRemovedAfter how long a removed resource is remembered; zero: forever
    */
   public LogReplay(
-      String bootstrapServers,
+      KafkaConnection connection,
       EventCodec codec,
       Duration timeout,
       Clock clock,
       Checkpoints checkpoints,
       int keepDiffIds,
       Duration forgetRemovedAfter) {
-    this.bootstrapServers = bootstrapServers;
+    this.connection = connection;
     this.codec = codec;
     this.timeout = timeout;
     this.clock = clock;
@@ -110,7 +111,7 @@ public final class LogReplay {
    */
   public Rebuild.Result<Projection> rebuild() {
     Rebuild.Result<Projection> result;
-    try (LogScan scan = LogScan.open(bootstrapServers, codec, timeout, clock)) {
+    try (LogScan scan = LogScan.open(connection, codec, timeout, clock)) {
       result = Rebuild.run(scan, checkpoints, TOPICS, Until.endAtStart(), this::fresh);
     }
     result.projection().forgotten = result.projection().state().compact(clock.instant());

@@ -23,6 +23,7 @@ import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
 import dev.opsledger.events.SecretProtector;
 import dev.opsledger.events.SyncApproved;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.service.core.Backoff;
 import dev.opsledger.service.core.EventSink;
 import dev.opsledger.testkit.LogWriter;
@@ -109,7 +110,7 @@ class ApprovalRestartIT {
     }
     Applier restarted = applier();
     new LogReplay(
-            SharedKafka.bootstrapServers(),
+            KafkaConnection.of(SharedKafka.bootstrapServers()),
             new EventCodec(),
             Duration.ofMinutes(1),
             Clock.systemUTC())

@@ -9,6 +9,7 @@ import dev.opsledger.events.CheckpointTopic;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.Checkpoints;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.kafka.Rebuild;
 import dev.opsledger.kafka.TopicBootstrapper;
@@ -100,7 +101,7 @@ class LogReplayIT {
 
   private LogReplay replay(Checkpoints checkpoints) {
     return new LogReplay(
-        bootstrap,
+        KafkaConnection.of(bootstrap),
         codec,
         Duration.ofMinutes(1),
         Clock.systemUTC(),

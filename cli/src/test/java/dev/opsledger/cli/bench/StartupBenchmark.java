@@ -9,6 +9,7 @@ import dev.opsledger.events.Topic;
 import dev.opsledger.gitwatcher.watch.Checkpoint;
 import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
 import dev.opsledger.kafka.Checkpoints;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaRecords;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.kafka.Rebuild;
@@ -238,7 +239,7 @@ public final class StartupBenchmark {
           Checkpoints store = new Checkpoints(bootstrap, CheckpointTopic.APPLIER, BUDGET, clock);
           LogReplay replay =
               new LogReplay(
-                  bootstrap,
+                  KafkaConnection.of(bootstrap),
                   codec,
                   BUDGET,
                   clock,
@@ -255,7 +256,8 @@ public final class StartupBenchmark {
         case "differ" -> {
           Checkpoints store = new Checkpoints(bootstrap, CheckpointTopic.DIFFER, BUDGET, clock);
           LastPublished reader =
-              new LastPublished(bootstrap, codec, BUDGET, "full".equals(mode) ? null : store);
+              new LastPublished(
+                  KafkaConnection.of(bootstrap), codec, BUDGET, "full".equals(mode) ? null : store);
           Rebuild.Result<LastPublished.Projection> r = reader.rebuild();
           if ("write-snapshot".equals(mode)) {
             r.checkpoint(store);
@@ -286,14 +288,15 @@ public final class StartupBenchmark {
             groups.put(t.topicName(), GROUP);
           }
           NotifierHistory.Summary s =
-              new NotifierHistory(bootstrap, codec, clock, BUDGET)
+              new NotifierHistory(KafkaConnection.of(bootstrap), codec, clock, BUDGET)
                   .load(engine, groups, Duration.ofHours(1));
           records = s.notifications() + s.triggers();
           kept = engine;
         }
         case "git-watcher" -> {
           Checkpoint c =
-              new CommitLogCheckpoints(bootstrap, codec, BUDGET).read(GeneratedLog.SOURCE);
+              new CommitLogCheckpoints(KafkaConnection.of(bootstrap), codec, BUDGET)
+                  .read(GeneratedLog.SOURCE);
           // It reads windows of 500 records backwards; it does not count them.
           records = -1;
           kept = c;

@@ -1,6 +1,7 @@
 package dev.opsledger.differ.outbox;
 
 import dev.opsledger.events.EventCodec;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaUnavailableException;
 import dev.opsledger.kafka.LogScan;
 import java.time.Duration;
@@ -16,17 +17,17 @@ public final class InputCatchUp {
 
   private static final Logger LOG = LoggerFactory.getLogger(InputCatchUp.class);
 
-  private final String bootstrapServers;
+  private final KafkaConnection connection;
   private final Map<String, String> groupByTopic;
 
   /**
    * Creates the waiter.
    *
-   * @param bootstrapServers the brokers
+   * @param connection the cluster, with its client properties
    * @param groupByTopic the consumer group of each input topic
    */
-  public InputCatchUp(String bootstrapServers, Map<String, String> groupByTopic) {
-    this.bootstrapServers = bootstrapServers;
+  public InputCatchUp(KafkaConnection connection, Map<String, String> groupByTopic) {
+    this.connection = connection;
     this.groupByTopic = Map.copyOf(groupByTopic);
   }
 
@@ -39,7 +40,7 @@ public final class InputCatchUp {
    */
   public boolean await(Duration timeout) throws InterruptedException {
     // Only offsets are compared: nothing is decoded, so the contract's default codec will do.
-    try (LogScan scan = LogScan.open(bootstrapServers, new EventCodec(), timeout)) {
+    try (LogScan scan = LogScan.open(connection, new EventCodec(), timeout)) {
       scan.awaitCommitted(groupByTopic);
       return true;
     } catch (KafkaUnavailableException e) {

@@ -6,6 +6,7 @@ import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventJson;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.Checkpoints;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.LogScan;
 import dev.opsledger.kafka.LogScan.Until;
 import dev.opsledger.kafka.Rebuild;
@@ -32,7 +33,7 @@ public final class LastPublished {
 
   private static final Logger LOG = LoggerFactory.getLogger(LastPublished.class);
 
-  private final String bootstrapServers;
+  private final KafkaConnection connection;
   private final EventCodec codec;
   private final Duration timeout;
   private final Checkpoints checkpoints;
@@ -43,8 +44,8 @@ public final class LastPublished {
    * @param checkpoints where snapshots are, or {@code null} to read the whole topic
    */
   public LastPublished(
-      String bootstrapServers, EventCodec codec, Duration timeout, Checkpoints checkpoints) {
-    this.bootstrapServers = bootstrapServers;
+      KafkaConnection connection, EventCodec codec, Duration timeout, Checkpoints checkpoints) {
+    this.connection = connection;
     this.codec = codec;
     this.timeout = timeout;
     this.checkpoints = checkpoints;
@@ -71,7 +72,7 @@ public final class LastPublished {
 
   /** Rebuilds the map from the newest snapshot and the records after it. */
   public Rebuild.Result<Projection> rebuild() {
-    try (LogScan scan = LogScan.open(bootstrapServers, codec, timeout)) {
+    try (LogScan scan = LogScan.open(connection, codec, timeout)) {
       return Rebuild.run(
           scan, checkpoints, List.of(Topic.DIFFS.topicName()), Until.endAtStart(), Projection::new);
     }

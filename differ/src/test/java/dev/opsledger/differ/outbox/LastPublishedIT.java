@@ -6,6 +6,7 @@ import dev.opsledger.events.CheckpointTopic;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.Checkpoints;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.kafka.Rebuild;
 import dev.opsledger.kafka.TopicBootstrapper;
@@ -86,7 +87,8 @@ class LastPublishedIT {
   }
 
   private LastPublished reader(Checkpoints checkpoints) {
-    return new LastPublished(bootstrap, codec, Duration.ofMinutes(1), checkpoints);
+    return new LastPublished(
+        KafkaConnection.of(bootstrap), codec, Duration.ofMinutes(1), checkpoints);
   }
 
   private Checkpoints checkpoints() {

@@ -5,6 +5,7 @@ import dev.opsledger.events.CommitRejected;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.LogScan;
 import dev.opsledger.kafka.OffsetRange;
 import dev.opsledger.kafka.ScannedRecord;
@@ -30,19 +31,19 @@ public final class CommitLogCheckpoints implements CheckpointReader {
   private static final Logger LOG = LoggerFactory.getLogger(CommitLogCheckpoints.class);
   private static final int WINDOW = 500;
 
-  private final String bootstrapServers;
+  private final KafkaConnection connection;
   private final EventCodec codec;
   private final Duration timeout;
 
   /**
    * A reader.
    *
-   * @param bootstrapServers the Kafka bootstrap servers
+   * @param connection the cluster, with its client properties
    * @param codec the event codec
    * @param timeout how long one read may take
    */
-  public CommitLogCheckpoints(String bootstrapServers, EventCodec codec, Duration timeout) {
-    this.bootstrapServers = bootstrapServers;
+  public CommitLogCheckpoints(KafkaConnection connection, EventCodec codec, Duration timeout) {
+    this.connection = connection;
     this.codec = codec;
     this.timeout = timeout;
   }
@@ -50,7 +51,7 @@ public final class CommitLogCheckpoints implements CheckpointReader {
   @Override
   public Checkpoint read(String sourceId) {
     String topic = Topic.COMMITS.topicName();
-    try (LogScan scan = LogScan.open(bootstrapServers, codec, timeout)) {
+    try (LogScan scan = LogScan.open(connection, codec, timeout)) {
       int partitions = scan.partitions(topic).size();
       if (partitions == 0) {
         throw new IllegalStateException(

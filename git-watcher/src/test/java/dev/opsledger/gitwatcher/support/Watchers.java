@@ -12,6 +12,7 @@ import dev.opsledger.gitwatcher.source.RepositoryUrls;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
 import dev.opsledger.gitwatcher.watch.SourceWatcher;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.core.EventSink;
 import dev.opsledger.testkit.SharedKafka;
@@ -81,7 +82,9 @@ public final class Watchers {
         new ManifestPipeline(
             source.target(), source.defaultNamespace(), new ResourceScopes(List.of()), SECRETS),
         new CommitLogCheckpoints(
-            SharedKafka.bootstrapServers(), new EventCodec(), Duration.ofSeconds(60)),
+            KafkaConnection.of(SharedKafka.bootstrapServers()),
+            new EventCodec(),
+            Duration.ofSeconds(60)),
         sink,
         new GitWatcherMetrics(new SimpleMeterRegistry()),
         2L * 1024 * 1024,

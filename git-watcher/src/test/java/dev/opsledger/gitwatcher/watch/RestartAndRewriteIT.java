@@ -13,6 +13,7 @@ import dev.opsledger.gitwatcher.manifest.ResourceScopes;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.support.EventLog;
 import dev.opsledger.gitwatcher.support.Watchers;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.service.core.EventSink;
 import dev.opsledger.testkit.GitFixture;
 import dev.opsledger.testkit.SharedKafka;
@@ -185,7 +186,9 @@ class RestartAndRewriteIT {
             new ResourceScopes(List.of()),
             Watchers.SECRETS),
         new CommitLogCheckpoints(
-            SharedKafka.bootstrapServers(), new EventCodec(), Duration.ofSeconds(60)),
+            KafkaConnection.of(SharedKafka.bootstrapServers()),
+            new EventCodec(),
+            Duration.ofSeconds(60)),
         sink,
         new GitWatcherMetrics(new SimpleMeterRegistry()),
         2L * 1024 * 1024,

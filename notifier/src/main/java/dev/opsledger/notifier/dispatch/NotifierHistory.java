@@ -2,6 +2,7 @@ package dev.opsledger.notifier.dispatch;
 
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.Topic;
+import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.LogScan;
 import dev.opsledger.kafka.LogScan.From;
 import dev.opsledger.kafka.LogScan.Until;
@@ -42,14 +43,15 @@ public final class NotifierHistory {
    */
   public record Summary(int notifications, int triggers) {}
 
-  private final String bootstrapServers;
+  private final KafkaConnection connection;
   private final EventCodec codec;
   private final Clock clock;
   private final Duration timeout;
 
   /** A loader for this broker. */
-  public NotifierHistory(String bootstrapServers, EventCodec codec, Clock clock, Duration timeout) {
-    this.bootstrapServers = bootstrapServers;
+  public NotifierHistory(
+      KafkaConnection connection, EventCodec codec, Clock clock, Duration timeout) {
+    this.connection = connection;
     this.codec = codec;
     this.clock = clock;
     this.timeout = timeout;
@@ -64,7 +66,7 @@ public final class NotifierHistory {
   public Summary load(NotifierEngine engine, Map<String, String> groupByTopic, Duration lookback) {
     Instant since =
         lookback.isZero() || lookback.isNegative() ? null : clock.instant().minus(lookback);
-    try (LogScan scan = LogScan.open(bootstrapServers, codec, timeout, clock)) {
+    try (LogScan scan = LogScan.open(connection, codec, timeout, clock)) {
       long notifications =
           scan.scan(
                   List.of(Topic.NOTIFICATIONS.topicName()),

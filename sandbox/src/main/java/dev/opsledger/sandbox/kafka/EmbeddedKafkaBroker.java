@@ -13,8 +13,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -38,11 +43,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final String LOOPBACK = "127.0.0.1";
   private static final int NODE_ID = 1;
+  private static final String SCRAM = "SCRAM-SHA-512";
+  private static final String PLAIN_LOGIN =
+      "org.apache.kafka.common.security.plain.PlainLoginModule";
+  private static final String SCRAM_LOGIN =
+      "org.apache.kafka.common.security.scram.ScramLoginModule";
 
   private final Path dataDir;
   private final int requestedBrokerPort;
   private final int requestedControllerPort;
   private final Map<String, String> overrides;
+  private final SaslAdmin sasl;
 
   private KafkaRaftServer server;
   private int brokerPort;
@@ -54,6 +65,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     this.requestedBrokerPort = b.brokerPort;
     this.requestedControllerPort = b.controllerPort;
     this.overrides = Map.copyOf(b.overrides);
+    this.sasl = b.sasl;
   }
 
   /** A builder; the data directory is required. */
@@ -72,22 +84,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new IllegalStateException("the broker is already running");
     }
     long t0 = System.nanoTime();
-    brokerPort = requestedBrokerPort > 0 ? requestedBrokerPort : freePort();
-    controllerPort = requestedControllerPort > 0 ? requestedControllerPort : freePort();
     Path logDir = dataDir.resolve("kafka-logs");
-    KafkaConfig config = new KafkaConfig(brokerProperties(logDir), false);
-    try {
-      Files.createDirectories(logDir);
-      formatIfNew(logDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare Kafka data dir " + logDir, e);
-    }
-    KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
-    try {
-      s.startup();
-    } catch (RuntimeException e) {
-      s.shutdown();
-      throw new IllegalStateException("the embedded Kafka broker did not start: " + e, e);
+    KafkaRaftServer s = null;
+    for (int attempt = 1; s == null; attempt++) {
+      brokerPort = requestedBrokerPort > 0 ? requestedBrokerPort : freePort();
+      controllerPort = requestedControllerPort > 0 ? requestedControllerPort : freePort();
+      KafkaConfig config = new KafkaConfig(brokerProperties(logDir), false);
+      try {
+        Files.createDirectories(logDir);
+        formatIfNew(logDir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot prepare Kafka data dir " + logDir, e);
+      }
+      KafkaRaftServer candidate = new KafkaRaftServer(config, Time.SYSTEM);
+      try {
+        candidate.startup();
+        s = candidate;
+      } catch (RuntimeException e) {
+        candidate.shutdown();
+        // A free port found is free only until someone else binds it (any client's ephemeral
+        // port on a busy machine): with ports of its own choosing, the broker picks others.
+        boolean ownPorts = requestedBrokerPort == 0 && requestedControllerPort == 0;
+        if (!ownPorts || attempt >= 3 || !causedByBind(e)) {
+          throw new IllegalStateException("the embedded Kafka broker did not start: " + e, e);
+        }
+        LOG.warn("embedded Kafka broker: a port was taken meanwhile ({}), trying others", e);
+      }
     }
     server = s;
     lastStartDuration = Duration.ofNanos(System.nanoTime() - t0);
@@ -105,6 +127,97 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new IllegalStateException("the broker is not running");
     }
     return LOOPBACK + ":" + brokerPort;
+  }
+
+  /**
+   * Whether clients must authenticate: the client listener is {@code SASL_PLAINTEXT} with PLAIN
+   * (the administrator only) and SCRAM-SHA-512 (users added with {@link #addScramUser}).
+   */
+  public boolean sasl() {
+    return sasl != null;
+  }
+
+  /**
+   * The client properties of the administrator given to {@link Builder#sasl}; empty for a broker
+   * without SASL.
+   */
+  public Map<String, String> adminClientProperties() {
+    if (sasl == null) {
+      return Map.of();
+    }
+    return Map.of(
+        "security.protocol", "SASL_PLAINTEXT",
+        "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", jaas(PLAIN_LOGIN, sasl.user(), sasl.password(), ""));
+  }
+
+  /** The client properties of a SCRAM-SHA-512 user, as a Strimzi {@code KafkaUser} gets them. */
+  public static Map<String, String> scramClientProperties(String user, String password) {
+    return Map.of(
+        "security.protocol",
+        "SASL_PLAINTEXT",
+        "sasl.mechanism",
+        SCRAM,
+        "sasl.jaas.config",
+        jaas(SCRAM_LOGIN, user, password, ""));
+  }
+
+  /**
+   * Creates or updates a SCRAM-SHA-512 user and waits until the broker accepts its password.
+   *
+   * @throws IllegalStateException when the broker has no SASL or does not accept the user in time
+   */
+  public void addScramUser(String user, String password) {
+    if (sasl == null) {
+      throw new IllegalStateException("the broker was built without sasl(...)");
+    }
+    Map<String, Object> admin = new HashMap<>(adminClientProperties());
+    admin.put("bootstrap.servers", bootstrapServers());
+    try (Admin a = Admin.create(admin)) {
+      a.alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot add SCRAM user " + user + ": " + e, e);
+    }
+    awaitLogin(user, password);
+  }
+
+  /** The credential reaches the broker through the metadata log, a moment after the controller. */
+  private void awaitLogin(String user, String password) {
+    Map<String, Object> client = new HashMap<>(scramClientProperties(user, password));
+    client.put("bootstrap.servers", bootstrapServers());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      try (Admin a = Admin.create(client)) {
+        a.describeCluster().clusterId().get(5, TimeUnit.SECONDS);
+        return;
+      } catch (Exception e) {
+        last = e;
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new IllegalStateException("the broker did not accept SCRAM user " + user, last);
+  }
+
+  private static String jaas(String module, String user, String password, String more) {
+    return module
+        + " required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\""
+        + more
+        + ";";
   }
 
   /** Whether the broker is running. */
@@ -140,9 +253,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
+    String client = sasl == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
     p.put(
         "listeners",
-        "PLAINTEXT://"
+        client
+            + "://"
             + LOOPBACK
             + ":"
             + brokerPort
@@ -150,10 +265,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             + LOOPBACK
             + ":"
             + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
+    p.put("advertised.listeners", client + "://" + LOOPBACK + ":" + brokerPort);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", client);
+    p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
+    if (sasl != null) {
+      saslProperties(p);
+    }
     p.put("log.dirs", logDir.toString());
     p.put("num.partitions", "1");
     p.put("default.replication.factor", "1");
@@ -181,6 +299,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return p;
   }
 
+  /**
+   * PLAIN for the administrator, who is also the broker's own identity on its listener (a SCRAM
+   * user cannot exist before the broker that stores it has started), and SCRAM-SHA-512 for every
+   * other user. The controller listener stays plaintext on loopback: it serves no produce or fetch.
+   */
+  private void saslProperties(Properties p) {
+    String listener = "listener.name.sasl_plaintext.";
+    p.put("sasl.enabled.mechanisms", "PLAIN," + SCRAM);
+    p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+    p.put(
+        listener + "plain.sasl.jaas.config",
+        jaas(
+            PLAIN_LOGIN,
+            sasl.user(),
+            sasl.password(),
+            " user_" + sasl.user() + "=\"" + sasl.password() + "\""));
+    p.put(listener + "scram-sha-512.sasl.jaas.config", SCRAM_LOGIN + " required;");
+  }
+
   private void formatIfNew(Path logDir) throws IOException {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       return;
@@ -206,6 +343,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     LOG.info("formatted new Kafka data dir {} (cluster {})", logDir, clusterId);
   }
 
+  private static boolean causedByBind(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
       s.setReuseAddress(true);
@@ -221,8 +367,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int brokerPort;
     private int controllerPort;
     private final Map<String, String> overrides = new HashMap<>();
+    private SaslAdmin sasl;
 
     private Builder() {}
+
+    /**
+     * Clients must authenticate with SASL ({@code SASL_PLAINTEXT}): this administrator with PLAIN,
+     * other users with SCRAM-SHA-512 once added ({@link EmbeddedKafkaBroker#addScramUser}). Without
+     * it (the default) the listener is {@code PLAINTEXT}.
+     */
+    public Builder sasl(String adminUser, String adminPassword) {
+      this.sasl = new SaslAdmin(adminUser, adminPassword);
+      return this;
+    }
 
     /** Where the log lives; created if absent. Required. */
     public Builder dataDir(Path dir) {
@@ -256,4 +413,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return new EmbeddedKafkaBroker(this);
     }
   }
+
+  private record SaslAdmin(String user, String password) {}
 }
