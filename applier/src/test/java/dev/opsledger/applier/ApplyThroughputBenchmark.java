@@ -52,6 +52,8 @@ class ApplyThroughputBenchmark {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
+    // The fleet's key: a service that seals or opens Secret values refuses to start without it.
+    registry.add("opsledger.secrets.key", () -> "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=");
     registry.add("opsledger.kafka.bootstrap-servers", SharedKafka::bootstrapServers);
     registry.add("opsledger.applier.kubernetes.target", () -> TARGET);
     registry.add("opsledger.applier.management.port", () -> "0");

@@ -48,6 +48,8 @@ class KubernetesApplyIT extends KubernetesScenarios {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
+    // The fleet's key: a service that seals or opens Secret values refuses to start without it.
+    registry.add("opsledger.secrets.key", () -> "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=");
     registry.add("opsledger.kafka.bootstrap-servers", SharedKafka::bootstrapServers);
     registry.add("opsledger.applier.kubernetes.target", () -> TARGET);
     registry.add("opsledger.applier.kubernetes.master-url", EMULATOR::url);

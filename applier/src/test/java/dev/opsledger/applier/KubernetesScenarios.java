@@ -26,7 +26,9 @@ import dev.opsledger.events.ResourceMissing;
 import dev.opsledger.events.SecretProtector;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.service.EventPublisher;
+import dev.opsledger.testkit.CanaryScan;
 import dev.opsledger.testkit.LogTail;
+import dev.opsledger.testkit.SharedKafka;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -498,14 +500,18 @@ public abstract class KubernetesScenarios {
   void appliesASecretWithItsSealedValuesOpened() {
     createNamespace();
     ResourceKey key = ResourceKey.of(target(), "", "Secret", ns, "creds");
-    var diff = missing(key, AUTO, declare(key, AUTO, secret(key, secrets, "s3cr3t-value")));
+    String value = "s3cr3t-value-ᚠᚢᚦ";
+    var diff = missing(key, AUTO, declare(key, AUTO, secret(key, secrets, value)));
 
     assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.CREATED);
     Secret live = cluster().secrets().inNamespace(ns).withName("creds").get();
     assertThat(
             new String(
                 Base64.getDecoder().decode(live.getData().get("password")), StandardCharsets.UTF_8))
-        .isEqualTo("s3cr3t-value");
+        .isEqualTo(value);
+    CanaryScan.of(List.of(value))
+        .topics(SharedKafka.bootstrapServers(), t -> t.startsWith("opsledger.applies"))
+        .assertClean();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -127,6 +127,14 @@ public class UpCommand implements Callable<Integer> {
   String slackWebhookUrl;
 
   @Option(
+      names = "--git-credentials-file",
+      description =
+          "credentials of an https --repo, as git's credential store writes them"
+              + " (https://user:token@host per line); or $OPSLEDGER_GIT_TOKEN,"
+              + " $OPSLEDGER_GIT_USERNAME, $OPSLEDGER_GIT_PASSWORD. Never in the URL")
+  Path gitCredentialsFile;
+
+  @Option(
       names = "--exit-when-synced",
       description = "stop once every declared resource is in sync (for scripts and timing)")
   boolean exitWhenSynced;
@@ -137,6 +145,9 @@ public class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    RepoCredentials.refuseInUrl(repo);
+    Map<String, Object> credentials =
+        RepoCredentials.properties(repo, System.getenv(), gitCredentialsFile);
     Instant started = Instant.now();
     Path data = dataDir.toAbsolutePath().normalize();
     Files.createDirectories(data);
@@ -167,7 +178,7 @@ public class UpCommand implements Callable<Integer> {
                   managementPort,
                   pollInterval,
                   slackWebhookUrl,
-                  Map.of()),
+                  credentials),
               (part, took) -> {
                 out.printf("  %-20s ready in %.1f s%n", part, took.toMillis() / 1000.0);
                 out.flush();

@@ -15,6 +15,7 @@ import dev.opsledger.events.NotificationSent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.events.Topic;
+import dev.opsledger.testkit.CanaryScan;
 import dev.opsledger.testkit.GitFixture;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -122,6 +123,7 @@ abstract class PipelineScenarios {
             .write("apps/namespace.yaml", namespace())
             .write("apps/config.yaml", configMap("hello"))
             .write("apps/web.yaml", deployment("nginx:1.27", 2))
+            .write("apps/secret.yaml", secret())
             .push();
 
     await("the deployment and config map are created in the cluster")
@@ -402,6 +404,25 @@ abstract class PipelineScenarios {
                                 && a.approvedBy().name().equals(ApiToken.identity())));
   }
 
+  @Test
+  @Order(12)
+  void theSecretsPlainValueIsNowhereOnTheLogNorInSlack() {
+    await("the Secret reached the cluster with its plain value")
+        .until(
+            () -> {
+              var s = client().secrets().inNamespace("shop").withName("web-secret").get();
+              return s != null
+                  && CANARY.equals(
+                      new String(
+                          java.util.Base64.getDecoder().decode(s.getData().get("password")),
+                          StandardCharsets.UTF_8));
+            });
+    CanaryScan.of(List.of(CANARY))
+        .topics(running.bootstrapServers())
+        .texts("Slack payload", slackMessages)
+        .assertClean();
+  }
+
   private Launcher.Running launch() throws IOException {
     Map<String, Object> extra = new HashMap<>();
     extra.put("opsledger.notifier.dedupe-window", "1s");
@@ -478,6 +499,15 @@ abstract class PipelineScenarios {
   private boolean configMapExists() {
     ConfigMap cm = client().configMaps().inNamespace("shop").withName("web-config").get();
     return cm != null;
+  }
+
+  private static final String CANARY = "pipeline-canary-ᛉᛊ";
+
+  private static String secret() {
+    return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-secret\n  namespace: shop\n"
+        + "stringData:\n  password: "
+        + CANARY
+        + "\n";
   }
 
   private static String namespace() {

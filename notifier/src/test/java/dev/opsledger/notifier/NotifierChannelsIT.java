@@ -3,6 +3,7 @@ package dev.opsledger.notifier;
 import static dev.opsledger.notifier.Fixtures.at;
 import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.NotificationFailed;
@@ -246,7 +247,7 @@ class NotifierChannelsIT {
   }
 
   @Test
-  void postsTheCloudEventToTheWebhookSignedWithHmacSha256() throws Exception {
+  void postsTheCloudEventToTheWebhookSignedOverItsIdATimestampAndTheBody() throws Exception {
     ResourceKey web = resource("web");
     var failed =
         publish(at(now(), "rev9", Fixtures.applyFailed(web, source("hook"), "rev9", false, now())));
@@ -264,10 +265,23 @@ class NotifierChannelsIT {
     assertThat(r.header("Content-Type")).isEqualTo("application/json");
     assertThat(r.json().get("reason").asText()).isEqualTo("Invalid");
 
+    String timestamp = r.header(CloudEventHttp.TIMESTAMP_HEADER);
+    assertThat(Long.parseLong(timestamp)).isCloseTo(now().getEpochSecond(), within(120L));
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(HMAC_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String expected = "sha256=" + HexFormat.of().formatHex(mac.doFinal(r.body()));
+    mac.update((failed.id() + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+    String expected = "v1=" + HexFormat.of().formatHex(mac.doFinal(r.body()));
     assertThat(r.header(CloudEventHttp.SIGNATURE_HEADER)).isEqualTo(expected);
+    assertThat(
+            CloudEventHttp.verify(
+                HMAC_SECRET,
+                r.header("ce-id"),
+                timestamp,
+                r.body(),
+                r.header(CloudEventHttp.SIGNATURE_HEADER),
+                java.time.Instant.now(),
+                CloudEventHttp.DEFAULT_TOLERANCE))
+        .isNull();
   }
 
   @Test

@@ -5,24 +5,19 @@ import dev.opsledger.events.SecretProtector;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.kafka.TopicBootstrapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.SecureRandom;
 import org.apache.kafka.clients.admin.Admin;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
 
 /** The beans every OpsLedger service gets. */
 @AutoConfiguration
 @EnableConfigurationProperties({OpsLedgerKafkaProperties.class, OpsLedgerSecretsProperties.class})
 public class OpsLedgerServiceAutoConfiguration {
-
-  private static final Logger LOG =
-      LoggerFactory.getLogger(OpsLedgerServiceAutoConfiguration.class);
 
   /** The contract's codec with every upcaster. */
   @Bean
@@ -69,8 +64,16 @@ public class OpsLedgerServiceAutoConfiguration {
     return new ConsumerRetries(props.connection(), meters.getIfAvailable());
   }
 
-  /** The fleet's secret protector. */
+  /**
+   * The fleet's secret protector, created only for a service that asks for it (the git-watcher, the
+   * state-collector and the applier, which seal, hash or open Secret values): the others start
+   * without a key, so that it is mounted only where it is used.
+   *
+   * @throws IllegalStateException when no key is configured: a random key would seal values no
+   *     other service can open and fingerprint them so that nothing ever matches, silently
+   */
   @Bean
+  @Lazy
   @ConditionalOnMissingBean
   public SecretProtector secretProtector(OpsLedgerSecretsProperties props) {
     if (props.keyFile() != null) {
@@ -79,13 +82,16 @@ public class OpsLedgerServiceAutoConfiguration {
     if (props.key() != null && !props.key().isBlank()) {
       return new SecretProtector(SecretKeys.decode(props.key()));
     }
-    LOG.warn(
-        "no opsledger.secrets.key-file or OPSLEDGER_SECRETS_KEY: using a random key for this"
-            + " process only; Secrets sealed now cannot be opened by another process");
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    return new SecretProtector(key);
+    throw new IllegalStateException(MISSING_KEY);
   }
+
+  /** Why a service that seals, hashes or opens Secret values does not start. */
+  static final String MISSING_KEY =
+      "this service seals, hashes or opens Secret values and needs the fleet's key, and none is"
+          + " configured: set opsledger.secrets.key-file (OPSLEDGER_SECRETS_KEYFILE, e.g. a"
+          + " mounted Kubernetes Secret) or OPSLEDGER_SECRETS_KEY (base64 of at least 32 bytes),"
+          + " the same in the git-watcher, the state-collector and the applier ('opsledger up'"
+          + " creates one in its data directory)";
 
   /** Runs the topic bootstrapper once, when the context creates it. */
   public static class TopicCatalogInitializer implements InitializingBean {

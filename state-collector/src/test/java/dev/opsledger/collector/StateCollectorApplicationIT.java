@@ -39,6 +39,8 @@ class StateCollectorApplicationIT {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) throws IOException {
+    // The fleet's key: a service that seals or opens Secret values refuses to start without it.
+    registry.add("opsledger.secrets.key", () -> "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=");
     Path kubeconfig =
         EMULATOR.writeKubeconfig(
             Files.createTempDirectory("state-collector-it").resolve("kubeconfig"));

@@ -7,9 +7,11 @@ import dev.opsledger.events.SecretProtector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Opens the sealed values of a desired {@code Secret} just before it is applied, and removes them
@@ -54,10 +56,7 @@ public final class SecretValues {
       String base64 = Base64.getEncoder().encodeToString(bytes);
       data.set(name, TextNode.valueOf(base64));
       plain.add(base64);
-      String text = new String(bytes, StandardCharsets.UTF_8);
-      if (text.length() >= 4) {
-        plain.add(text);
-      }
+      plain.add(new String(bytes, StandardCharsets.UTF_8));
     }
     return new Opened(copy, plain);
   }
@@ -65,21 +64,68 @@ public final class SecretValues {
   /**
    * A manifest with opened values, and those values for redaction.
    *
+   * <p>Each value is removed in three forms: as it is, as base64 (what the request carried), and
+   * JSON-escaped (an API error that quotes the object, or a webhook that echoes it as JSON, writes
+   * {@code "} as {@code \"}, a line break as {@code \n}, and so on). A form of four characters or
+   * more is removed wherever it appears. A shorter one ({@code "a"}, {@code "42"}) is removed only
+   * where it stands as a whole quoted token ({@code "…"}, {@code '…'} or {@code `…`}), which is how
+   * an API server and an admission webhook quote a value they echo: removing every {@code a} of a
+   * message would make it unreadable and tell a reader which letters the value holds.
+   *
    * @param manifest the manifest to apply: never log it
    * @param values the plain values (text and base64) to remove from messages
    */
   public record Opened(ObjectNode manifest, Set<String> values) {
 
-    /** The text with every plain value replaced by {@code ***}. */
+    /** Shorter forms are redacted only as whole quoted tokens. */
+    static final int ANYWHERE = 4;
+
+    /** The text with every form of every plain value replaced by {@code ***}. */
     public String redact(String text) {
       if (text == null || values.isEmpty()) {
         return text;
       }
+      List<String> forms = forms();
       String out = text;
-      for (String v : values) {
-        out = out.replace(v, "***");
+      for (String form : forms) {
+        if (form.length() >= ANYWHERE) {
+          out = out.replace(form, "***");
+        }
+      }
+      for (String form : forms) {
+        if (form.length() < ANYWHERE) {
+          out = quoted(form).matcher(out).replaceAll(m -> m.group(1) + "***");
+        }
       }
       return out;
+    }
+
+    /** Every form, longest first: a value inside another is replaced after the longer one. */
+    private List<String> forms() {
+      Set<String> forms = new HashSet<>();
+      for (String v : values) {
+        if (v.isEmpty()) {
+          continue;
+        }
+        forms.add(v);
+        forms.add(Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8)));
+        String json = jsonEscaped(v);
+        forms.add(json);
+        // Go's encoding/json (the API server, most admission webhooks) also escapes <, > and &.
+        forms.add(json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"));
+      }
+      forms.remove("");
+      return forms.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    private static Pattern quoted(String form) {
+      String q = Pattern.quote(form);
+      return Pattern.compile("([\"'`])" + q + "(?=\\1)");
+    }
+
+    private static String jsonEscaped(String value) {
+      String json = TextNode.valueOf(value).toString();
+      return json.substring(1, json.length() - 1);
     }
 
     @Override

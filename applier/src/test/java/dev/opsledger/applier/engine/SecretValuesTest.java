@@ -72,4 +72,42 @@ class SecretValuesTest {
         .isEqualTo(
             Base64.getEncoder().encodeToString("from-2025".getBytes(StandardCharsets.UTF_8)));
   }
+
+  @Test
+  void redactsAShortValueWhereItIsQuotedAndLeavesTheSameLettersInInnocentText() {
+    SecretProtector p = new SecretProtector(key(1));
+    SecretValues.Opened opened = new SecretValues(p).open(sealedSecret(p, "a"));
+
+    assertThat(
+            opened.redact(
+                "admission webhook denied: data.pw: Invalid value: \"a\": must be a longer"
+                    + " string; value 'a'; in YQ== "))
+        .isEqualTo(
+            "admission webhook denied: data.pw: Invalid value: \"***\": must be a longer"
+                + " string; value '***'; in *** ");
+  }
+
+  @Test
+  void redactsTheJsonEscapedFormOfAValueAnErrorEchoesAsJson() {
+    SecretProtector p = new SecretProtector(key(1));
+    String value = "pa\"ss\\w<o>rd\n&2";
+    SecretValues.Opened opened = new SecretValues(p).open(sealedSecret(p, value));
+
+    String jackson = "{\"pw\":\"pa\\\"ss\\\\w<o>rd\\n&2\"}";
+    String go = "{\"pw\":\"pa\\\"ss\\\\w\\u003co\\u003erd\\n\\u00262\"}";
+    assertThat(opened.redact("denied: " + jackson)).isEqualTo("denied: {\"pw\":\"***\"}");
+    assertThat(opened.redact("denied: " + go)).isEqualTo("denied: {\"pw\":\"***\"}");
+  }
+
+  @Test
+  void redactsEveryShortValueOfOneToThreeCharactersAsAJsonStringValue() {
+    SecretProtector p = new SecretProtector(key(1));
+    for (String value : java.util.List.of("x", "\"", "ab", "\\", "a\"b", "Ω€")) {
+      SecretValues.Opened opened = new SecretValues(p).open(sealedSecret(p, value));
+      String json = com.fasterxml.jackson.databind.node.TextNode.valueOf(value).toString();
+      assertThat(opened.redact("{\"pw\":" + json + "}"))
+          .as("value %s", value)
+          .isEqualTo("{\"pw\":\"***\"}");
+    }
+  }
 }

@@ -57,6 +57,16 @@ public final class RepositoryUrls {
     return Optional.of(Kind.LOCAL);
   }
 
+  /**
+   * Whether the URL carries a credential: any user info of an {@code https://} URL (a bare token is
+   * often given as the user name), a password in an {@code ssh://} URL, or a query string of an
+   * {@code https://} URL (e.g. {@code ?private_token=}). An SSH user name ({@code git@}) is not
+   * one.
+   */
+  public static boolean hasCredentials(String url) {
+    return url != null && !redact(url).equals(url);
+  }
+
   /** The URL with any user info removed: safe for events and logs. */
   public static String redact(String url) {
     if (url == null) {

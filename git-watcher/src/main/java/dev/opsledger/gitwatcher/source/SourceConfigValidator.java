@@ -101,6 +101,18 @@ public final class SourceConfigValidator {
               + "' is not supported: use https://, ssh://, user@host:path, file:// or a path");
       return null;
     }
+    if (RepositoryUrls.hasCredentials(url.trim())) {
+      problems.add(
+          name
+              + ".url '"
+              + RepositoryUrls.redact(url)
+              + "' carries credentials in the URL, which would be stored in the Git cache and"
+              + " could reach logs: set "
+              + name
+              + ".auth.token (or auth.username and auth.password), e.g. from an environment"
+              + " variable or a mounted Secret, and remove them from the URL");
+      return null;
+    }
     if (kind.get() == RepositoryUrls.Kind.LOCAL) {
       Path p = RepositoryUrls.localPath(url.trim());
       if (!Files.isDirectory(p)) {

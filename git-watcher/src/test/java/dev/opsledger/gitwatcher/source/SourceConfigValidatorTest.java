@@ -93,4 +93,28 @@ class SourceConfigValidatorTest {
     assertThat(RepositoryUrls.comparable("git@GitHub.com:o/r.git")).isEqualTo("github.com/o/r");
     assertThat(RepositoryUrls.comparable("https://github.com/o/r/")).isEqualTo("github.com/o/r");
   }
+
+  @Test
+  void refusesAUrlThatCarriesCredentialsWithoutNamingThemAndSaysWhereTheyGo() {
+    var result =
+        SourceConfigValidator.validate(
+            List.of(
+                source("pass", "https://ada:hunter2@github.com/o/r.git"),
+                source("token", "https://ghp_T0KEN@github.com/o/r.git"),
+                source("query", "https://gitlab.example/o/r.git?private_token=s3cr3t"),
+                source("sshpass", "ssh://git:hunter2@host/o/r.git")));
+
+    assertThat(result).isInstanceOf(SourceConfigValidator.Result.Invalid.class);
+    var problems = ((SourceConfigValidator.Result.Invalid) result).problems();
+    assertThat(problems)
+        .hasSize(4)
+        .allMatch(p -> p.contains("carries credentials in the URL"))
+        .allMatch(p -> p.contains(".auth.token"));
+    assertThat(String.join("\n", problems))
+        .doesNotContain("hunter2")
+        .doesNotContain("ghp_T0KEN")
+        .doesNotContain("s3cr3t");
+    assertThat(RepositoryUrls.hasCredentials("ssh://git@host/o/r.git")).isFalse();
+    assertThat(RepositoryUrls.hasCredentials("git@github.com:o/r.git")).isFalse();
+  }
 }

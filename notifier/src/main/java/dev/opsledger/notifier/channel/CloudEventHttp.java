@@ -11,6 +11,9 @@ import dev.opsledger.events.EventJson;
 import dev.opsledger.notifier.notice.Masking;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,13 +22,28 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The CloudEvents 1.0 HTTP protocol binding, binary content mode: context attributes as {@code
- * ce-*} headers, the event data as the JSON body (with protected Secret values masked), signed with
- * HMAC-SHA256 over the exact body bytes. Pure.
+ * ce-*} headers, the event data as the JSON body (with protected Secret values masked), and a
+ * signature that binds the event's id, the time it was sent and the exact body bytes. Pure.
+ *
+ * <p>The signed content is {@code <ce-id>.<timestamp>.<body>} (as in the Standard Webhooks
+ * specification), so a captured request cannot be replayed with another body or id, and not at all
+ * once its timestamp is out of the receiver's tolerance; within the tolerance a receiver rejects an
+ * id it has already seen (see {@link #verify}).
  */
 public final class CloudEventHttp {
 
-  /** The signature header: {@code sha256=<lowercase hex HMAC-SHA256 of the body>}. */
+  /**
+   * The signature header: {@code v1=<lowercase hex HMAC-SHA256 of "<ce-id>.<timestamp>.<body>">}.
+   */
   public static final String SIGNATURE_HEADER = "X-OpsLedger-Signature";
+
+  /** When the request was signed, in whole seconds since the epoch. */
+  public static final String TIMESTAMP_HEADER = "X-OpsLedger-Timestamp";
+
+  /** How far from a receiver's clock a timestamp may be before the request is refused. */
+  public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
+
+  private static final String VERSION = "v1=";
 
   private static final EventCodec CODEC = new EventCodec();
 
@@ -58,14 +76,57 @@ public final class CloudEventHttp {
     }
   }
 
-  /** {@code sha256=<hex>}: HMAC-SHA256 of the body under the secret. */
-  public static String signature(String secret, byte[] body) {
+  /**
+   * {@code v1=<hex>}: HMAC-SHA256 under the secret of {@code <ce-id>.<timestamp>.<body>}.
+   *
+   * @param secret the channel's shared secret
+   * @param ceId the event's {@code ce-id}
+   * @param timestamp the {@link #TIMESTAMP_HEADER} value, seconds since the epoch
+   * @param body the exact body bytes
+   */
+  public static String signature(String secret, String ceId, long timestamp, byte[] body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+      mac.update((ceId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+      return VERSION + HexFormat.of().formatHex(mac.doFinal(body));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is available on every JVM", e);
     }
+  }
+
+  /**
+   * What a receiver checks, in this order: the timestamp is a number within {@code tolerance} of
+   * its clock, and the signature is the one {@link #signature} computes (compared in constant
+   * time). A receiver that must reject replays also remembers every {@code ce-id} it accepted for
+   * {@code tolerance} and refuses one it has seen: an older copy fails the timestamp check.
+   *
+   * @return why the request is refused, or {@code null} when it is authentic and fresh
+   */
+  public static String verify(
+      String secret,
+      String ceId,
+      String timestamp,
+      byte[] body,
+      String signature,
+      Instant now,
+      Duration tolerance) {
+    if (ceId == null || ceId.isEmpty() || timestamp == null || signature == null) {
+      return "ce-id, " + TIMESTAMP_HEADER + " and " + SIGNATURE_HEADER + " are required";
+    }
+    long seconds;
+    try {
+      seconds = Long.parseLong(timestamp.trim());
+    } catch (NumberFormatException e) {
+      return TIMESTAMP_HEADER + " is not a number of seconds";
+    }
+    if (Math.abs(now.getEpochSecond() - seconds) > tolerance.toSeconds()) {
+      return TIMESTAMP_HEADER + " is more than " + tolerance + " away from now: a replay?";
+    }
+    byte[] expected = signature(secret, ceId, seconds, body).getBytes(StandardCharsets.US_ASCII);
+    if (!MessageDigest.isEqual(expected, signature.trim().getBytes(StandardCharsets.US_ASCII))) {
+      return SIGNATURE_HEADER + " does not match the id, timestamp and body";
+    }
+    return null;
   }
 }

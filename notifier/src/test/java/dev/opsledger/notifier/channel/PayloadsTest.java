@@ -102,8 +102,58 @@ class PayloadsTest {
 
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec("s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    assertThat(CloudEventHttp.signature("s3cret", body))
-        .isEqualTo("sha256=" + HexFormat.of().formatHex(mac.doFinal(body)));
+    mac.update((trigger.id() + ".1700000000.").getBytes(StandardCharsets.UTF_8));
+    assertThat(CloudEventHttp.signature("s3cret", trigger.id(), 1700000000L, body))
+        .isEqualTo("v1=" + HexFormat.of().formatHex(mac.doFinal(body)));
+  }
+
+  @Test
+  void aReceiverAcceptsAFreshSignatureAndRefusesAReplayedOrAlteredOne() {
+    byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+    java.time.Instant now = java.time.Instant.ofEpochSecond(1_700_000_000L);
+    java.time.Duration tolerance = CloudEventHttp.DEFAULT_TOLERANCE;
+    String sig = CloudEventHttp.signature("s3cret", "id-1", now.getEpochSecond(), body);
+    String ts = Long.toString(now.getEpochSecond());
+
+    assertThat(CloudEventHttp.verify("s3cret", "id-1", ts, body, sig, now, tolerance)).isNull();
+    assertThat(
+            CloudEventHttp.verify(
+                "s3cret",
+                "id-1",
+                ts,
+                body,
+                sig,
+                now.plus(java.time.Duration.ofMinutes(6)),
+                tolerance))
+        .contains("replay");
+    assertThat(CloudEventHttp.verify("s3cret", "id-2", ts, body, sig, now, tolerance))
+        .contains("does not match");
+    assertThat(
+            CloudEventHttp.verify(
+                "s3cret",
+                "id-1",
+                Long.toString(now.getEpochSecond() + 1),
+                body,
+                sig,
+                now,
+                tolerance))
+        .contains("does not match");
+    assertThat(
+            CloudEventHttp.verify(
+                "s3cret",
+                "id-1",
+                ts,
+                "{\"a\":2}".getBytes(StandardCharsets.UTF_8),
+                sig,
+                now,
+                tolerance))
+        .contains("does not match");
+    assertThat(CloudEventHttp.verify("other", "id-1", ts, body, sig, now, tolerance))
+        .contains("does not match");
+    assertThat(CloudEventHttp.verify("s3cret", "id-1", "soon", body, sig, now, tolerance))
+        .contains("not a number");
+    assertThat(CloudEventHttp.verify("s3cret", "id-1", ts, body, null, now, tolerance))
+        .contains("required");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.opsledger.sandbox.kubernetes;
 
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -43,6 +44,7 @@ final class EmulatorDispatcher extends Dispatcher {
   private final Runnable onChange;
   private final Object writeLock = new Object();
   private volatile Runnable onRequest = () -> {};
+  private volatile Admission admission;
   private volatile long oldestWatchableVersion;
 
   /**
@@ -56,6 +58,11 @@ final class EmulatorDispatcher extends Dispatcher {
     this.discovery = new DiscoveryEndpoints(new ApiCatalog(store::customResourceDefinitions), port);
     this.writes = new ObjectWrites(store, clock);
     this.onChange = onChange;
+  }
+
+  /** Sets the admission webhook every write but a delete goes through, or none. */
+  void admission(Admission admission) {
+    this.admission = admission;
   }
 
   /** Sets a hook run at the start of every request (the emulator drains the mock's log). */
@@ -149,6 +156,7 @@ final class EmulatorDispatcher extends Dispatcher {
   private MockResponse write(ApiRequest request, RecordedRequest recorded) {
     requireObjectPath(request);
     MediaTypes.requireReadable(request);
+    admit(request);
     synchronized (writeLock) {
       MockResponse response =
           switch (request.method()) {
@@ -162,6 +170,23 @@ final class EmulatorDispatcher extends Dispatcher {
       }
       return response;
     }
+  }
+
+  /** As the API server answers a webhook's denial that sets code 400. */
+  private void admit(ApiRequest request) {
+    Admission webhook = admission;
+    if (webhook == null || request.method() == HttpMethod.DELETE) {
+      return;
+    }
+    webhook
+        .deny(request.method().name(), request.path(), request.bodyUtf8())
+        .ifPresent(
+            why -> {
+              throw new ApiException(
+                  400,
+                  "BadRequest",
+                  "admission webhook \"test.opsledger.dev\" denied the request: " + why);
+            });
   }
 
   private static MockResponse finish(ApiRequest request, MockResponse response) {

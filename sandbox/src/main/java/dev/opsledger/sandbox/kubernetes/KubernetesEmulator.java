@@ -128,6 +128,7 @@ public final class KubernetesEmulator implements AutoCloseable {
                   return thread;
                 });
     this.dispatcher = new EmulatorDispatcher(crud, () -> port, builder.clock, this::changed);
+    dispatcher.admission(builder.admission);
     this.store = new EmulatorStore(crud, dispatcher);
     if (persistence != null) {
       persistence.load().ifPresent(s -> crud.restore(s.objects(), s.resourceVersion()));
@@ -145,6 +146,7 @@ public final class KubernetesEmulator implements AutoCloseable {
     private int port;
     private Path dataDirectory;
     private Clock clock = Clock.systemUTC();
+    private Admission admission;
 
     private Builder() {}
 
@@ -173,6 +175,16 @@ public final class KubernetesEmulator implements AutoCloseable {
     /** The clock for {@code managedFields} times. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /**
+     * A validating admission webhook every create, replace and patch goes through; a denial is
+     * answered 400 {@code BadRequest} with the webhook's message, as the API server answers it.
+     * None by default.
+     */
+    public Builder admission(Admission admission) {
+      this.admission = Objects.requireNonNull(admission);
       return this;
     }
 
