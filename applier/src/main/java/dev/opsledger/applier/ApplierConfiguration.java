@@ -279,6 +279,7 @@ public class ApplierConfiguration {
   }
 
   private static SyncPolicy policyOf(ApplierProperties.SourcePolicy p) {
-    return new SyncPolicy(p.autoSync(), p.prune(), p.selfHeal(), p.dryRun(), p.forceConflicts());
+    return new SyncPolicy(
+        p.autoSync(), p.prune(), p.selfHeal(), p.dryRun(), p.forceConflicts(), p.pruneGuard());
   }
 }

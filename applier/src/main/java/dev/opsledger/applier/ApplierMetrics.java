@@ -18,6 +18,9 @@ import java.util.function.Supplier;
  *   <li>{@code opsledger.applier.retries.pending} and {@code opsledger.applier.approvals.pending}
  *       (gauges)
  *   <li>{@code opsledger.applier.duplicates} (counter of redelivered diffs dropped)
+ *   <li>{@code opsledger.applier.prunes.held} (counter of revisions whose prunes were held)
+ *   <li>{@code opsledger.applier.conflicts} (counter of applies that met fields another manager
+ *       owned; tag {@code taken}: true when taken over, false when left alone)
  * </ul>
  */
 public final class ApplierMetrics {
@@ -58,6 +61,16 @@ public final class ApplierMetrics {
   /** Counts a dropped redelivery. */
   public void duplicate() {
     registry.counter("opsledger.applier.duplicates").increment();
+  }
+
+  /** Counts a revision whose prunes were held. */
+  public void pruneHeld() {
+    registry.counter("opsledger.applier.prunes.held").increment();
+  }
+
+  /** Counts an apply that met fields another manager owned. */
+  public void conflict(boolean taken) {
+    registry.counter("opsledger.applier.conflicts", "taken", Boolean.toString(taken)).increment();
   }
 
   /** The registry (tests read it). */

@@ -76,13 +76,16 @@ public record ApplierProperties(
    *     nothing.
    * @param forceConflicts Server-side apply with {@code force=true}: take fields other managers
    *     own.
+   * @param pruneGuard Hold the prunes of a revision that removes more than half of the source's
+   *     resources, or all of them, until a {@code SyncApproved} names the source and revision.
    */
   public record SourcePolicy(
       @DefaultValue("true") boolean autoSync,
       @DefaultValue("false") boolean prune,
       @DefaultValue("true") boolean selfHeal,
       @DefaultValue("false") boolean dryRun,
-      @DefaultValue("true") boolean forceConflicts) {}
+      @DefaultValue("true") boolean forceConflicts,
+      @DefaultValue("true") boolean pruneGuard) {}
 
   /**
    * Exponential backoff of transient failures.

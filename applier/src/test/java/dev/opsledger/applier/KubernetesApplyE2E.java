@@ -1,17 +1,27 @@
 package dev.opsledger.applier;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.events.ApplyOutcome;
+import dev.opsledger.events.FieldsConflicted;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
 import dev.opsledger.testkit.LogTail;
 import dev.opsledger.testkit.SharedKafka;
 import dev.opsledger.testkit.kube.RealKubernetes;
 import dev.opsledger.testkit.kube.RealKubernetesExtension;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.File;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -75,6 +85,88 @@ class KubernetesApplyE2E extends KubernetesScenarios {
       return RealKubernetesExtension.server().kubeconfig().toString();
     }
     return env.split(File.pathSeparator)[0];
+  }
+
+  @Test
+  void takesReplicasFromAnHpaLikeManagerAndNamesItInTheTakeover() {
+    createNamespace();
+    ResourceKey key = deploymentKey("taken");
+    String r1 = declare(key, AUTO, deployment(key, false, 2));
+    succeeded(missing(key, AUTO, r1));
+    scaleAsAnAutoscaler(key, 5);
+
+    var diff = drift(key, AUTO, r1);
+
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.PATCHED);
+    FieldsConflicted conflict = (FieldsConflicted) only(diff, FieldsConflicted.class).data();
+    assertThat(conflict.taken()).isTrue();
+    assertThat(conflict.fields())
+        .containsExactly(new FieldsConflicted.Field("hpa-like", ".spec.replicas"));
+    assertThat(liveDeployment(key).getSpec().getReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void leavesReplicasToAnHpaLikeManagerWhenTheSourceOptsOutOfForce() {
+    createNamespace();
+    ResourceKey key = deploymentKey("left");
+    String r1 = declare(key, NO_FORCE, deployment(key, false, 2));
+    succeeded(missing(key, NO_FORCE, r1));
+    scaleAsAnAutoscaler(key, 5);
+    ObjectNode r2Manifest = deployment(key, false, 2);
+    ((ObjectNode) r2Manifest.path("spec").path("template").path("spec").path("containers").get(0))
+        .put("image", "nginx:1.28");
+    String r2 = declare(key, NO_FORCE, r2Manifest);
+
+    var diff = drift(key, NO_FORCE, r2);
+
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.PATCHED);
+    FieldsConflicted conflict = (FieldsConflicted) only(diff, FieldsConflicted.class).data();
+    assertThat(conflict.taken()).isFalse();
+    assertThat(conflict.fields())
+        .containsExactly(new FieldsConflicted.Field("hpa-like", ".spec.replicas"));
+    Deployment live = liveDeployment(key);
+    assertThat(live.getSpec().getReplicas()).isEqualTo(5);
+    assertThat(live.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("nginx:1.28");
+  }
+
+  @Test
+  void leavesReplicasToAnHpaLikeManagerWhenTheResourceOptsOutOfForce() {
+    createNamespace();
+    ResourceKey key = deploymentKey("annotated");
+    ObjectNode manifest = deployment(key, false, 2);
+    ((ObjectNode) manifest.path("metadata"))
+        .putObject("annotations")
+        .put("opsledger.dev/force-conflicts", "false");
+    String r1 = declare(key, AUTO, manifest);
+    succeeded(missing(key, AUTO, r1));
+    scaleAsAnAutoscaler(key, 5);
+
+    var diff = drift(key, AUTO, r1);
+
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.UNCHANGED);
+    FieldsConflicted conflict = (FieldsConflicted) only(diff, FieldsConflicted.class).data();
+    assertThat(conflict.taken()).isFalse();
+    assertThat(conflict.managers()).containsExactly("hpa-like");
+    assertThat(liveDeployment(key).getSpec().getReplicas()).isEqualTo(5);
+  }
+
+  /** A second field manager takes {@code spec.replicas} by server-side apply, as an HPA would. */
+  private void scaleAsAnAutoscaler(ResourceKey key, int replicas) {
+    GenericKubernetesResource scale = new GenericKubernetesResource();
+    scale.setApiVersion("apps/v1");
+    scale.setKind("Deployment");
+    scale.setMetadata(
+        new ObjectMetaBuilder().withName(key.name()).withNamespace(key.namespace()).build());
+    scale.setAdditionalProperty("spec", Map.of("replicas", replicas));
+    cluster()
+        .genericKubernetesResources("apps/v1", "Deployment")
+        .inNamespace(key.namespace())
+        .resource(scale)
+        .fieldManager("hpa-like")
+        .forceConflicts()
+        .serverSideApply();
+    assertThat(liveDeployment(key).getSpec().getReplicas()).isEqualTo(replicas);
   }
 
   @Override

@@ -70,6 +70,7 @@ public abstract class KubernetesScenarios {
   static final String PRUNE = "prune";
   static final String NO_HEAL = "noheal";
   static final String DRY_RUN = "dryrun";
+  static final String NO_FORCE = "noforce";
 
   /** The approver token of Ada, configured by {@link #POLICIES}. */
   static final String ADA_TOKEN = "ada-approves-0123456789abcdef";
@@ -80,6 +81,7 @@ public abstract class KubernetesScenarios {
     "opsledger.applier.sources.prune.prune=true",
     "opsledger.applier.sources.noheal.self-heal=false",
     "opsledger.applier.sources.dryrun.dry-run=true",
+    "opsledger.applier.sources.noforce.force-conflicts=false",
     "opsledger.applier.retry.initial-backoff=200ms",
     "opsledger.applier.retry.max-backoff=1s",
     "opsledger.applier.management.address=127.0.0.1",
@@ -236,6 +238,40 @@ public abstract class KubernetesScenarios {
               collectGarbage(key);
               return liveConfigMap(key) == null;
             });
+  }
+
+  @Test
+  void neverPrunesASameNamedObjectSomeoneRecreatedWithoutOpsLedgersLabel() {
+    createNamespace();
+    ResourceKey key = configMapKey("recreated");
+    String r1 = declare(key, PRUNE, configMap(key, Map.of("a", "1")));
+    succeeded(missing(key, PRUNE, r1));
+    String oldUid = liveConfigMap(key).getMetadata().getUid();
+    cluster().configMaps().inNamespace(ns).withName(key.name()).withGracePeriod(0).delete();
+    await("the applied ConfigMap is gone").until(() -> liveConfigMap(key) == null);
+    cluster()
+        .configMaps()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(key.name())
+                .withNamespace(ns)
+                .endMetadata()
+                .addToData("owner", "someone else")
+                .build())
+        .create();
+    String r2 = remove(key, PRUNE);
+
+    ApplyFailed failed = (ApplyFailed) finalOf(extraneous(key, PRUNE, r2), ApplyFailed.class);
+
+    assertThat(failed.terminal()).isTrue();
+    assertThat(failed.reason()).isEqualTo("NotManaged");
+    assertThat(failed.message()).contains("app.kubernetes.io/managed-by=opsledger");
+    ConfigMap live = liveConfigMap(key);
+    assertThat(live).isNotNull();
+    assertThat(live.getMetadata().getUid()).isNotEqualTo(oldUid);
+    assertThat(live.getData()).containsEntry("owner", "someone else");
   }
 
   @Test

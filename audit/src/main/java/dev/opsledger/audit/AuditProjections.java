@@ -21,6 +21,7 @@ import dev.opsledger.events.DiffFailed;
 import dev.opsledger.events.DiffState;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventJson;
+import dev.opsledger.events.FieldsConflicted;
 import dev.opsledger.events.NotificationFailed;
 import dev.opsledger.events.NotificationSent;
 import dev.opsledger.events.ObservationFailed;
@@ -28,6 +29,7 @@ import dev.opsledger.events.ObservedStateAbsent;
 import dev.opsledger.events.ObservedStateChanged;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.Person;
+import dev.opsledger.events.PruneHeld;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SyncApproved;
@@ -310,6 +312,15 @@ public final class AuditProjections {
     if (d instanceof SyncApproved a) {
       return "sync approved by " + a.approvedBy();
     }
+    if (d instanceof PruneHeld h) {
+      return "prunes held: revision "
+          + shortSha(h.revision())
+          + " removes "
+          + h.removals()
+          + " of "
+          + h.declaredBefore()
+          + " resources";
+    }
     if (d instanceof NotificationSent n) {
       return "notified " + n.channel();
     }
@@ -346,6 +357,12 @@ public final class AuditProjections {
           + " "
           + f.message();
     }
+    if (d instanceof FieldsConflicted c) {
+      return (c.taken() ? "took fields from other managers: " : "left fields to other managers: ")
+          + c.fields().stream()
+              .map(f -> f.path() + " (" + f.manager() + ")")
+              .collect(java.util.stream.Collectors.joining(", "));
+    }
     return "apply skipped by policy " + ((ApplySkipped) d).policy();
   }
 
@@ -374,6 +391,9 @@ public final class AuditProjections {
     }
     if (d instanceof SyncApproved a) {
       return a.revision();
+    }
+    if (d instanceof PruneHeld h) {
+      return h.revision();
     }
     return null;
   }

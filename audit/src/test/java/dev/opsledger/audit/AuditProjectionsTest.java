@@ -36,6 +36,28 @@ class AuditProjectionsTest {
   private final List<LoggedEvent> log = new ArrayList<>();
 
   @Test
+  void saysWhatAHeldPruneAndAFieldConflictWere() {
+    ResourceKey web = ResourceKey.of("prod", "apps", "Deployment", "shop", "web");
+
+    assertThat(
+            AuditProjections.summary(
+                new dev.opsledger.events.PruneHeld("shop", "abcdef1234567", 9, 10, T0)))
+        .contains("prunes held")
+        .contains("removes 9 of 10");
+    assertThat(
+            AuditProjections.summary(
+                new dev.opsledger.events.FieldsConflicted(
+                    web,
+                    "shop",
+                    "r1",
+                    true,
+                    List.of(
+                        new dev.opsledger.events.FieldsConflicted.Field("hpa", ".spec.replicas")),
+                    T0)))
+        .isEqualTo("took fields from other managers: .spec.replicas (hpa)");
+  }
+
+  @Test
   void aResourceRemovedFromGitIsNoLongerDeclaredAfterTheRemoval() {
     at(0, Topic.DESIRED, SHA1, declared());
     at(

@@ -7,6 +7,7 @@ import dev.opsledger.audit.LoggedEvent;
 import dev.opsledger.events.ApplySkipped;
 import dev.opsledger.events.DiffState;
 import dev.opsledger.events.DriftDetected;
+import dev.opsledger.events.FieldsConflicted;
 import dev.opsledger.events.ObservationFailed;
 import dev.opsledger.events.ObservedStateAbsent;
 import dev.opsledger.events.ObservedStateChanged;
@@ -110,9 +111,10 @@ public record CurrentState(
       if (re instanceof DriftDetected d) {
         lastDrift.put(d.resource(), d);
       }
-      if (re instanceof ApplySkipped s && s.skippedBy(SkipPolicy.MANUAL_APPROVAL)) {
+      if (re instanceof ApplySkipped s
+          && s.skipPolicy().map(SkipPolicy::waitsForApproval).orElse(false)) {
         waiting.put(s.resource(), s);
-      } else if (e.topic().equals(Topic.APPLIES.topicName())) {
+      } else if (e.topic().equals(Topic.APPLIES.topicName()) && !(re instanceof FieldsConflicted)) {
         waiting.remove(re.resource());
       }
     }

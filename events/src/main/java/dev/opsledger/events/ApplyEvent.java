@@ -5,7 +5,7 @@ package dev.opsledger.events;
  * succeeded, failed, skipped). Its causation is the id of that diff.
  */
 public sealed interface ApplyEvent extends ResourceEvent
-    permits ApplyStarted, ApplySucceeded, ApplyFailed, ApplySkipped {
+    permits ApplyStarted, ApplySucceeded, ApplyFailed, ApplySkipped, FieldsConflicted {
 
   /** The source that declares the resource, or {@code null}. */
   String sourceId();

@@ -14,6 +14,12 @@ import java.time.Instant;
  * @param pullRequest the pull request of the commit, or {@code null}
  * @param sequence the revision's {@link CommitObserved#sequence()}: a later declaration has a
  *     higher one, whatever the commit dates; {@code null} in events written before schema version 2
+ * @param removalsInRevision how many resources of the source this revision removes, this one
+ *     included; with {@code declaredBefore} it tells a reader (the applier's prune guard) how much
+ *     of the source the revision deletes without waiting for every other removal to arrive; {@code
+ *     null} in events written before schema version 3
+ * @param declaredBefore how many resources the source declared at its previous accepted revision;
+ *     {@code null} in events written before schema version 3
  */
 public record DesiredStateRemoved(
     ResourceKey resource,
@@ -23,7 +29,9 @@ public record DesiredStateRemoved(
     Person author,
     Instant committedAt,
     PullRequestRef pullRequest,
-    Long sequence)
+    Long sequence,
+    Integer removalsInRevision,
+    Integer declaredBefore)
     implements ResourceEvent {
 
   /** Checks the required fields. */
@@ -32,6 +40,27 @@ public record DesiredStateRemoved(
     Require.text("sourceId", sourceId);
     Require.text("revision", revision);
     Require.sequence(sequence);
+    if (removalsInRevision != null
+        && (removalsInRevision < 1
+            || declaredBefore == null
+            || declaredBefore < removalsInRevision)) {
+      throw new IllegalArgumentException(
+          "removalsInRevision must be at least 1 and at most declaredBefore");
+    }
+  }
+
+  /** A removal without the revision's counts, as events before schema version 3 were written. */
+  public DesiredStateRemoved(
+      ResourceKey resource,
+      String sourceId,
+      String revision,
+      String path,
+      Person author,
+      Instant committedAt,
+      PullRequestRef pullRequest,
+      Long sequence) {
+    this(
+        resource, sourceId, revision, path, author, committedAt, pullRequest, sequence, null, null);
   }
 
   /** A removal without a recorded sequence, as events before schema version 2 were written. */
@@ -43,6 +72,6 @@ public record DesiredStateRemoved(
       Person author,
       Instant committedAt,
       PullRequestRef pullRequest) {
-    this(resource, sourceId, revision, path, author, committedAt, pullRequest, null);
+    this(resource, sourceId, revision, path, author, committedAt, pullRequest, null, null, null);
   }
 }

@@ -13,7 +13,7 @@ public enum EventType {
   DESIRED_STATE_CHANGED(
       "dev.opsledger.desired.changed", DesiredStateChanged.class, 2, Topic.DESIRED),
   DESIRED_STATE_REMOVED(
-      "dev.opsledger.desired.removed", DesiredStateRemoved.class, 2, Topic.DESIRED),
+      "dev.opsledger.desired.removed", DesiredStateRemoved.class, 3, Topic.DESIRED),
   OBSERVED_STATE_CHANGED(
       "dev.opsledger.observed.changed", ObservedStateChanged.class, 1, Topic.OBSERVED),
   OBSERVED_STATE_ABSENT(
@@ -29,6 +29,8 @@ public enum EventType {
   APPLY_SUCCEEDED("dev.opsledger.apply.succeeded", ApplySucceeded.class, 1, Topic.APPLIES),
   APPLY_FAILED("dev.opsledger.apply.failed", ApplyFailed.class, 1, Topic.APPLIES),
   APPLY_SKIPPED("dev.opsledger.apply.skipped", ApplySkipped.class, 1, Topic.APPLIES),
+  PRUNE_HELD("dev.opsledger.apply.pruneheld", PruneHeld.class, 1, Topic.APPLIES),
+  FIELDS_CONFLICTED("dev.opsledger.apply.conflicted", FieldsConflicted.class, 1, Topic.APPLIES),
   SYNC_APPROVED("dev.opsledger.sync.approved", SyncApproved.class, 1, Topic.APPROVALS),
   NOTIFICATION_SENT(
       "dev.opsledger.notification.sent", NotificationSent.class, 1, Topic.NOTIFICATIONS),

@@ -9,6 +9,7 @@ public sealed interface OpsLedgerEvent
         CommitObserved,
         CommitRejected,
         SyncApproved,
+        PruneHeld,
         NotificationSent,
         NotificationFailed {
 

@@ -18,12 +18,22 @@ public enum SkipPolicy {
   /** The diff was computed from a revision older than the newest declared one. */
   STALE_REVISION("stale-revision"),
   /** A redelivered diff that was already handled to a final outcome. */
-  ALREADY_APPLIED("already-applied");
+  ALREADY_APPLIED("already-applied"),
+  /**
+   * The revision would delete more than half of its source's resources, or all of them: its prunes
+   * wait for a {@link SyncApproved} of the source and revision (see {@link PruneHeld}).
+   */
+  PRUNE_HELD("prune-held");
 
   private final String wire;
 
   SkipPolicy(String wire) {
     this.wire = wire;
+  }
+
+  /** Whether a diff skipped by this policy waits for a {@link SyncApproved} to go ahead. */
+  public boolean waitsForApproval() {
+    return this == MANUAL_APPROVAL || this == PRUNE_HELD;
   }
 
   /** The text on the log. */

@@ -22,7 +22,7 @@ public enum Topic {
   /** Diff state changes per resource: what users subscribe to. */
   DIFFS("opsledger.diffs", "ResourceKey", 12, null),
   /** Apply attempts and outcomes per resource. */
-  APPLIES("opsledger.applies", "ResourceKey", 12, null),
+  APPLIES("opsledger.applies", "ResourceKey (source id for PruneHeld)", 12, null),
   /** Manual sync approvals, keyed by resource (or source id for a whole revision). */
   APPROVALS("opsledger.approvals", "ResourceKey or source id", 12, null),
   /** Notifications sent or failed. */

@@ -30,7 +30,8 @@ public final class Upcasters {
             new CommitObservedV1ToV2(),
             new SequenceAdded(EventType.COMMIT_OBSERVED, 2),
             new SequenceAdded(EventType.DESIRED_STATE_CHANGED, 1),
-            new SequenceAdded(EventType.DESIRED_STATE_REMOVED, 1)));
+            new SequenceAdded(EventType.DESIRED_STATE_REMOVED, 1),
+            new RemovalCountsAdded()));
   }
 
   /**
@@ -105,6 +106,35 @@ public final class Upcasters {
       }
       if (type == EventType.COMMIT_OBSERVED && !body.has("changedPathsOmitted")) {
         body.put("changedPathsOmitted", 0);
+      }
+      return body;
+    }
+  }
+
+  /**
+   * Version 3 of {@code dev.opsledger.desired.removed} added the revision's counts ({@code
+   * removalsInRevision}, {@code declaredBefore}); older removals read with {@code null}, which the
+   * applier's prune guard treats as "not counted": such a removal is not held.
+   */
+  static final class RemovalCountsAdded implements Upcaster {
+
+    @Override
+    public EventType type() {
+      return EventType.DESIRED_STATE_REMOVED;
+    }
+
+    @Override
+    public int fromVersion() {
+      return 2;
+    }
+
+    @Override
+    public ObjectNode upcast(ObjectNode body) {
+      if (!body.has("removalsInRevision")) {
+        body.putNull("removalsInRevision");
+      }
+      if (!body.has("declaredBefore")) {
+        body.putNull("declaredBefore");
       }
       return body;
     }

@@ -210,7 +210,9 @@ final class EventExamples {
                 ADA,
                 COMMITTED_AT,
                 PULL_REQUEST,
-                42L)),
+                42L,
+                3,
+                12)),
         new EventEnvelope<>(
             "7c4f9a1d-8e0b-4f2c-9d3e-4f5a6b7c8d9e",
             "/opsledger/state-collector",
@@ -355,6 +357,22 @@ final class EventExamples {
                 SHA,
                 "prune-disabled",
                 "Namespace shop is no longer declared; pruning is off for source shop-config",
+                T0)),
+        caused(
+            "2c7e4a91-5b3d-4f60-8e1a-9d0c2b4f6a81",
+            "/opsledger/applier",
+            driftId,
+            new PruneHeld(SOURCE_ID, SHA, 11, 12, T0)),
+        caused(
+            "3d8f5b02-6c4e-4071-9f2b-0e1d3c5a7b92",
+            "/opsledger/applier",
+            driftId,
+            new FieldsConflicted(
+                DEPLOYMENT,
+                SOURCE_ID,
+                SHA,
+                true,
+                List.of(new FieldsConflicted.Field("hpa-controller", ".spec.replicas")),
                 T0)),
         caused(
             "7a4d9e1b-8c0f-4d2a-9b3c-4d5e6f7a8b9c",

@@ -176,7 +176,8 @@ class UpcasterTest {
       for (EventHeader h : encoded.headers()) {
         headers.add(
             CloudEventHeaders.DATA_SCHEMA.equals(h.name())
-                ? EventHeader.text(h.name(), h.textValue().replace(":2", ":1"))
+                ? EventHeader.text(
+                    h.name(), h.textValue().replace(":" + EventType.of(event).version(), ":1"))
                 : h);
       }
 
@@ -188,6 +189,32 @@ class UpcasterTest {
           .as("a version 1 %s has no sequence", event.getClass().getSimpleName())
           .isNull();
     }
+  }
+
+  @Test
+  void readsRemovalsWrittenBeforeTheRevisionCountsAsNotCounted() throws Exception {
+    ResourceKey key = ResourceKey.of("prod", "", "ConfigMap", "shop", "cfg");
+    DesiredStateRemoved event =
+        new DesiredStateRemoved(key, "shop-config", "e6f7a8b9", "cfg.yaml", null, null, null, 7L);
+    EncodedEvent encoded = codec.encode(EventEnvelope.create("/opsledger/test", "", event));
+    ObjectNode old = (ObjectNode) EventJson.mapper().readTree(encoded.value());
+    old.remove("removalsInRevision");
+    old.remove("declaredBefore");
+    List<EventHeader> headers = new ArrayList<>();
+    for (EventHeader h : encoded.headers()) {
+      headers.add(
+          CloudEventHeaders.DATA_SCHEMA.equals(h.name())
+              ? EventHeader.text(h.name(), h.textValue().replace(":3", ":2"))
+              : h);
+    }
+
+    DesiredStateRemoved read =
+        (DesiredStateRemoved)
+            codec.decode(headers, EventJson.mapper().writeValueAsBytes(old)).data();
+
+    assertThat(read.sequence()).isEqualTo(7L);
+    assertThat(read.removalsInRevision()).isNull();
+    assertThat(read.declaredBefore()).isNull();
   }
 
   @Test

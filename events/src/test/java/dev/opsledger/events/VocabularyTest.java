@@ -85,7 +85,14 @@ class VocabularyTest {
             "prune-disabled",
             "self-heal-disabled",
             "stale-revision",
-            "already-applied");
+            "already-applied",
+            "prune-held");
+  }
+
+  @Test
+  void onlyManualSyncAndAHeldPruneWaitForAnApproval() {
+    assertThat(Arrays.stream(SkipPolicy.values()).filter(SkipPolicy::waitsForApproval))
+        .containsExactly(SkipPolicy.MANUAL_APPROVAL, SkipPolicy.PRUNE_HELD);
   }
 
   @Test

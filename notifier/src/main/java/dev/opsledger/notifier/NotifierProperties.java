@@ -42,7 +42,7 @@ import org.springframework.validation.annotation.Validated;
  *     rules, every channel receives every notice kind it can carry.
  * @param templates Message templates by notice kind ({@code drift-detected}, {@code converged},
  *     {@code apply-failed}, {@code commit-rejected}, {@code approval-needed}, {@code
- *     commit-status}).
+ *     commit-status}, {@code prune-held}, {@code fields-conflicted}).
  */
 @Validated
 @ConfigurationProperties("opsledger.notifier")

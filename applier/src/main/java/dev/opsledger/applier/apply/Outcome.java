@@ -17,11 +17,31 @@ public sealed interface Outcome
   /** The resource did not exist and was created (or would be, in a dry run). */
   record Created() implements Outcome {}
 
-  /** The resource existed and was changed (or would be, in a dry run). */
-  record Patched() implements Outcome {}
+  /**
+   * The resource existed and was changed (or would be, in a dry run).
+   *
+   * @param conflicts fields of other managers the apply met, taken or left alone
+   */
+  record Patched(Conflicts conflicts) implements Outcome {
 
-  /** The resource already had the desired state; nothing was written. */
-  record Unchanged() implements Outcome {}
+    /** Changed without meeting another manager's fields. */
+    public Patched() {
+      this(Conflicts.NONE);
+    }
+  }
+
+  /**
+   * The resource already had the desired state; nothing was written.
+   *
+   * @param conflicts fields of other managers left alone (force off), which is why nothing changed
+   */
+  record Unchanged(Conflicts conflicts) implements Outcome {
+
+    /** Unchanged without meeting another manager's fields. */
+    public Unchanged() {
+      this(Conflicts.NONE);
+    }
+  }
 
   /** The resource was deleted (or would be, in a dry run). */
   record Deleted() implements Outcome {}

@@ -50,6 +50,7 @@ public final class ApplyEngine {
   private final ResourceLocks locks = new ResourceLocks();
   private final Map<ResourceKey, String> currentDiff = new ConcurrentHashMap<>();
   private final Map<ResourceKey, Work> awaitingApproval = new ConcurrentHashMap<>();
+  private final java.util.Set<String> announcedHolds = ConcurrentHashMap.newKeySet();
 
   /**
    * Wires the engine; see {@code ApplierConfiguration}. Takes over running the scheduler's due
@@ -280,6 +281,8 @@ public final class ApplyEngine {
       awaitDesired(work, a);
     } else if (decision instanceof Decision.Skip s) {
       skip(work, s);
+    } else if (decision instanceof Decision.HoldPrune h) {
+      holdPrune(work, h);
     } else if (decision instanceof Decision.Apply a) {
       actions.apply(work, view, a);
     } else if (decision instanceof Decision.Delete d) {
@@ -292,8 +295,8 @@ public final class ApplyEngine {
     String revision = work.revision();
     String sourceId = work.sourceId() != null ? work.sourceId() : sourceOf(view);
     SyncPolicy policy = policies.resolve(sourceId, view == null ? null : view.manifest());
-    boolean approved = !policy.autoSync() && approvals.approves(work.key(), sourceId, revision);
-    return Decider.decide(kind, revision, view, policy, approved);
+    return Decider.decide(
+        kind, revision, view, policy, () -> approvals.approves(work.key(), sourceId, revision));
   }
 
   private void awaitDesired(Work work, Decision.AwaitDesired await) {
@@ -315,9 +318,24 @@ public final class ApplyEngine {
 
   private void skip(Work work, Decision.Skip s) {
     recorder.skipped(work, s.policy(), s.detail());
-    if (s.policy() == SkipPolicy.MANUAL_APPROVAL) {
+    if (s.policy().waitsForApproval()) {
       awaitingApproval.put(work.key(), work);
     }
+  }
+
+  /**
+   * Holds one prune of a mass-delete revision: the revision's {@code PruneHeld} (once per source
+   * and revision in this process; its id is derived from them, so a repeat after a restart is a
+   * duplicate readers drop), then the resource's {@code ApplySkipped(prune-held)}, and the diff
+   * waits for an approval like a manual sync.
+   */
+  private void holdPrune(Work work, Decision.HoldPrune hold) {
+    String revisionKey = hold.sourceId() + "@" + hold.revision();
+    if (!announcedHolds.contains(revisionKey)
+        && recorder.pruneHeld(work, hold.sourceId(), hold.revision(), hold.counts())) {
+      announcedHolds.add(revisionKey);
+    }
+    skip(work, new Decision.Skip(SkipPolicy.PRUNE_HELD, hold.detail()));
   }
 
   private static String sourceOf(DesiredView view) {

@@ -3,6 +3,7 @@ package dev.opsledger.applier.engine;
 import dev.opsledger.applier.policy.SyncPolicy;
 import dev.opsledger.events.DiffState;
 import dev.opsledger.events.SkipPolicy;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decides what to do with a diff. Pure: the same inputs always give the same decision, so the rules
@@ -10,8 +11,9 @@ import dev.opsledger.events.SkipPolicy;
  *
  * <p>Rules, in order: fencing (a diff for a revision older than the newest declared is skipped as
  * {@code stale-revision}; one for a revision not seen yet waits for it), then self-heal (drift
- * while the desired revision is the one last applied is a live edit), then prune, then manual
- * approval.
+ * while the desired revision is the one last applied is a live edit), then prune (with its guard: a
+ * revision that removes more than half of its source's resources, or all of them, holds its prunes
+ * until the source and revision are approved), then manual approval.
  */
 public final class Decider {
 
@@ -25,10 +27,15 @@ public final class Decider {
    *     may then be {@code null})
    * @param desired what is known of the resource's desired state, or {@code null}
    * @param policy the resource's policy
-   * @param approved whether a {@code SyncApproved} covers this resource and revision
+   * @param approved whether a {@code SyncApproved} covers this resource and revision; asked only
+   *     when the decision depends on it (a one-time approval is used up by asking)
    */
   public static Decision decide(
-      DiffState kind, String revision, DesiredView desired, SyncPolicy policy, boolean approved) {
+      DiffState kind,
+      String revision,
+      DesiredView desired,
+      SyncPolicy policy,
+      BooleanSupplier approved) {
     Decision fenced = fence(kind, revision, desired);
     if (fenced != null) {
       return fenced;
@@ -38,7 +45,23 @@ public final class Decider {
         return new Decision.Skip(
             SkipPolicy.PRUNE_DISABLED, "Git no longer declares it and prune is off for its source");
       }
-      if (!policy.autoSync() && !approved) {
+      DesiredView.RemovalCounts mass = massDelete(revision, desired, policy);
+      if (mass != null && !approved.getAsBoolean()) {
+        return new Decision.HoldPrune(
+            desired.sourceId(),
+            revision,
+            mass,
+            "revision "
+                + revision
+                + " removes "
+                + mass.removals()
+                + " of the "
+                + mass.declaredBefore()
+                + " resources of source "
+                + desired.sourceId()
+                + ": prunes wait for a SyncApproved of the source and revision");
+      }
+      if (mass == null && !policy.autoSync() && !approved.getAsBoolean()) {
         return new Decision.Skip(SkipPolicy.MANUAL_APPROVAL, "prune waits for a SyncApproved");
       }
       return new Decision.Delete(policy.dryRun());
@@ -48,12 +71,32 @@ public final class Decider {
           SkipPolicy.SELF_HEAL_DISABLED,
           "live edit of revision " + revision + " left in place: self-heal is off");
     }
-    if (!policy.autoSync() && !approved) {
+    if (!policy.autoSync() && !approved.getAsBoolean()) {
       return new Decision.Skip(
           SkipPolicy.MANUAL_APPROVAL,
           "revision " + revision + " waits for a SyncApproved (manual sync)");
     }
     return new Decision.Apply(policy.dryRun(), policy.forceConflicts());
+  }
+
+  /**
+   * The counts of the revision that removed the resource when they make it a mass delete the guard
+   * holds, else {@code null}. A dry run deletes nothing, so it is not held; a removal recorded
+   * before the git-watcher counted revisions has no counts and is not held either.
+   */
+  private static DesiredView.RemovalCounts massDelete(
+      String revision, DesiredView desired, SyncPolicy policy) {
+    if (!policy.pruneGuard()
+        || policy.dryRun()
+        || revision == null
+        || desired == null
+        || !desired.removed()
+        || !revision.equals(desired.newestRevision())
+        || desired.removal() == null
+        || !desired.removal().massDelete()) {
+      return null;
+    }
+    return desired.removal();
   }
 
   private static Decision fence(DiffState kind, String revision, DesiredView desired) {

@@ -4,7 +4,11 @@ import dev.opsledger.events.SkipPolicy;
 
 /** What to do with one diff, decided purely from the diff, the desired state and the policy. */
 public sealed interface Decision
-    permits Decision.Apply, Decision.Delete, Decision.Skip, Decision.AwaitDesired {
+    permits Decision.Apply,
+        Decision.Delete,
+        Decision.Skip,
+        Decision.HoldPrune,
+        Decision.AwaitDesired {
 
   /**
    * Apply the newest desired manifest.
@@ -28,6 +32,19 @@ public sealed interface Decision
    * @param detail a sentence for people
    */
   record Skip(SkipPolicy policy, String detail) implements Decision {}
+
+  /**
+   * Do not prune yet: the revision removes more than half of its source's resources, or all of
+   * them, and no {@code SyncApproved} names the source and revision.
+   *
+   * @param sourceId the source
+   * @param revision the revision that removes them
+   * @param counts how many it removes, of how many
+   * @param detail a sentence for people
+   */
+  record HoldPrune(
+      String sourceId, String revision, DesiredView.RemovalCounts counts, String detail)
+      implements Decision {}
 
   /** The diff names a revision not seen on {@code opsledger.desired} yet: look again soon. */
   record AwaitDesired(String detail) implements Decision {}

@@ -37,6 +37,7 @@ public final class DesiredBook {
       entry.sourceId = e.sourceId();
       entry.manifest = e.manifest().isObject() ? (ObjectNode) e.manifest() : null;
       entry.removed = false;
+      entry.removal = null;
       return true;
     }
   }
@@ -50,6 +51,10 @@ public final class DesiredBook {
       }
       entry.sourceId = e.sourceId();
       entry.removed = true;
+      entry.removal =
+          e.removalsInRevision() == null || e.declaredBefore() == null
+              ? null
+              : new DesiredView.RemovalCounts(e.removalsInRevision(), e.declaredBefore());
       return true;
     }
   }
@@ -85,7 +90,8 @@ public final class DesiredBook {
           entry.manifest,
           entry.removed,
           entry.lastApplied,
-          Map.copyOf(entry.order));
+          Map.copyOf(entry.order),
+          entry.removal);
     }
   }
 
@@ -120,6 +126,7 @@ public final class DesiredBook {
     entry.sourceId = view.sourceId();
     entry.manifest = view.manifest();
     entry.removed = view.removed();
+    entry.removal = view.removal();
     entry.lastApplied = view.lastApplied();
     entries.put(key, entry);
   }
@@ -136,6 +143,7 @@ public final class DesiredBook {
     private String sourceId;
     private ObjectNode manifest;
     private boolean removed;
+    private DesiredView.RemovalCounts removal;
     private String lastApplied;
 
     /**

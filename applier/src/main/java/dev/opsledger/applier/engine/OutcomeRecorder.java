@@ -1,6 +1,7 @@
 package dev.opsledger.applier.engine;
 
 import dev.opsledger.applier.ApplierMetrics;
+import dev.opsledger.applier.apply.Conflicts;
 import dev.opsledger.applier.apply.Failure;
 import dev.opsledger.applier.apply.Outcome;
 import dev.opsledger.events.ApplyAction;
@@ -10,11 +11,14 @@ import dev.opsledger.events.ApplySkipped;
 import dev.opsledger.events.ApplyStarted;
 import dev.opsledger.events.ApplySucceeded;
 import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.FieldsConflicted;
 import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.PruneHeld;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.SkipPolicy;
 import dev.opsledger.service.core.Backoff;
 import dev.opsledger.service.core.EventSink;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,6 +151,7 @@ public final class OutcomeRecorder {
       skipped(work, s.policy(), s.detail());
       return;
     }
+    conflicts(work, dryRun, outcome);
     ApplyOutcome result = toEvent(outcome);
     boolean sent =
         publishFinal(
@@ -221,6 +226,76 @@ public final class OutcomeRecorder {
                 null));
     if (sent) {
       metrics.outcome("failed-terminal", work.key().kind());
+    }
+  }
+
+  /**
+   * Records that a revision's prunes are held ({@code PruneHeld}, keyed by the source), waiting for
+   * Kafka. Its {@code ce_id} is derived from the source and revision, so every applier that holds
+   * the revision, and this one again after a restart, writes the same event id.
+   *
+   * @return whether Kafka acknowledged it
+   */
+  public boolean pruneHeld(
+      Work work, String sourceId, String revision, DesiredView.RemovalCounts counts) {
+    EventEnvelope<? extends ResourceEvent> diff = work.diff();
+    String id =
+        UUID.nameUUIDFromBytes(
+                ("prune-held|" + sourceId + "|" + revision).getBytes(StandardCharsets.UTF_8))
+            .toString();
+    try {
+      events.sendAndWait(
+          new EventEnvelope<OpsLedgerEvent>(
+              id,
+              source,
+              now(),
+              revision,
+              diff.id(),
+              diff.traceparent(),
+              new PruneHeld(
+                  sourceId, revision, counts.removals(), counts.declaredBefore(), now())));
+    } catch (RuntimeException e) {
+      // The next held resource of the revision announces it again.
+      LOG.warn(
+          "PruneHeld of {}@{} not acknowledged by Kafka ({})", sourceId, revision, e.getMessage());
+      return false;
+    }
+    metrics.pruneHeld();
+    LOG.warn(
+        "source {}: revision {} removes {} of {} resources; prunes held until approved",
+        sourceId,
+        revision,
+        counts.removals(),
+        counts.declaredBefore());
+    return true;
+  }
+
+  /**
+   * Records the fields of other managers an apply met ({@code FieldsConflicted}) before its
+   * outcome. Waited for, so the takeover is on the log before the success it explains; should Kafka
+   * not acknowledge it, it is logged, and the apply's outcome still goes out.
+   */
+  private void conflicts(Work work, boolean dryRun, Outcome outcome) {
+    Conflicts c =
+        outcome instanceof Outcome.Patched p
+            ? p.conflicts()
+            : outcome instanceof Outcome.Unchanged u ? u.conflicts() : Conflicts.NONE;
+    if (dryRun || !c.any()) {
+      return;
+    }
+    metrics.conflict(c.taken());
+    FieldsConflicted event =
+        new FieldsConflicted(
+            work.key(), sourceOfDiff(work), work.revision(), c.taken(), c.fields(), now());
+    LOG.info(
+        "{}: {} fields owned by {}",
+        work.key(),
+        c.taken() ? "took" : "left alone",
+        event.managers());
+    try {
+      events.sendAndWait(envelope(work, event));
+    } catch (RuntimeException e) {
+      LOG.warn("FieldsConflicted of {} not acknowledged by Kafka ({})", work.key(), e.getMessage());
     }
   }
 

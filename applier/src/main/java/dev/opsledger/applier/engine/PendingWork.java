@@ -24,8 +24,8 @@ import java.util.Map;
  * <p>For each resource, its latest diff counts. If it is actionable (missing, drift, extraneous)
  * and no final outcome was recorded for it (an {@code ApplySucceeded}, a terminal {@code
  * ApplyFailed} or an {@code ApplySkipped} whose causation is the diff's id), it is pending, at the
- * attempt after the last one started. If its final outcome is {@code
- * ApplySkipped(manual-approval)}, it waits for approval again.
+ * attempt after the last one started. If its final outcome is {@code ApplySkipped(manual-approval)}
+ * or {@code ApplySkipped(prune-held)}, it waits for approval again.
  */
 public final class PendingWork {
 
@@ -92,7 +92,8 @@ public final class PendingWork {
         // A redelivery: the diff's own outcome stays what it was.
         finalWaitsForApproval.putIfAbsent(cause, false);
       } else {
-        finalWaitsForApproval.put(cause, s.skippedBy(SkipPolicy.MANUAL_APPROVAL));
+        finalWaitsForApproval.put(
+            cause, s.skipPolicy().map(SkipPolicy::waitsForApproval).orElse(false));
       }
     }
   }

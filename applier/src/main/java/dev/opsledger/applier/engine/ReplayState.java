@@ -224,6 +224,10 @@ public final class ReplayState {
     n.put("newest", view.newestRevision());
     n.set("manifest", view.manifest());
     n.put("removed", view.removed());
+    if (view.removal() != null) {
+      n.put("removals", view.removal().removals());
+      n.put("declaredBefore", view.removal().declaredBefore());
+    }
     ObjectNode order = n.putObject("order");
     view.order().forEach(order::put);
     return n;
@@ -244,7 +248,11 @@ public final class ReplayState {
             manifest != null && manifest.isObject() ? (ObjectNode) manifest : null,
             entry.path("removed").asBoolean(),
             null,
-            order));
+            order,
+            entry.has("removals")
+                ? new DesiredView.RemovalCounts(
+                    entry.get("removals").asInt(), entry.get("declaredBefore").asInt())
+                : null));
   }
 
   private ObjectNode eventEntry(String kind, EventEnvelope<?> event) {

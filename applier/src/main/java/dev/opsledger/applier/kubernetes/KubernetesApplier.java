@@ -3,11 +3,13 @@ package dev.opsledger.applier.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsledger.applier.apply.ApplyRequest;
+import dev.opsledger.applier.apply.Conflicts;
 import dev.opsledger.applier.apply.DeleteRequest;
 import dev.opsledger.applier.apply.Failure;
 import dev.opsledger.applier.apply.Outcome;
 import dev.opsledger.applier.apply.ResourceApplier;
 import dev.opsledger.events.EventJson;
+import dev.opsledger.events.FieldsConflicted;
 import dev.opsledger.events.ResourceKey;
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIResource;
@@ -15,7 +17,7 @@ import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -23,7 +25,8 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.extension.ExtensibleResource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -118,20 +121,25 @@ public final class KubernetesApplier implements ResourceApplier {
       Resource<GenericKubernetesResource> resource =
           operation(context.get(), namespace).resource(object);
       GenericKubernetesResource before = resource.get();
-      NonDeletingOperation<GenericKubernetesResource> write =
-          request.dryRun() ? resource.dryRun() : resource;
-      ServerSideApplicable<GenericKubernetesResource> ssa = write.fieldManager(fieldManager);
       if (request.forceConflicts()) {
-        ssa = ssa.forceConflicts();
+        GenericKubernetesResource after =
+            write(resource, request.dryRun()).forceConflicts().serverSideApply();
+        return withTakeovers(compare(before, after, request.dryRun()), before, after);
       }
-      GenericKubernetesResource after = ssa.serverSideApply();
-      return compare(before, after, request.dryRun());
+      return applyLeavingConflicts(
+          context.get(), namespace, manifest, resource, before, request.dryRun());
     } catch (KubernetesClientException e) {
       forgetOn404(e, apiVersion, kind, request.resource());
       return new Outcome.Failed(failureOf(e));
     }
   }
 
+  /**
+   * Deletes the object only if it is the one OpsLedger applied: it is read first and must carry
+   * OpsLedger's managed-by label, and the delete carries the {@code uid} it was read with as a
+   * precondition, so an object someone deleted and recreated under the same name in between is
+   * never deleted (the API server answers 409, reported as terminal {@code Recreated}).
+   */
   @Override
   public Outcome delete(DeleteRequest request) {
     ResourceKey key = request.resource();
@@ -146,20 +154,45 @@ public final class KubernetesApplier implements ResourceApplier {
         return new Outcome.Unchanged();
       }
       String namespace = namespaceOf(context.get(), key);
-      Resource<GenericKubernetesResource> resource =
-          operation(context.get(), namespace).withName(key.name());
-      List<StatusDetails> deleted;
-      if (resource instanceof ExtensibleResource<GenericKubernetesResource> extensible) {
-        ExtensibleResource<GenericKubernetesResource> r =
-            extensible.withPropagationPolicy(propagation(request.propagation()));
-        deleted = (request.dryRun() ? r.dryRun(true) : r).delete();
-      } else {
-        deleted = request.dryRun() ? List.of() : resource.delete();
+      GenericKubernetesResource live =
+          operation(context.get(), namespace).withName(key.name()).get();
+      if (live == null) {
+        return new Outcome.Unchanged();
       }
-      return deleted.isEmpty() ? new Outcome.Unchanged() : new Outcome.Deleted();
+      String uid = live.getMetadata().getUid();
+      Map<String, String> labels = live.getMetadata().getLabels();
+      if (labels == null || !ManifestStamp.MANAGER.equals(labels.get(ManifestStamp.MANAGED_BY))) {
+        return Outcome.terminal(
+            "NotManaged",
+            "not deleted: the live object (uid "
+                + uid
+                + ") does not carry "
+                + ManifestStamp.MANAGED_BY
+                + "="
+                + ManifestStamp.MANAGER
+                + ", so it is not the one OpsLedger applied (recreated by someone else?)",
+            null);
+      }
+      Map<String, Object> options = new LinkedHashMap<>();
+      options.put("apiVersion", "v1");
+      options.put("kind", "DeleteOptions");
+      options.put("propagationPolicy", propagation(request.propagation()));
+      options.put("preconditions", Map.of("uid", uid));
+      client.raw(
+          path(context.get(), namespace, key.name()) + (request.dryRun() ? "?dryRun=All" : ""),
+          "DELETE",
+          options);
+      return new Outcome.Deleted();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return new Outcome.Unchanged();
+      }
+      if (e.getCode() == 409) {
+        return Outcome.terminal(
+            "Recreated",
+            "not deleted: the object was replaced after it was read (uid precondition failed): "
+                + messageOf(e),
+            409);
       }
       return new Outcome.Failed(failureOf(e));
     }
@@ -179,6 +212,140 @@ public final class KubernetesApplier implements ResourceApplier {
       return k -> handles(k) && group.equals(k.apiGroup()) && kind.equals(k.kind());
     }
     return null;
+  }
+
+  private static NonDeletingOperation<GenericKubernetesResource> dryRunOr(
+      Resource<GenericKubernetesResource> resource, boolean dryRun) {
+    return dryRun ? resource.dryRun() : resource;
+  }
+
+  private ServerSideApplicable<GenericKubernetesResource> write(
+      Resource<GenericKubernetesResource> resource, boolean dryRun) {
+    return dryRunOr(resource, dryRun).fieldManager(fieldManager);
+  }
+
+  /** A patch that took fields other managers owned says which, and whose they were. */
+  private Outcome withTakeovers(
+      Outcome outcome, GenericKubernetesResource before, GenericKubernetesResource after) {
+    if (!(outcome instanceof Outcome.Patched) || before == null) {
+      return outcome;
+    }
+    List<FieldsConflicted.Field> taken =
+        FieldOwners.takenOver(managedFields(before), managedFields(after), fieldManager);
+    return taken.isEmpty() ? outcome : new Outcome.Patched(new Conflicts(true, taken));
+  }
+
+  /**
+   * Applies without force. When the API server answers 409 naming fields other managers own, those
+   * fields are taken out of the manifest and the rest is applied, still without force: the fields
+   * stay their owners', and the outcome names each with its manager. A field that cannot be taken
+   * out (one inside a list) makes the apply a terminal {@code Conflict} naming the managers.
+   */
+  private Outcome applyLeavingConflicts(
+      ResourceDefinitionContext context,
+      String namespace,
+      ObjectNode manifest,
+      Resource<GenericKubernetesResource> resource,
+      GenericKubernetesResource before,
+      boolean dryRun) {
+    List<FieldsConflicted.Field> conflicts;
+    try {
+      return compare(before, write(resource, dryRun).serverSideApply(), dryRun);
+    } catch (KubernetesClientException e) {
+      conflicts = conflictsOf(e);
+      if (conflicts.isEmpty()) {
+        throw e;
+      }
+    }
+    ObjectNode rest = manifest.deepCopy();
+    for (FieldsConflicted.Field f : conflicts) {
+      if (!FieldOwners.remove(rest, f.path())) {
+        return Outcome.terminal("Conflict", conflictMessage(conflicts), 409);
+      }
+    }
+    GenericKubernetesResource object =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(rest.toString(), GenericKubernetesResource.class);
+    GenericKubernetesResource after;
+    try {
+      after = write(operation(context, namespace).resource(object), dryRun).serverSideApply();
+    } catch (KubernetesClientException e) {
+      if (!conflictsOf(e).isEmpty()) {
+        return Outcome.terminal("Conflict", conflictMessage(conflictsOf(e)), 409);
+      }
+      throw e;
+    }
+    Conflicts left = new Conflicts(false, conflicts);
+    return compare(before, after, dryRun) instanceof Outcome.Patched
+        ? new Outcome.Patched(left)
+        : new Outcome.Unchanged(left);
+  }
+
+  /** The fields and managers of a server-side apply conflict (409 FieldManagerConflict causes). */
+  private static List<FieldsConflicted.Field> conflictsOf(KubernetesClientException e) {
+    List<FieldsConflicted.Field> out = new ArrayList<>();
+    Status status = e.getStatus();
+    if (e.getCode() != 409 || status == null || status.getDetails() == null) {
+      return out;
+    }
+    List<StatusCause> causes = status.getDetails().getCauses();
+    if (causes == null) {
+      return out;
+    }
+    for (StatusCause c : causes) {
+      Optional<String> manager = FieldOwners.managerIn(c.getMessage());
+      if ("FieldManagerConflict".equals(c.getReason())
+          && manager.isPresent()
+          && c.getField() != null
+          && !c.getField().isBlank()) {
+        out.add(new FieldsConflicted.Field(manager.get(), c.getField()));
+      }
+    }
+    return out;
+  }
+
+  private static String conflictMessage(List<FieldsConflicted.Field> conflicts) {
+    StringBuilder sb =
+        new StringBuilder("force-conflicts is off and fields are owned by other managers:");
+    for (FieldsConflicted.Field f : conflicts) {
+      sb.append(' ').append(f.path()).append(" (").append(f.manager()).append(')');
+    }
+    return sb.toString();
+  }
+
+  private JsonNode managedFields(GenericKubernetesResource object) {
+    try {
+      return EventJson.mapper()
+          .readTree(client.getKubernetesSerialization().asJson(object))
+          .path("metadata")
+          .path("managedFields");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("fabric8 wrote JSON that does not parse", e);
+    }
+  }
+
+  /** The API path of one object of the kind. */
+  private static String path(ResourceDefinitionContext context, String namespace, String name) {
+    String group = context.getGroup();
+    StringBuilder sb = new StringBuilder();
+    sb.append(group == null || group.isEmpty() ? "/api/" : "/apis/" + group + "/");
+    sb.append(context.getVersion());
+    if (namespace != null) {
+      sb.append("/namespaces/").append(encode(namespace));
+    }
+    sb.append('/').append(context.getPlural()).append('/').append(encode(name));
+    return sb.toString();
+  }
+
+  private static String encode(String segment) {
+    return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
+  }
+
+  private static String messageOf(KubernetesClientException e) {
+    Status status = e.getStatus();
+    return status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
   }
 
   private Outcome compare(
@@ -305,8 +472,10 @@ public final class KubernetesApplier implements ResourceApplier {
     }
   }
 
-  private static DeletionPropagation propagation(String name) {
-    return DeletionPropagation.valueOf(name.toUpperCase(Locale.ROOT));
+  /** The policy's name as the API spells it ({@code Foreground}), whatever case it was given in. */
+  private static String propagation(String name) {
+    String n = DeletionPropagation.valueOf(name.toUpperCase(Locale.ROOT)).name();
+    return n.charAt(0) + n.substring(1).toLowerCase(Locale.ROOT);
   }
 
   private static Failure failureOf(KubernetesClientException e) {

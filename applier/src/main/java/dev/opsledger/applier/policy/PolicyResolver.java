@@ -15,7 +15,9 @@ import java.util.Map;
  *   <tr><td>{@value #FORCE_CONFLICTS}</td><td>{@code "true"} or {@code "false"}</td></tr>
  * </table>
  *
- * Any other value leaves the source's setting in force.
+ * Any other value leaves the source's setting in force. The prune guard is a setting of the source
+ * only: it is about a whole revision, which no single manifest speaks for (and a revision that
+ * empties the source leaves no manifest to carry an annotation).
  */
 public final class PolicyResolver {
 
@@ -71,7 +73,8 @@ public final class PolicyResolver {
         flag(annotations, PRUNE, base.prune()),
         flag(annotations, SELF_HEAL, base.selfHeal()),
         flag(annotations, DRY_RUN, base.dryRun()),
-        flag(annotations, FORCE_CONFLICTS, base.forceConflicts()));
+        flag(annotations, FORCE_CONFLICTS, base.forceConflicts()),
+        base.pruneGuard());
   }
 
   private static boolean flag(JsonNode annotations, String name, boolean otherwise) {

@@ -8,10 +8,23 @@ package dev.opsledger.applier.policy;
  * @param selfHeal revert live edits
  * @param dryRun validate only, change nothing
  * @param forceConflicts take fields other field managers own
+ * @param pruneGuard hold the prunes of a revision that removes more than half of the source's
+ *     resources, or all of them, until the source and revision are approved
  */
 public record SyncPolicy(
-    boolean autoSync, boolean prune, boolean selfHeal, boolean dryRun, boolean forceConflicts) {
+    boolean autoSync,
+    boolean prune,
+    boolean selfHeal,
+    boolean dryRun,
+    boolean forceConflicts,
+    boolean pruneGuard) {
 
-  /** The defaults: auto-sync, no prune, self-heal, no dry-run, force conflicts. */
-  public static final SyncPolicy DEFAULT = new SyncPolicy(true, false, true, false, true);
+  /** The defaults: auto-sync, no prune, self-heal, no dry-run, force conflicts, prune guard. */
+  public static final SyncPolicy DEFAULT = new SyncPolicy(true, false, true, false, true, true);
+
+  /** A policy with the prune guard on. */
+  public SyncPolicy(
+      boolean autoSync, boolean prune, boolean selfHeal, boolean dryRun, boolean forceConflicts) {
+    this(autoSync, prune, selfHeal, dryRun, forceConflicts, true);
+  }
 }

@@ -24,6 +24,7 @@ import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.EventJson;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.Person;
+import dev.opsledger.events.PruneHeld;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceExtraneous;
 import dev.opsledger.events.ResourceKey;
@@ -64,6 +65,7 @@ class ApplyEngineTest {
   static final String MANUAL = "manual";
   static final String PRUNE = "prune";
   static final String NO_HEAL = "noheal";
+  static final String UNGUARDED = "unguarded";
   static final String TARGET = "test";
   static final Person ADA = new Person("Ada", "ada@example.org");
 
@@ -99,7 +101,8 @@ class ApplyEngineTest {
               Map.of(
                   MANUAL, new SyncPolicy(false, false, true, false, true),
                   PRUNE, new SyncPolicy(true, true, true, false, true),
-                  NO_HEAL, new SyncPolicy(true, false, false, false, true)),
+                  NO_HEAL, new SyncPolicy(true, false, false, false, true),
+                  UNGUARDED, new SyncPolicy(true, true, true, false, true, false)),
               SyncPolicy.DEFAULT),
           scheduler,
           recorder,
@@ -179,12 +182,12 @@ class ApplyEngineTest {
   }
 
   /**
-   * ARCHITECTURE.md promises that a delete carries the observed {@code uid} as a precondition.
-   * Today it does not (issue 14 tracks it): the request names the resource, its last declared
-   * manifest, the propagation and dry-run, nothing more. This pins today's request.
+   * The engine's request names the resource, its last declared manifest, the propagation and
+   * dry-run; the Kubernetes applier reads the object, re-checks its managed-by label and deletes
+   * with the uid it read as a precondition ({@code KubernetesScenarios}).
    */
   @Test
-  void aPruneDeletesWithTheLastDeclaredManifestAndPropagationButNoObservedUid() {
+  void aPruneDeletesWithTheLastDeclaredManifestAndPropagation() {
     succeeded(missing(web, PRUNE, declare(web, PRUNE, "r1")));
     String r2 = remove(web, PRUNE, "r2");
 
@@ -233,27 +236,91 @@ class ApplyEngineTest {
     assertThat(cluster.live).containsEntry(web, "r2");
   }
 
-  /**
-   * ARCHITECTURE.md promises that a revision that would prune more than half of a source waits for
-   * approval. Today each extraneous diff is decided alone and pruned under auto-sync (issue 14
-   * tracks the guard). This pins today's behaviour.
-   */
   @Test
-  void aRevisionThatRemovesMostOfASourceIsPrunedWithoutWaitingForApproval() {
+  void aRevisionThatRemovesMostOfASourceHoldsItsPrunesUntilTheSourceAndRevisionAreApproved() {
     List<ResourceKey> keys = List.of(configMap("a"), configMap("b"), configMap("c"));
     for (ResourceKey k : keys) {
       succeeded(missing(k, PRUNE, declare(k, PRUNE, "r1")));
     }
-    remove(keys.get(0), PRUNE, "r2");
-    remove(keys.get(1), PRUNE, "r2");
+    removeCounted(keys.subList(0, 2), PRUNE, "r2", 3);
 
     var first = extraneous(keys.get(0), PRUNE, "r2");
     var second = extraneous(keys.get(1), PRUNE, "r2");
+
+    assertThat(skipped(first).skipPolicy()).contains(SkipPolicy.PRUNE_HELD);
+    assertThat(skipped(first).detail()).contains("removes 2 of the 3 resources of source prune");
+    assertThat(skipped(second).skipPolicy()).contains(SkipPolicy.PRUNE_HELD);
+    assertThat(cluster.deletes).isEmpty();
+    assertThat(engine.awaitingApprovals()).isEqualTo(2);
+    List<EventEnvelope<?>> held =
+        sink.events.stream().filter(e -> e.data() instanceof PruneHeld).toList();
+    assertThat(held)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.data()).isEqualTo(new PruneHeld(PRUNE, "r2", 2, 3, clock.instant()));
+              assertThat(e.subject()).isEqualTo(PRUNE);
+              assertThat(e.correlation()).isEqualTo("r2");
+            });
+    assertThat(count("opsledger.applier.prunes.held")).isEqualTo(1);
+
+    engine.onApproval(new SyncApproved(null, PRUNE, "r1", ADA, "not this one", clock.instant()));
+    assertThat(cluster.deletes).isEmpty();
+
+    engine.onApproval(
+        new SyncApproved(null, PRUNE, "r2", ADA, "moved on purpose", clock.instant()));
 
     assertThat(succeeded(first).outcome()).isEqualTo(ApplyOutcome.DELETED);
     assertThat(succeeded(second).outcome()).isEqualTo(ApplyOutcome.DELETED);
     assertThat(engine.awaitingApprovals()).isZero();
     assertThat(cluster.live).containsOnlyKeys(keys.get(2));
+  }
+
+  @Test
+  void aRevisionThatEmptiesTheSourceHoldsEvenItsOnlyResource() {
+    succeeded(missing(web, PRUNE, declare(web, PRUNE, "r1")));
+    removeCounted(List.of(web), PRUNE, "r2", 1);
+
+    assertThat(skipped(extraneous(web, PRUNE, "r2")).skipPolicy()).contains(SkipPolicy.PRUNE_HELD);
+    assertThat(cluster.live).containsKey(web);
+  }
+
+  @Test
+  void aRevisionThatRemovesHalfOfASourceOrLessPrunesAtOnce() {
+    List<ResourceKey> keys = List.of(configMap("a"), configMap("b"));
+    for (ResourceKey k : keys) {
+      succeeded(missing(k, PRUNE, declare(k, PRUNE, "r1")));
+    }
+    removeCounted(keys.subList(0, 1), PRUNE, "r2", 2);
+
+    assertThat(succeeded(extraneous(keys.get(0), PRUNE, "r2")).outcome())
+        .isEqualTo(ApplyOutcome.DELETED);
+    assertThat(sink.events).noneMatch(e -> e.data() instanceof PruneHeld);
+  }
+
+  @Test
+  void aSourceThatOptsOutOfThePruneGuardPrunesAMassDeleteAtOnce() {
+    succeeded(missing(web, UNGUARDED, declare(web, UNGUARDED, "r1")));
+    removeCounted(List.of(web), UNGUARDED, "r2", 1);
+
+    assertThat(succeeded(extraneous(web, UNGUARDED, "r2")).outcome())
+        .isEqualTo(ApplyOutcome.DELETED);
+    assertThat(sink.events).noneMatch(e -> e.data() instanceof PruneHeld);
+  }
+
+  @Test
+  void aHeldPruneWaitsAgainAfterARestartAndGoesOnceApproved() {
+    succeeded(missing(web, PRUNE, declare(web, PRUNE, "r1")));
+    removeCounted(List.of(web), PRUNE, "r2", 1);
+    var diff = extraneous(web, PRUNE, "r2");
+    PendingWork log = new PendingWork();
+    log.diff(diff);
+    sink.events.forEach(log::apply);
+
+    PendingWork.Derived derived = log.derive(clock.instant());
+
+    assertThat(derived.awaiting()).extracting(Work::id).containsExactly(diff.id());
+    assertThat(derived.pending()).isEmpty();
   }
 
   @Test
@@ -431,6 +498,24 @@ class ApplyEngineTest {
     return revision;
   }
 
+  /** Removes the keys at the revision, counted as the git-watcher counts them. */
+  void removeCounted(List<ResourceKey> keys, String source, String revision, int declaredBefore) {
+    for (ResourceKey key : keys) {
+      engine.onDesired(
+          new DesiredStateRemoved(
+              key,
+              source,
+              revision,
+              "apps/" + key.name() + ".yaml",
+              ADA,
+              clock.instant(),
+              null,
+              null,
+              keys.size(),
+              declaredBefore));
+    }
+  }
+
   String remove(ResourceKey key, String source, String revision) {
     engine.onDesired(
         new DesiredStateRemoved(
@@ -488,6 +573,10 @@ class ApplyEngineTest {
       throw new AssertionError("no " + type.getSimpleName() + ": " + causedBy(diff));
     }
     return found.get(found.size() - 1);
+  }
+
+  double count(String meter) {
+    return metrics.registry().find(meter).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   double count(String meter, String tag, String value) {

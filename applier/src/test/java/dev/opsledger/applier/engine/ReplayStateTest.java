@@ -95,6 +95,20 @@ class ReplayStateTest {
   }
 
   @Test
+  void aSnapshotKeepsTheCountsOfTheRevisionThatRemovedAResource() throws Exception {
+    ResourceKey key = GeneratedLog.key(0);
+    ReplayState state = state();
+    state.desired(
+        new dev.opsledger.events.DesiredStateRemoved(
+            key, "src", "r2", "a.yaml", null, T0, null, 2L, 4, 5));
+
+    DesiredView restored = throughSnapshot(state).view(key);
+
+    assertThat(restored.removal()).isEqualTo(new DesiredView.RemovalCounts(4, 5));
+    assertThat(restored).isEqualTo(state.view(key));
+  }
+
+  @Test
   void anEntryOfAnUnknownKindIsRejectedSoTheCallerRebuildsFromTheLog() {
     JsonNode entry = EventJson.mapper().createObjectNode().put("kind", "from-the-future");
 

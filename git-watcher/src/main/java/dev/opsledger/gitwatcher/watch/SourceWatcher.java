@@ -215,7 +215,8 @@ public final class SourceWatcher implements AutoCloseable {
     RevisionOutcome outcome = scan.finish();
     if (outcome instanceof RevisionOutcome.Accepted a) {
       DesiredChanges changes = DesiredChanges.between(lastGoodIndex, a.index());
-      publishDesired(commit, pr, a.index(), changes, ids, sequence);
+      publishDesired(
+          commit, pr, a.index(), changes, lastGoodIndex.resources().size(), ids, sequence);
       sink.sendAndWait(List.of(envelope(ids, "commit", "", observed)));
       lastGoodIndex = a.index();
       lastGood = sha;
@@ -267,6 +268,7 @@ public final class SourceWatcher implements AutoCloseable {
       PullRequestRef pr,
       RevisionIndex index,
       DesiredChanges changes,
+      int declaredBefore,
       Ids ids,
       long sequence) {
     Map<String, Set<ResourceKey>> byFile = new LinkedHashMap<>();
@@ -319,7 +321,11 @@ public final class SourceWatcher implements AutoCloseable {
                   commit.author(),
                   commit.committedAt(),
                   pr,
-                  sequence)));
+                  sequence,
+                  // Every removal carries the revision's counts, so the applier's prune guard
+                  // knows how much of the source goes without waiting for the other removals.
+                  changes.removed().size(),
+                  declaredBefore)));
       if (batch.size() >= batchSize) {
         flush(batch);
       }

@@ -102,6 +102,9 @@ class CommitRecordingIT {
       DesiredStateRemoved removed = log.removedAt(c4).get(0);
       assertThat(removed.resource().name()).isEqualTo("a");
       assertThat(removed.path()).isEqualTo("deploy/a.yaml");
+      // c4 removes one of the two resources c3 declared: the applier's prune guard reads it here.
+      assertThat(removed.removalsInRevision()).isEqualTo(1);
+      assertThat(removed.declaredBefore()).isEqualTo(2);
       assertThat(log.observed().get(4).parents()).containsExactly(c3);
 
       // Within each revision, every desired event was acknowledged before its CommitObserved.

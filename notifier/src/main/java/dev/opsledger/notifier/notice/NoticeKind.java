@@ -19,7 +19,26 @@ public enum NoticeKind {
    */
   APPROVAL_NEEDED,
   /** The aggregated state of a revision across its resources, for commit statuses. */
-  COMMIT_STATUS;
+  COMMIT_STATUS,
+  /**
+   * A revision would delete more than half of its source, or all of it, and its prunes wait for an
+   * approval ({@code PruneHeld}).
+   */
+  PRUNE_HELD,
+  /**
+   * An apply met fields another field manager owned, and took them or left them alone ({@code
+   * FieldsConflicted}). Sent only where a route names it: with force, every apply an autoscaler
+   * raced would be a message.
+   */
+  FIELDS_CONFLICTED;
+
+  /**
+   * Whether notices of this kind go out without a route naming them: with no routes configured, or
+   * through a route that lists no events.
+   */
+  public boolean routedByDefault() {
+    return this != FIELDS_CONFLICTED;
+  }
 
   /** The configuration name, e.g. {@code drift-detected}. */
   public String label() {

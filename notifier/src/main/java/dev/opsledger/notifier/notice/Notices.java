@@ -10,8 +10,10 @@ import dev.opsledger.events.CommitRejected;
 import dev.opsledger.events.DiffEvent;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.FieldsConflicted;
 import dev.opsledger.events.ManifestError;
 import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.PruneHeld;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
@@ -59,6 +61,8 @@ public final class Notices {
       diff(out, envelope, d);
     } else if (event instanceof ApplyEvent a) {
       apply(out, envelope, a);
+    } else if (event instanceof PruneHeld h) {
+      out.add(pruneHeld(envelope, h));
     } else if (event instanceof CommitObserved c) {
       out.add(statusNotice(envelope, revisions.commitObserved(c.sourceId(), c.sha())));
     } else if (event instanceof CommitRejected r) {
@@ -96,6 +100,11 @@ public final class Notices {
   }
 
   private void apply(List<Notice> out, EventEnvelope<?> envelope, ApplyEvent event) {
+    if (event instanceof FieldsConflicted c) {
+      // Not an outcome: the ApplySucceeded after it moves the revision's status.
+      out.add(conflicted(envelope, c));
+      return;
+    }
     ResourceState state;
     if (event instanceof ApplyStarted a && !a.dryRun()) {
       state = ResourceState.APPLYING;
@@ -221,6 +230,54 @@ public final class Notices {
         s.sourceId(),
         s.desiredRevision(),
         "approval-needed:" + s.desiredRevision(),
+        v);
+  }
+
+  private static Notice pruneHeld(EventEnvelope<?> envelope, PruneHeld h) {
+    Map<String, String> v = commonValues(envelope, h.sourceId(), h.revision());
+    v.put("state", "prune-held");
+    v.put("removals", Integer.toString(h.removals()));
+    v.put("declaredBefore", Integer.toString(h.declaredBefore()));
+    v.put("kind", NoticeKind.PRUNE_HELD.label());
+    v.put("severity", Severity.WARNING.label());
+    return new Notice(
+        NoticeKind.PRUNE_HELD,
+        Severity.WARNING,
+        h.sourceId(),
+        h.sourceId(),
+        "",
+        h.revision(),
+        "prune-held:" + h.revision(),
+        v,
+        null,
+        envelope);
+  }
+
+  private static Notice conflicted(EventEnvelope<?> envelope, FieldsConflicted c) {
+    Map<String, String> v =
+        resourceValues(envelope, c.resource(), c.sourceId(), c.desiredRevision());
+    v.put("state", c.taken() ? "fields-taken" : "fields-left");
+    v.put(
+        "outcome",
+        c.taken()
+            ? "took fields another manager owned"
+            : "left fields to the manager that owns them (force-conflicts is off)");
+    v.put("taken", Boolean.toString(c.taken()));
+    v.put("managers", Masking.mask(String.join(", ", c.managers())));
+    v.put(
+        "fields",
+        Masking.mask(
+            c.fields().stream()
+                .map(f -> f.path() + " (" + f.manager() + ")")
+                .collect(Collectors.joining(", "))));
+    return notice(
+        NoticeKind.FIELDS_CONFLICTED,
+        c.taken() ? Severity.INFO : Severity.WARNING,
+        envelope,
+        c.resource(),
+        c.sourceId(),
+        c.desiredRevision(),
+        (c.taken() ? "fields-taken:" : "fields-left:") + c.desiredRevision(),
         v);
   }
 

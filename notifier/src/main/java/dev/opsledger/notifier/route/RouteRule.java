@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * One routing rule: notices that match every given criterion go to the named channels.
  *
  * @param events notice kinds ({@code drift-detected}) or trigger {@code ce_type}s ({@code
- *     dev.opsledger.apply.failed}); empty matches all
+ *     dev.opsledger.apply.failed}); empty matches every kind {@linkplain
+ *     NoticeKind#routedByDefault() routed by default}
  * @param sources source ids, {@code *} as a wildcard; empty matches all
  * @param targets resource targets, {@code *} as a wildcard; empty matches all (revision-wide
  *     notices have no target and match only an empty list)
@@ -35,7 +36,7 @@ public record RouteRule(
   /** Whether a notice matches this rule. */
   public boolean matches(Notice notice) {
     return notice.severity().compareTo(minSeverity) >= 0
-        && (events.isEmpty()
+        && ((events.isEmpty() && notice.kind().routedByDefault())
             || events.contains(notice.kind().label())
             || events.contains(notice.trigger().type().ceType()))
         && anyGlob(sources, notice.sourceId())

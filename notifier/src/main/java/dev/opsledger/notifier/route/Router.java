@@ -10,8 +10,9 @@ import java.util.Set;
 /**
  * Decides which channels a notice goes to. A channel only ever receives the kinds it can carry (a
  * commit status channel only {@link NoticeKind#COMMIT_STATUS}, a chat channel every other kind).
- * With no rules, every channel gets every kind it can carry; with rules, a notice goes to the union
- * of the channels of every rule it matches.
+ * With no rules, every channel gets every kind it can carry that is {@linkplain
+ * NoticeKind#routedByDefault() routed by default}; with rules, a notice goes to the union of the
+ * channels of every rule it matches.
  */
 public final class Router {
 
@@ -41,7 +42,9 @@ public final class Router {
   public Set<String> route(Notice notice) {
     Set<String> out = new LinkedHashSet<>();
     if (rules.isEmpty()) {
-      supported.keySet().stream().sorted().forEach(out::add);
+      if (notice.kind().routedByDefault()) {
+        supported.keySet().stream().sorted().forEach(out::add);
+      }
     } else {
       for (RouteRule rule : rules) {
         if (rule.matches(notice)) {

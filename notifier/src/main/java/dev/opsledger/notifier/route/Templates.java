@@ -57,6 +57,18 @@ public final class Templates {
                 + " sync. {detail}"));
     DEFAULTS.put(
         NoticeKind.COMMIT_STATUS, new Template("OpsLedger: {state}", "OpsLedger: {summary}"));
+    DEFAULTS.put(
+        NoticeKind.PRUNE_HELD,
+        new Template(
+            "Prunes held: {shortRevision} on {source}",
+            "Revision `{revision}` of `{source}` removes {removals} of its {declaredBefore}"
+                + " resources. Nothing is deleted until the source and revision are approved"
+                + " (`opsledger sync --all`)."));
+    DEFAULTS.put(
+        NoticeKind.FIELDS_CONFLICTED,
+        new Template(
+            "Field conflict: {shortName}",
+            "Applying revision `{shortRevision}` to *{resource}* {outcome}: {fields}"));
   }
 
   private final Map<NoticeKind, Template> templates;

@@ -3,8 +3,11 @@ package dev.opsledger.notifier.notice;
 import static dev.opsledger.notifier.Fixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opsledger.events.FieldsConflicted;
+import dev.opsledger.events.PruneHeld;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.notifier.Fixtures;
+import dev.opsledger.notifier.route.Templates;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -80,6 +83,44 @@ class NoticesTest {
         .contains("deploy/web.yaml:12: spec.replicas must be an integer")
         .contains("deploy/db.yaml:3: unknown kind Foo");
     assertThat(out.get(1).commitState()).isEqualTo(CommitState.FAILURE);
+  }
+
+  @Test
+  void aHeldPruneAlertsWithTheCountsOfTheRevision() {
+    List<Notice> out =
+        notices.observe(at(t0, "r2", new PruneHeld("shop", "r2abcdef1234", 9, 10, t0)));
+
+    assertThat(out)
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.kind()).isEqualTo(NoticeKind.PRUNE_HELD);
+              assertThat(n.severity()).isEqualTo(Severity.WARNING);
+              assertThat(n.subject()).isEqualTo("shop");
+              assertThat(n.value("removals")).isEqualTo("9");
+              assertThat(n.value("declaredBefore")).isEqualTo("10");
+            });
+    assertThat(Templates.defaults().text(out.get(0))).contains("removes 9 of its 10 resources");
+  }
+
+  @Test
+  void aFieldConflictNamesTheManagerThatOwnedTheField() {
+    var taken =
+        new FieldsConflicted(
+            web,
+            "shop",
+            "r1",
+            true,
+            List.of(new FieldsConflicted.Field("hpa-controller", ".spec.replicas")),
+            t0);
+
+    Notice n = notices.observe(at(t0, "r1", taken)).get(0);
+
+    assertThat(n.kind()).isEqualTo(NoticeKind.FIELDS_CONFLICTED);
+    assertThat(n.severity()).isEqualTo(Severity.INFO);
+    assertThat(n.value("fields")).isEqualTo(".spec.replicas (hpa-controller)");
+    assertThat(n.value("managers")).isEqualTo("hpa-controller");
+    assertThat(NoticeKind.FIELDS_CONFLICTED.routedByDefault()).isFalse();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static dev.opsledger.notifier.Fixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opsledger.events.FieldsConflicted;
 import dev.opsledger.notifier.Fixtures;
 import dev.opsledger.notifier.notice.Notice;
 import dev.opsledger.notifier.notice.NoticeKind;
@@ -46,6 +47,38 @@ class RouterTest {
   void withoutRulesEveryChannelGetsTheKindsItCarries() {
     Router router = new Router(List.of(), channels);
     assertThat(router.route(drift("shop", "prod"))).containsExactly("oncall", "ops");
+  }
+
+  @Test
+  void fieldConflictsGoOnlyWhereARouteNamesThem() {
+    Notice conflict =
+        new Notices(10)
+            .observe(
+                at(
+                    t0,
+                    "r",
+                    new FieldsConflicted(
+                        Fixtures.deployment("prod", "web"),
+                        "shop",
+                        "r",
+                        true,
+                        List.of(new FieldsConflicted.Field("hpa", ".spec.replicas")),
+                        t0)))
+            .get(0);
+
+    assertThat(new Router(List.of(), channels).route(conflict)).isEmpty();
+    assertThat(
+            new Router(List.of(new RouteRule(null, null, null, null, List.of("ops"))), channels)
+                .route(conflict))
+        .isEmpty();
+    assertThat(
+            new Router(
+                    List.of(
+                        new RouteRule(
+                            List.of("fields-conflicted"), null, null, null, List.of("ops"))),
+                    channels)
+                .route(conflict))
+        .containsExactly("ops");
   }
 
   @Test
