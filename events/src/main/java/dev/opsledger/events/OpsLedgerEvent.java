@@ -10,7 +10,8 @@ public sealed interface OpsLedgerEvent
         CommitRejected,
         SyncApproved,
         NotificationSent,
-        NotificationFailed {
+        NotificationFailed,
+        NotificationFolded {
 
   /** The CloudEvents subject and Kafka record key: a resource key text or a source id. */
   String subject();
