@@ -8,7 +8,10 @@ public enum NoticeKind {
    * A resource differs from Git ({@code DriftDetected}) or is missing ({@code ResourceMissing}).
    */
   DRIFT_DETECTED,
-  /** A resource that had a problem is in sync again ({@code ResourceInSync} after one). */
+  /**
+   * A resource that had a problem is in sync again ({@code ResourceInSync} after one); in chat: a
+   * drift that outlived its hold ended, or a persistent failure resolved.
+   */
   CONVERGED,
   /** An apply attempt failed ({@code ApplyFailed}), retrying or terminal. */
   APPLY_FAILED,
@@ -19,7 +22,14 @@ public enum NoticeKind {
    */
   APPROVAL_NEEDED,
   /** The aggregated state of a revision across its resources, for commit statuses. */
-  COMMIT_STATUS;
+  COMMIT_STATUS,
+  /**
+   * One chat message per commit when it settles (in sync, failed, waiting for approval): author,
+   * counts, the first diffs, time to converge.
+   */
+  COMMIT_SETTLED,
+  /** Chat notices over a channel's storm limit, folded into one message with counts. */
+  NOTICES_FOLDED;
 
   /** The configuration name, e.g. {@code drift-detected}. */
   public String label() {

@@ -224,7 +224,7 @@ public final class Notices {
         v);
   }
 
-  private static Notice rejected(EventEnvelope<?> envelope, CommitRejected r) {
+  static Notice rejected(EventEnvelope<?> envelope, CommitRejected r) {
     Map<String, String> v = commonValues(envelope, r.sourceId(), r.sha());
     v.put("state", "rejected");
     v.put("branch", r.branch() == null ? "" : r.branch());
@@ -297,7 +297,7 @@ public final class Notices {
         envelope);
   }
 
-  private static Map<String, String> resourceValues(
+  static Map<String, String> resourceValues(
       EventEnvelope<?> envelope, ResourceKey resource, String sourceId, String revision) {
     Map<String, String> v = commonValues(envelope, sourceId, revision);
     v.put("resource", resource.toString());
@@ -309,7 +309,7 @@ public final class Notices {
     return v;
   }
 
-  private static Map<String, String> commonValues(
+  static Map<String, String> commonValues(
       EventEnvelope<?> envelope, String sourceId, String revision) {
     Map<String, String> v = new HashMap<>();
     String rev = revision == null ? "" : revision;

@@ -73,6 +73,21 @@ public final class SentLedger {
     return Decision.SEND;
   }
 
+  /**
+   * Claims a chat digest notice by its id: chat notices are already one per change, so neither the
+   * window nor state changes apply, only "once".
+   *
+   * @return {@code true} when claimed, {@code false} when it was sent, failed or is in flight
+   */
+  public synchronized boolean claim(String id, String channel) {
+    String key = id(id, channel);
+    if (done.contains(key) || inFlight.contains(key)) {
+      return false;
+    }
+    inFlight.add(key);
+    return true;
+  }
+
   /** Decides in change mode, claiming the notice when the answer is {@link Decision#SEND}. */
   public synchronized Decision decideChange(
       String triggerId, String channel, String subject, String state) {
