@@ -221,8 +221,11 @@ public class NotifierConfiguration {
             : (props.maxEventAge().compareTo(props.dedupeWindow()) >= 0
                 ? props.maxEventAge()
                 : props.dedupeWindow());
+    // A commit may take up to the settle timeout to settle: its first events lie that much before
+    // the oldest trigger still worth a message, and the digest needs them to attribute its diffs.
+    Duration replay = lookback.isZero() ? lookback : lookback.plus(props.digest().settleTimeout());
     new NotifierHistory(kafka.bootstrapServers(), codec, clock, props.historyTimeout())
-        .load(engine, groups, lookback);
+        .load(engine, groups, replay);
     return engine;
   }
 

@@ -43,7 +43,7 @@ public final class LogOutcomes implements Outcomes {
   @Override
   public void sent(Channel channel, Notice notice, int attempts) {
     var at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    ledger.sent(notice.id(), channel.name(), notice.dedupeKey(), at);
+    ledger.delivered(notice.id(), channel.name(), notice.dedupeKey(), at);
     metrics.outcome(channel.name(), "sent");
     LOG.info(
         "{} notice about {} sent to channel '{}' after {} attempt(s)",

@@ -228,10 +228,29 @@ public final class NotifierEngine {
     digest.observe(event, clock.instant());
   }
 
+  /** How many commits wait to settle, drifts are open and failures are watched by the digest. */
+  public synchronized int digestOpen() {
+    return digest.open();
+  }
+
+  /** A commit summary or rejection the log says was sent: its commit was told. */
+  private synchronized void settledCommit(String subject, String dedupeKey, java.time.Instant at) {
+    if (dedupeKey == null) {
+      return;
+    }
+    for (String prefix : new String[] {"|settled:", "|rejected:"}) {
+      int i = dedupeKey.indexOf(prefix);
+      if (i > 0) {
+        digest.settled(subject, dedupeKey.substring(i + prefix.length()), at);
+      }
+    }
+  }
+
   /** Learns from a {@code NotificationSent} or {@code NotificationFailed} read from the log. */
   public void remember(EventEnvelope<? extends OpsLedgerEvent> event) {
     if (event.data() instanceof NotificationSent s) {
       ledger.sent(s.triggerEventId(), s.channel(), s.dedupeKey(), s.sentAt());
+      settledCommit(s.subject(), s.dedupeKey(), s.sentAt());
     } else if (event.data() instanceof NotificationFailed f) {
       ledger.failed(f.triggerEventId(), f.channel(), null);
     } else if (event.data() instanceof NotificationFolded f) {

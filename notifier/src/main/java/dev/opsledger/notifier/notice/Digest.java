@@ -11,6 +11,7 @@ import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
 import dev.opsledger.events.DiffEvent;
 import dev.opsledger.events.DiffFailed;
+import dev.opsledger.events.DiffState;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.OpsLedgerEvent;
@@ -20,7 +21,6 @@ import dev.opsledger.events.SkipPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -116,6 +116,7 @@ public final class Digest {
     EventEnvelope<?> firstFailure;
     Instant failingSince;
     int failures;
+    boolean liveAfter;
 
     Res(ResourceKey key) {
       this.key = key;
@@ -206,7 +207,10 @@ public final class Digest {
 
   private final Policy policy;
   private final Map<String, Commit> commits = new LinkedHashMap<>();
-  private final Set<String> settled;
+
+  /** Commits already told, with the moment up to which their own events may still arrive. */
+  private final Map<String, Instant> settled;
+
   private final Map<ResourceKey, Instant> inSyncAt;
   private final Map<ResourceKey, Episode> episodes = new LinkedHashMap<>();
   private final Map<ResourceKey, Failure> failures = new LinkedHashMap<>();
@@ -216,7 +220,7 @@ public final class Digest {
   public Digest(Policy policy, int capacity) {
     this.policy = policy;
     this.capacity = capacity;
-    this.settled = Collections.newSetFromMap(lru(capacity));
+    this.settled = lru(capacity);
     this.inSyncAt = lru(capacity);
   }
 
@@ -260,6 +264,13 @@ public final class Digest {
     String source = e instanceof DiffEvent d ? d.sourceId() : ((ApplyEvent) e).sourceId();
     String revision = e instanceof DiffEvent d ? d.revision() : ((ApplyEvent) e).desiredRevision();
     Commit c = null;
+    Instant horizon =
+        source == null || revision == null ? null : settled.get(source + "@" + revision);
+    if (horizon != null && !t.isAfter(horizon)) {
+      // A late event of a commit already told (applies and diffs are read on separate topics, or
+      // the log is read again): it belongs to that commit's story, not to a new drift.
+      return;
+    }
     if (source != null && revision != null && !revision.isBlank()) {
       // An unknown revision may be a new commit whose desired events lag on their topic: it is
       // held as an unconfirmed commit for the quiet period (see due).
@@ -277,6 +288,18 @@ public final class Digest {
 
   private void inCommit(Commit c, EventEnvelope<?> envelope, ResourceEvent e, Instant t) {
     Res r = c.res(e.resource());
+    if (r.state == State.IN_SYNC
+        && t.isAfter(r.stateAt)
+        && e instanceof DiffEvent d
+        && (d.state() == DiffState.DRIFTED || d.state() == DiffState.MISSING)) {
+      // The resource had settled for this commit: a new drift is a live edit while the commit
+      // waits for its quiet moment, told on its own.
+      r.liveAfter = true;
+    }
+    if (r.liveAfter) {
+      outside(envelope, e, t);
+      return;
+    }
     if (e instanceof DiffEvent d) {
       switch (d.state()) {
         case IN_SYNC, REMOVED -> {
@@ -310,10 +333,15 @@ public final class Digest {
       if (a.dryRun()) {
         set(r, State.LEFT, t);
         r.reason = "dry run";
-      } else if (!t.isBefore(r.stateAt)) {
-        r.outcome =
-            a.outcome() == ApplyOutcome.UNCHANGED && r.outcome != null ? r.outcome : a.outcome();
-        r.failingSince = null;
+      } else {
+        // What an apply changed is a fact whenever it arrives (applies and diffs are two topics:
+        // the in-sync diff is often read first); a later no-op does not hide an earlier create.
+        if (r.outcome == null || a.outcome() != ApplyOutcome.UNCHANGED) {
+          r.outcome = a.outcome();
+        }
+        if (r.failingSince != null && !t.isBefore(r.failingSince)) {
+          r.failingSince = null;
+        }
       }
     } else if (e instanceof ApplyFailed f) {
       if (t.isBefore(r.stateAt)) {
@@ -455,9 +483,19 @@ public final class Digest {
     }
   }
 
+  /**
+   * Learns that a commit was already told (a summary or a rejection the log says was sent): its own
+   * events, up to {@code horizon}, are history, not drift.
+   */
+  public void settled(String sourceId, String sha, Instant horizon) {
+    String k = sourceId + "@" + sha;
+    commits.remove(k);
+    settled.merge(k, horizon, (a, b) -> a.isAfter(b) ? a : b);
+  }
+
   private Commit commit(String sourceId, String sha, EventEnvelope<?> envelope, Instant now) {
     String k = sourceId + "@" + sha;
-    if (settled.contains(k)) {
+    if (settled.containsKey(k)) {
       return null;
     }
     Commit c = commits.get(k);
@@ -507,13 +545,15 @@ public final class Digest {
     String k = c.sourceId + "@" + c.sha;
     if (c.rejected != null) {
       out.add(DigestNotices.rejected(c.rejected, (CommitRejected) c.rejected.data()));
-      finish(k);
+      finish(k, now);
       return;
     }
     Instant quietSince = c.touched.isAfter(c.lastAt) ? c.touched : c.lastAt;
     boolean quiet = !now.isBefore(quietSince.plus(policy.settleQuiet()));
     if (c.observed == null && !c.declared) {
-      if (quiet) {
+      // Nobody declared this revision lately. Its declaration may still be on its way (the desired
+      // and commits topics are read by their own consumers), so wait a hold longer than for quiet.
+      if (!now.isBefore(quietSince.plus(policy.settleQuiet()).plus(policy.driftHold()))) {
         // Nobody declared this revision lately: these are drifts of an older commit.
         commits.remove(k);
         dissolve(c);
@@ -526,14 +566,28 @@ public final class Digest {
     }
     if (c.resources.isEmpty()) {
       if (quiet) {
-        finish(k);
+        finish(k, now);
       }
       return;
     }
-    boolean allSettled = c.resources.values().stream().allMatch(r -> settledState(r, now));
+    // A resource that was missing or drifted and is in sync with no apply read yet was most likely
+    // applied by the applier, whose event is on another topic: wait a hold longer for it, so that
+    // the counts say what was created or changed.
+    boolean applyLate =
+        !now.isBefore(quietSince.plus(policy.settleQuiet()).plus(policy.driftHold()));
+    boolean allSettled =
+        c.resources.values().stream()
+            .allMatch(
+                r ->
+                    settledState(r, now)
+                        && (applyLate
+                            || r.state != State.IN_SYNC
+                            || r.problem == null
+                            || r.removal
+                            || r.outcome != null));
     if ((allSettled && quiet) || timedOut) {
       out.add(summary(c, now, !allSettled));
-      finish(k);
+      finish(k, now);
       handOver(c, now);
     }
   }
@@ -548,16 +602,23 @@ public final class Digest {
             || !now.isBefore(r.failingSince.plus(policy.grace())));
   }
 
-  private void finish(String key) {
+  private void finish(String key, Instant now) {
     commits.remove(key);
-    settled.add(key);
+    settled.put(key, now);
   }
 
   /** Failures the summary reported stay watched, so that their end is told. */
   private void handOver(Commit c, Instant now) {
     for (Res r : c.resources.values()) {
-      if (r.state == State.PENDING && failingPastGrace(r, now)) {
-        Failure f = new Failure(r.key, c.sourceId, r.firstFailure, r.failingSince);
+      if (r.state == State.FAILED || (r.state == State.PENDING && failingPastGrace(r, now))) {
+        Failure f =
+            new Failure(
+                r.key,
+                c.sourceId,
+                r.firstFailure != null
+                    ? r.firstFailure
+                    : (c.observed != null ? c.observed : c.first),
+                r.failingSince == null ? r.stateAt : r.failingSince);
         f.attempts = r.failures;
         f.alerted = true;
         failures.put(r.key, f);

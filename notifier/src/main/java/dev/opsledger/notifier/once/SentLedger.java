@@ -128,6 +128,27 @@ public final class SentLedger {
   }
 
   /**
+   * Records a notification this process just delivered. Unlike {@link #sent}, it never moves a
+   * subject's last state back: a newer state may have been claimed while this one was in flight (a
+   * commit status "success" claimed before "pending" was acknowledged must stay current).
+   */
+  public synchronized void delivered(
+      String triggerId, String channel, String dedupeKey, Instant at) {
+    String id = id(triggerId, channel);
+    inFlight.remove(id);
+    done.add(id);
+    if (dedupeKey == null || dedupeKey.isEmpty()) {
+      return;
+    }
+    lastAt.merge(channel + "|" + dedupeKey, at, (a, b) -> a.isAfter(b) ? a : b);
+    int bar = dedupeKey.lastIndexOf('|');
+    if (bar > 0) {
+      lastState.putIfAbsent(
+          channel + "|" + dedupeKey.substring(0, bar), dedupeKey.substring(bar + 1));
+    }
+  }
+
+  /**
    * Records a notification that failed for good: it is never tried again for that trigger, and its
    * claim on the window or state is released so that the next trigger may try.
    */
