@@ -23,6 +23,7 @@ import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventJson;
 import dev.opsledger.events.FieldsConflicted;
 import dev.opsledger.events.NotificationFailed;
+import dev.opsledger.events.NotificationFolded;
 import dev.opsledger.events.NotificationSent;
 import dev.opsledger.events.ObservationFailed;
 import dev.opsledger.events.ObservedStateAbsent;
@@ -326,6 +327,9 @@ public final class AuditProjections {
     }
     if (d instanceof NotificationFailed n) {
       return "notification to " + n.channel() + " failed: " + n.reason();
+    }
+    if (d instanceof NotificationFolded n) {
+      return "notification to " + n.channel() + " folded into a storm summary";
     }
     throw new IllegalArgumentException("unknown event " + d);
   }

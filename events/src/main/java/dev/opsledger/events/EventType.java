@@ -35,7 +35,9 @@ public enum EventType {
   NOTIFICATION_SENT(
       "dev.opsledger.notification.sent", NotificationSent.class, 1, Topic.NOTIFICATIONS),
   NOTIFICATION_FAILED(
-      "dev.opsledger.notification.failed", NotificationFailed.class, 1, Topic.NOTIFICATIONS);
+      "dev.opsledger.notification.failed", NotificationFailed.class, 1, Topic.NOTIFICATIONS),
+  NOTIFICATION_FOLDED(
+      "dev.opsledger.notification.folded", NotificationFolded.class, 1, Topic.NOTIFICATIONS);
 
   private static final Map<String, EventType> BY_CE_TYPE = new HashMap<>();
   private static final Map<Class<?>, EventType> BY_CLASS = new HashMap<>();

@@ -11,7 +11,8 @@ public sealed interface OpsLedgerEvent
         SyncApproved,
         PruneHeld,
         NotificationSent,
-        NotificationFailed {
+        NotificationFailed,
+        NotificationFolded {
 
   /** The CloudEvents subject and Kafka record key: a resource key text or a source id. */
   String subject();

@@ -405,6 +405,19 @@ final class EventExamples {
                 EventType.APPLY_SUCCEEDED.ceType(),
                 "HTTP 401 from api.github.com: Bad credentials",
                 5,
+                T0)),
+        caused(
+            "ad7f1b3e-0f2c-4d5e-9a6b-7c8d9e0f1a2b",
+            "/opsledger/notifier",
+            driftId,
+            new NotificationFolded(
+                DEPLOYMENT.toString(),
+                "shop-alerts",
+                "slack",
+                driftId,
+                EventType.DRIFT_DETECTED.ceType(),
+                DEPLOYMENT + "|drifted",
+                "drift-detected",
                 T0)));
   }
 

@@ -6,12 +6,15 @@ import dev.opsledger.notifier.channel.ChannelSpec;
 import dev.opsledger.notifier.channel.Channels;
 import dev.opsledger.notifier.dispatch.ChannelDispatcher;
 import dev.opsledger.notifier.dispatch.ChannelDispatchers;
+import dev.opsledger.notifier.dispatch.DigestTicker;
 import dev.opsledger.notifier.dispatch.LogOutcomes;
 import dev.opsledger.notifier.dispatch.NotifierEngine;
 import dev.opsledger.notifier.dispatch.NotifierHistory;
+import dev.opsledger.notifier.notice.Digest;
 import dev.opsledger.notifier.notice.NoticeKind;
 import dev.opsledger.notifier.notice.Notices;
 import dev.opsledger.notifier.once.SentLedger;
+import dev.opsledger.notifier.once.StormGuard;
 import dev.opsledger.notifier.once.TokenBucket;
 import dev.opsledger.notifier.route.RouteRule;
 import dev.opsledger.notifier.route.Router;
@@ -59,6 +62,9 @@ public class NotifierConfiguration {
   /** The {@code ce_source} of the notifier's events. */
   public static final String SOURCE = "/opsledger/notifier";
 
+  /** The consumer of {@code opsledger.desired}: what each commit declares. */
+  public static final String DESIRED_IN = "notifierDesiredIn";
+
   /** The consumer of {@code opsledger.diffs}. */
   public static final String DIFFS_IN = "notifierDiffsIn";
 
@@ -70,12 +76,17 @@ public class NotifierConfiguration {
 
   private static final String GROUP = "opsledger-notifier";
 
-  /** The notifier's stream functions; one named group, so a restart resumes where it stopped. */
+  /**
+   * The notifier's stream functions; one named group, so a restart resumes where it stopped. In the
+   * order a commit's events are written (desired, commit, diffs, applies), which is the order the
+   * history is replayed in at start.
+   */
   public static final List<StreamFunction> FUNCTIONS =
       List.of(
+          StreamFunction.of(DESIRED_IN, Topic.DESIRED, GROUP),
+          StreamFunction.of(COMMITS_IN, Topic.COMMITS, GROUP),
           StreamFunction.of(DIFFS_IN, Topic.DIFFS, GROUP),
-          StreamFunction.of(APPLIES_IN, Topic.APPLIES, GROUP),
-          StreamFunction.of(COMMITS_IN, Topic.COMMITS, GROUP));
+          StreamFunction.of(APPLIES_IN, Topic.APPLIES, GROUP));
 
   /** The notifier's defaults: its properties file and its bindings. */
   public static final class Defaults extends StreamBindingsPropertySource {
@@ -139,7 +150,8 @@ public class NotifierConfiguration {
                       c.repository(),
                       c.context(),
                       c.linkTemplate().isEmpty() ? props.linkTemplate() : c.linkTemplate(),
-                      c.requestTimeout() == null ? props.requestTimeout() : c.requestTimeout());
+                      c.requestTimeout() == null ? props.requestTimeout() : c.requestTimeout(),
+                      c.slackChannel());
               TokenBucket bucket =
                   new TokenBucket(
                       c.burst() == null ? props.rateLimit().burst() : c.burst(),
@@ -175,9 +187,22 @@ public class NotifierConfiguration {
     for (NotifierProperties.Route r : props.routes()) {
       rules.add(new RouteRule(r.events(), r.sources(), r.targets(), r.minSeverity(), r.channels()));
     }
+    var d = props.digest();
+    Digest digest =
+        new Digest(
+            new Digest.Policy(
+                d.settleQuiet(),
+                d.settleTimeout(),
+                d.driftHold(),
+                d.grace(),
+                d.graceAttempts(),
+                d.firstDiffs()),
+            props.capacity());
     NotifierEngine engine =
         new NotifierEngine(
             new Notices(props.capacity()),
+            digest,
+            () -> new StormGuard(props.storm().maxNotices(), props.storm().window()),
             new Router(rules, notifierDispatchers.kinds()),
             notifierLedger,
             notifierDispatchers,
@@ -196,9 +221,31 @@ public class NotifierConfiguration {
             : (props.maxEventAge().compareTo(props.dedupeWindow()) >= 0
                 ? props.maxEventAge()
                 : props.dedupeWindow());
+    // A commit may take up to the settle timeout to settle: its first events lie that much before
+    // the oldest trigger still worth a message, and the digest needs them to attribute its diffs.
+    Duration replay = lookback.isZero() ? lookback : lookback.plus(props.digest().settleTimeout());
     new NotifierHistory(kafka.connection(), codec, clock, props.historyTimeout())
-        .load(engine, groups, lookback);
+        .load(engine, groups, replay);
     return engine;
+  }
+
+  /**
+   * Asks the engine for the chat digest's due notices on a timer; started after the history was
+   * read, so that the first tick sends what a previous run owed.
+   */
+  @Bean(destroyMethod = "close")
+  public DigestTicker notifierTicker(NotifierProperties props, NotifierEngine notifierEngine) {
+    return DigestTicker.start(notifierEngine, props.digest().tick());
+  }
+
+  /**
+   * Consumes {@code opsledger.desired}: which resources each commit declares, for its summary.
+   * Idempotent: the digest keeps a set of resources per commit.
+   */
+  @Bean(DESIRED_IN)
+  public Consumer<Message<byte[]>> notifierDesiredIn(
+      EventMessages messages, NotifierEngine notifierEngine) {
+    return m -> notifierEngine.handle(messages.decode(m));
   }
 
   /**

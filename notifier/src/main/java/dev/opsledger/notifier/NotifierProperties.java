@@ -37,6 +37,10 @@ import org.springframework.validation.annotation.Validated;
  * @param linkTemplate A link put into messages and commit statuses ({@code {placeholder}}s as in
  *     templates), e.g. {@code https://opsledger.example.com/revisions/{source}/{revision}}; empty
  *     for none. Per channel overridable.
+ * @param digest What chat channels get instead of one message per event: one per commit when it
+ *     settles, a drift together with its outcome, a failure only when it persists.
+ * @param storm Storm protection of chat channels: notices over the limit are folded into one
+ *     summary (each recorded as {@code NotificationFolded}).
  * @param channels The channels by name.
  * @param routes Routing rules; a notice goes to the channels of every rule it matches. With no
  *     rules, every channel receives every notice kind it can carry.
@@ -57,6 +61,8 @@ public record NotifierProperties(
     @DefaultValue("100000") @Min(100) int capacity,
     @DefaultValue("60s") @NotNull Duration historyTimeout,
     @DefaultValue("") String linkTemplate,
+    @DefaultValue @Valid @NotNull Digest digest,
+    @DefaultValue @Valid @NotNull Storm storm,
     @DefaultValue @Valid Map<String, Channel> channels,
     @DefaultValue @Valid List<Route> routes,
     @DefaultValue Map<String, Template> templates) {
@@ -83,6 +89,41 @@ public record NotifierProperties(
       @DefaultValue("1m") @NotNull Duration maxBackoff) {}
 
   /**
+   * The chat digest.
+   *
+   * @param settleQuiet A commit is summarised once every resource it declared has settled and
+   *     nothing about it happened for this long (its events arrive on several topics).
+   * @param settleTimeout A commit whose resources have not all settled after this long is
+   *     summarised anyway, saying what has not settled.
+   * @param driftHold A Slack incoming webhook holds a drift this long for its outcome, so that a
+   *     drift that self-heal reverts (and any flapping in the hold) is one message; a drift still
+   *     there is reported then, and its end when it ends.
+   * @param grace A retryable apply failure that resolves within this long sends nothing.
+   * @param graceAttempts A retryable apply failure that resolves within this many attempts sends
+   *     nothing.
+   * @param firstDiffs How many per-resource diffs a commit summary shows.
+   * @param tick How often the notifier looks for commits that settled and holds that are over.
+   */
+  public record Digest(
+      @DefaultValue("2s") @NotNull Duration settleQuiet,
+      @DefaultValue("15m") @NotNull Duration settleTimeout,
+      @DefaultValue("10s") @NotNull Duration driftHold,
+      @DefaultValue("30s") @NotNull Duration grace,
+      @DefaultValue("3") @Min(1) int graceAttempts,
+      @DefaultValue("3") @Min(0) int firstDiffs,
+      @DefaultValue("250ms") @NotNull Duration tick) {}
+
+  /**
+   * Storm protection.
+   *
+   * @param maxNotices How many notices one chat channel sends within a window; the rest are folded
+   *     into one summary with counts, sent when the window is over.
+   * @param window The window.
+   */
+  public record Storm(
+      @DefaultValue("10") @Min(1) int maxNotices, @DefaultValue("1m") @NotNull Duration window) {}
+
+  /**
    * A token bucket.
    *
    * @param burst How many notifications may go out at once.
@@ -99,13 +140,14 @@ public record NotifierProperties(
    * @param url The webhook URL (Slack, webhook); prefer {@code url-file} or an environment
    *     placeholder.
    * @param urlFile A file holding the webhook URL.
-   * @param token The API token (GitHub, GitLab); prefer {@code token-file} or an environment
-   *     placeholder.
+   * @param token The API token (GitHub, GitLab), or a Slack bot token (with {@code slack-channel},
+   *     instead of {@code url}); prefer {@code token-file} or an environment placeholder.
    * @param tokenFile A file holding the API token.
    * @param secret The HMAC-SHA256 signing secret of a webhook; prefer {@code secret-file}.
    * @param secretFile A file holding the signing secret.
    * @param apiUrl The API base URL (GitHub Enterprise, self-managed GitLab); empty for {@code
-   *     https://api.github.com} or {@code https://gitlab.com/api/v4}.
+   *     https://api.github.com}, {@code https://gitlab.com/api/v4} or {@code
+   *     https://slack.com/api}.
    * @param repository {@code owner/repo} (GitHub) or the project id or path (GitLab).
    * @param context The commit status context (GitHub) or name (GitLab).
    * @param linkTemplate The link of this channel; empty uses {@code
@@ -114,6 +156,9 @@ public record NotifierProperties(
    *     opsledger.notifier.request-timeout}.
    * @param burst The token bucket burst of this channel; unset uses the default.
    * @param perSecond The token bucket refill per second of this channel; unset uses the default.
+   * @param slackChannel The Slack conversation (e.g. {@code C0123456789}) a Slack channel with a
+   *     bot token ({@code token}, {@code chat:write}) posts to; with a bot token, drift messages
+   *     are posted at once and updated in place.
    */
   public record Channel(
       @DefaultValue("slack") @NotNull String type,
@@ -129,7 +174,8 @@ public record NotifierProperties(
       @DefaultValue("") String linkTemplate,
       Duration requestTimeout,
       Integer burst,
-      Double perSecond) {
+      Double perSecond,
+      @DefaultValue("") String slackChannel) {
 
     /** Never print secrets. */
     @Override

@@ -3,10 +3,13 @@ package dev.opsledger.notifier;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opsledger.events.ApplyAction;
 import dev.opsledger.events.ApplyFailed;
+import dev.opsledger.events.ApplyOutcome;
 import dev.opsledger.events.ApplySkipped;
 import dev.opsledger.events.ApplyStarted;
+import dev.opsledger.events.ApplySucceeded;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.CommitRejected;
+import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.ManifestError;
@@ -15,6 +18,9 @@ import dev.opsledger.events.Person;
 import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
+import dev.opsledger.notifier.notice.Audience;
+import dev.opsledger.notifier.notice.Digest;
+import dev.opsledger.notifier.notice.Notice;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +62,18 @@ public final class Fixtures {
         List.of("/spec/replicas"));
   }
 
+  /**
+   * The chat message a Slack incoming webhook gets for a drift that is still there when its hold is
+   * over.
+   */
+  public static Notice chatDrift(ResourceKey key, String source, String revision, Instant at) {
+    Digest digest = new Digest(Digest.Policy.defaults(), 100);
+    digest.observe(at(at, revision, drift(key, source, revision, at)), at);
+    List<Notice> due = new java.util.ArrayList<>(digest.due(at.plusSeconds(5)));
+    due.addAll(digest.due(at.plusSeconds(60)));
+    return due.stream().filter(n -> n.audience() == Audience.CHAT_HELD).findFirst().orElseThrow();
+  }
+
   /** The resource is in sync. */
   public static ResourceInSync inSync(ResourceKey key, String source, String revision, Instant at) {
     return new ResourceInSync(key, source, revision, "sha256:22", at);
@@ -65,6 +83,49 @@ public final class Fixtures {
   public static ResourceMissing missing(
       ResourceKey key, String source, String revision, Instant at) {
     return new ResourceMissing(key, source, revision, at);
+  }
+
+  /** A declaration of a resource at a revision. */
+  public static DesiredStateChanged desired(
+      ResourceKey key, String source, String revision, Instant at) {
+    return new DesiredStateChanged(
+        key,
+        source,
+        revision,
+        "apps/" + key.name() + ".yaml",
+        "sha256:" + Integer.toHexString(key.hashCode()),
+        JsonNodeFactory.instance.objectNode().put("kind", key.kind()),
+        new Person("Ada", "ada@example.com"),
+        at,
+        null);
+  }
+
+  /** A successful apply. */
+  public static ApplySucceeded applied(
+      ResourceKey key, String source, String revision, ApplyOutcome outcome, Instant at) {
+    return new ApplySucceeded(key, source, revision, outcome, false, 1, at, 20);
+  }
+
+  /** A retryable apply failure at an attempt. */
+  public static ApplyFailed retrying(
+      ResourceKey key, String source, String revision, int attempt, Instant at) {
+    return new ApplyFailed(
+        key,
+        source,
+        revision,
+        false,
+        "NotFound",
+        "namespaces \"shop\" not found",
+        404,
+        attempt,
+        at,
+        at.plusSeconds(1));
+  }
+
+  /** An apply skipped by a policy. */
+  public static ApplySkipped skipped(
+      ResourceKey key, String source, String revision, String policy, Instant at) {
+    return new ApplySkipped(key, source, revision, policy, "by policy", at);
   }
 
   /** An apply started. */

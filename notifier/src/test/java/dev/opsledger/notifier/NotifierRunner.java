@@ -17,6 +17,12 @@ final class NotifierRunner {
     props.put("spring.main.web-application-type", "none");
     props.put("spring.main.banner-mode", "off");
     NotifierConfiguration.FUNCTIONS.forEach(f -> props.put(f.groupProperty(), group));
+    // The digest's holds in test time: a commit settles 200 ms after its last event, a drift is
+    // held 300 ms for its outcome, a retryable failure is an alert after 2 s.
+    props.put("opsledger.notifier.digest.settle-quiet", "200ms");
+    props.put("opsledger.notifier.digest.drift-hold", "300ms");
+    props.put("opsledger.notifier.digest.grace", "2s");
+    props.put("opsledger.notifier.digest.tick", "50ms");
   }
 
   NotifierRunner set(String key, Object value) {

@@ -134,7 +134,13 @@ public final class RecordingReceiver implements AutoCloseable {
     synchronized (this) {
       status = script.isEmpty() ? 200 : script.poll();
     }
-    byte[] answer = (status == 200 ? "ok" : "boom").getBytes(StandardCharsets.UTF_8);
+    String path = exchange.getRequestURI().getRawPath();
+    // Slack's Web API answers data: the posted message's timestamp.
+    String ok =
+        path.endsWith("/chat.postMessage") || path.endsWith("/chat.update")
+            ? "{\"ok\":true,\"ts\":\"1700000000." + requests.size() + "\"}"
+            : "ok";
+    byte[] answer = (status == 200 ? ok : "boom").getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(status, answer.length);
     exchange.getResponseBody().write(answer);
     exchange.close();

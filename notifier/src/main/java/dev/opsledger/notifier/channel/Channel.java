@@ -1,5 +1,6 @@
 package dev.opsledger.notifier.channel;
 
+import dev.opsledger.notifier.notice.Audience;
 import dev.opsledger.notifier.notice.Notice;
 import dev.opsledger.notifier.notice.NoticeKind;
 import java.util.EnumSet;
@@ -13,6 +14,14 @@ public interface Channel {
 
   /** Only commit statuses: what Git host channels carry. */
   Set<NoticeKind> STATUS_KINDS = EnumSet.of(NoticeKind.COMMIT_STATUS);
+
+  /**
+   * Who this channel is for: machines get one notice per event ({@link Audience#EVENTS}); chat
+   * channels get the digest ({@link Audience#CHAT} and the held or live variant).
+   */
+  default Set<Audience> audiences() {
+    return EnumSet.of(Audience.EVENTS);
+  }
 
   /** The configured name. */
   String name();

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param context the commit status context (GitHub) or name (GitLab)
  * @param linkTemplate the link put into messages and statuses ({@code {placeholder}}s), or empty
  * @param requestTimeout how long one request may take
+ * @param slackChannel the Slack conversation a bot token posts to ({@code C0123…}), or empty
  */
 public record ChannelSpec(
     String name,
@@ -33,7 +34,8 @@ public record ChannelSpec(
     String repository,
     String context,
     String linkTemplate,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    String slackChannel) {
 
   /** Never print secrets. */
   @Override

@@ -12,6 +12,9 @@ public final class Channels {
   /** GitHub's public API. */
   public static final String GITHUB_API = "https://api.github.com";
 
+  /** Slack's Web API. */
+  public static final String SLACK_API = "https://slack.com/api";
+
   /** GitLab.com's API. */
   public static final String GITLAB_API = "https://gitlab.com/api/v4";
 
@@ -37,8 +40,18 @@ public final class Channels {
     String link = spec.linkTemplate() == null ? "" : spec.linkTemplate();
     String type = spec.type() == null ? "" : spec.type().toLowerCase(Locale.ROOT);
     return switch (type) {
-      case "slack" ->
-          new SlackChannel(spec.name(), require(url, prefix + "url"), poster, templates, link);
+      case "slack" -> {
+        if (url == null && token != null) {
+          if (spec.slackChannel() == null || spec.slackChannel().isBlank()) {
+            throw new IllegalArgumentException(
+                prefix + "slack-channel is required for a slack channel with a bot token");
+          }
+          String api = spec.apiUrl() == null || spec.apiUrl().isBlank() ? SLACK_API : spec.apiUrl();
+          yield SlackChannel.bot(
+              spec.name(), api, token, spec.slackChannel(), poster, templates, link);
+        }
+        yield new SlackChannel(spec.name(), require(url, prefix + "url"), poster, templates, link);
+      }
       case "webhook" ->
           new WebhookChannel(spec.name(), require(url, prefix + "url"), secret, poster);
       case "github", "gitlab" -> {

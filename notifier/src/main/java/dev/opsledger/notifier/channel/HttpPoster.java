@@ -30,6 +30,16 @@ final class HttpPoster {
 
   /** Posts and returns the status code of a 2xx answer. */
   int post(URI uri, Map<String, String> headers, byte[] body) throws DeliveryException {
+    return exchange(uri, headers, body).statusCode();
+  }
+
+  /** Posts and returns the body of a 2xx answer (an API that answers with data). */
+  String postForBody(URI uri, Map<String, String> headers, byte[] body) throws DeliveryException {
+    return exchange(uri, headers, body).body();
+  }
+
+  private HttpResponse<String> exchange(URI uri, Map<String, String> headers, byte[] body)
+      throws DeliveryException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .timeout(requestTimeout)
@@ -56,7 +66,7 @@ final class HttpPoster {
     }
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
-      return status;
+      return response;
     }
     String message =
         "channel '"

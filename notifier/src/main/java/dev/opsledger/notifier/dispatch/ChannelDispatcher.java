@@ -90,6 +90,11 @@ public final class ChannelDispatcher implements AutoCloseable {
     schedule(job, Duration.ZERO);
   }
 
+  /** Records a notice folded into a storm summary (never sent on its own). */
+  public void fold(Notice notice) {
+    outcomes.folded(channel, notice);
+  }
+
   /** How many notices are queued or being retried. */
   public int pending() {
     return pending.size();
@@ -107,7 +112,7 @@ public final class ChannelDispatcher implements AutoCloseable {
     Notice n = job.notice;
     if (channel.changeMode() && !ledger.isCurrent(channel.name(), n.subject(), n.state())) {
       pending.remove(job);
-      ledger.release(n.trigger().id(), channel.name());
+      ledger.release(n.id(), channel.name());
       metrics.outcome(channel.name(), "superseded");
       return;
     }

@@ -1,5 +1,6 @@
 package dev.opsledger.notifier.dispatch;
 
+import dev.opsledger.notifier.notice.Audience;
 import dev.opsledger.notifier.notice.Notice;
 import dev.opsledger.notifier.notice.NoticeKind;
 import java.time.Duration;
@@ -36,6 +37,16 @@ public final class ChannelDispatchers implements NotifierEngine.Sink, AutoClosea
   @Override
   public void submit(String channel, Notice notice) {
     byName.get(channel).submit(notice);
+  }
+
+  @Override
+  public boolean accepts(String channel, Audience audience) {
+    return byName.get(channel).channel().audiences().contains(audience);
+  }
+
+  @Override
+  public void fold(String channel, Notice notice) {
+    byName.get(channel).fold(notice);
   }
 
   @Override

@@ -27,6 +27,11 @@ public sealed interface Decision {
   /** The same subject and state was notified within the window, or the state did not change. */
   record Deduplicated(String channel, Notice notice) implements Decision {}
 
+  /**
+   * Over the channel's storm limit: folded into a summary, recorded as {@code NotificationFolded}.
+   */
+  record Folded(String channel, Notice notice) implements Decision {}
+
   /** The trigger is older than the maximum event age: recorded as skipped, never sent. */
   record TooOld(String channel, Notice notice) implements Decision {}
 }

@@ -2,6 +2,7 @@ package dev.opsledger.notifier.dispatch;
 
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.NotificationFailed;
+import dev.opsledger.events.NotificationFolded;
 import dev.opsledger.events.NotificationSent;
 import dev.opsledger.notifier.NotifierMetrics;
 import dev.opsledger.notifier.channel.Channel;
@@ -14,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records outcomes: a {@code NotificationSent} or {@code NotificationFailed} on {@code
- * opsledger.notifications} (causation = the trigger's id, correlation = the trigger's correlation),
- * the ledger, the meters, one log line. Reasons are already cleaned of secrets by the channels.
+ * Records outcomes: a {@code NotificationSent}, {@code NotificationFailed} or {@code
+ * NotificationFolded} on {@code opsledger.notifications} (causation = the trigger's id, correlation
+ * = the trigger's correlation), the ledger, the meters, one log line. Reasons are already cleaned
+ * of secrets by the channels.
  */
 public final class LogOutcomes implements Outcomes {
 
@@ -41,7 +43,7 @@ public final class LogOutcomes implements Outcomes {
   @Override
   public void sent(Channel channel, Notice notice, int attempts) {
     var at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    ledger.sent(notice.trigger().id(), channel.name(), notice.dedupeKey(), at);
+    ledger.delivered(notice.id(), channel.name(), notice.dedupeKey(), at);
     metrics.outcome(channel.name(), "sent");
     LOG.info(
         "{} notice about {} sent to channel '{}' after {} attempt(s)",
@@ -57,7 +59,7 @@ public final class LogOutcomes implements Outcomes {
                 notice.subject(),
                 channel.name(),
                 channel.type(),
-                notice.trigger().id(),
+                notice.id(),
                 notice.trigger().type().ceType(),
                 notice.dedupeKey(),
                 attempts,
@@ -67,7 +69,7 @@ public final class LogOutcomes implements Outcomes {
   @Override
   public void failed(Channel channel, Notice notice, int attempts, String reason) {
     var at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    ledger.failed(notice.trigger().id(), channel.name(), notice.dedupeKey());
+    ledger.failed(notice.id(), channel.name(), notice.dedupeKey());
     metrics.outcome(channel.name(), "failed");
     LOG.warn(
         "{} notice about {} not delivered to channel '{}' after {} attempt(s): {}",
@@ -84,10 +86,29 @@ public final class LogOutcomes implements Outcomes {
                 notice.subject(),
                 channel.name(),
                 channel.type(),
-                notice.trigger().id(),
+                notice.id(),
                 notice.trigger().type().ceType(),
                 reason,
                 attempts,
+                at)));
+  }
+
+  @Override
+  public void folded(Channel channel, Notice notice) {
+    var at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    ledger.sent(notice.id(), channel.name(), null, at);
+    publish(
+        EventEnvelope.causedBy(
+            notice.trigger(),
+            source,
+            new NotificationFolded(
+                notice.subject(),
+                channel.name(),
+                channel.type(),
+                notice.id(),
+                notice.trigger().type().ceType(),
+                notice.dedupeKey(),
+                notice.kind().label(),
                 at)));
   }
 

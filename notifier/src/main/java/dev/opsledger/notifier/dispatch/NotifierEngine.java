@@ -2,22 +2,35 @@ package dev.opsledger.notifier.dispatch;
 
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.NotificationFailed;
+import dev.opsledger.events.NotificationFolded;
 import dev.opsledger.events.NotificationSent;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.notifier.NotifierMetrics;
+import dev.opsledger.notifier.notice.Audience;
+import dev.opsledger.notifier.notice.Digest;
+import dev.opsledger.notifier.notice.FoldedNotice;
 import dev.opsledger.notifier.notice.Notice;
 import dev.opsledger.notifier.notice.Notices;
 import dev.opsledger.notifier.once.SentLedger;
+import dev.opsledger.notifier.once.StormGuard;
 import dev.opsledger.notifier.route.Router;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The notifier's handler: event → notices → channels → once-checks → per-channel queues. It never
  * does I/O itself; queues and the log are behind {@link Sink} and {@link Outcomes}.
+ *
+ * <p>Two streams of notices: per-event notices ({@link Notices}) go to channels for machines
+ * (webhooks, commit statuses); the chat digest ({@link Digest}: a commit's summary, a drift with
+ * its outcome, a persistent failure and its end) goes to chat channels, asked for by {@link
+ * #tick()}, and passes each chat channel's {@link StormGuard}.
  *
  * <p>Idempotent: for each notice and channel the {@link SentLedger} is asked first, keyed by the
  * trigger's {@code ce_id} and the channel name (and then by {@code subject|state} within the dedupe
@@ -34,6 +47,14 @@ public final class NotifierEngine {
 
     /** Whether a channel works in change mode (commit statuses). */
     boolean changeMode(String channel);
+
+    /** Whether a channel takes notices for this audience. */
+    default boolean accepts(String channel, Audience audience) {
+      return audience == Audience.EVENTS;
+    }
+
+    /** Records a notice folded into a storm summary on a channel. */
+    default void fold(String channel, Notice notice) {}
   }
 
   private final Notices notices;
@@ -43,9 +64,12 @@ public final class NotifierEngine {
   private final NotifierMetrics metrics;
   private final Clock clock;
   private final Duration maxEventAge;
+  private final Digest digest;
+  private final Supplier<StormGuard> storms;
+  private final Map<String, StormGuard> guards = new HashMap<>();
 
   /**
-   * An engine.
+   * An engine with the default digest and no storm limit.
    *
    * @param maxEventAge triggers older than this are skipped, never sent; zero or negative: no limit
    */
@@ -57,6 +81,37 @@ public final class NotifierEngine {
       NotifierMetrics metrics,
       Clock clock,
       Duration maxEventAge) {
+    this(
+        notices,
+        new Digest(Digest.Policy.defaults(), 100_000),
+        () -> new StormGuard(Integer.MAX_VALUE, Duration.ofMinutes(1)),
+        router,
+        ledger,
+        sink,
+        metrics,
+        clock,
+        maxEventAge);
+  }
+
+  /**
+   * An engine.
+   *
+   * @param digest the chat digest
+   * @param storms a new storm guard, one per chat channel
+   * @param maxEventAge triggers older than this are skipped, never sent; zero or negative: no limit
+   */
+  public NotifierEngine(
+      Notices notices,
+      Digest digest,
+      Supplier<StormGuard> storms,
+      Router router,
+      SentLedger ledger,
+      Sink sink,
+      NotifierMetrics metrics,
+      Clock clock,
+      Duration maxEventAge) {
+    this.digest = digest;
+    this.storms = storms;
     this.notices = notices;
     this.router = router;
     this.ledger = ledger;
@@ -77,12 +132,12 @@ public final class NotifierEngine {
   public synchronized List<Decision> handle(EventEnvelope<? extends OpsLedgerEvent> event) {
     List<Decision> out = new ArrayList<>();
     Instant now = clock.instant();
-    boolean tooOld =
-        !maxEventAge.isZero()
-            && !maxEventAge.isNegative()
-            && event.time().isBefore(now.minus(maxEventAge));
+    boolean tooOld = tooOld(event, now);
     for (Notice notice : notices.observe(event)) {
       for (String channel : router.route(notice)) {
+        if (!sink.accepts(channel, notice.audience())) {
+          continue;
+        }
         Decision d = decide(channel, notice, tooOld, now);
         metrics.outcome(channel, outcomeName(d));
         if (d instanceof Decision.Queued) {
@@ -91,7 +146,77 @@ public final class NotifierEngine {
         out.add(d);
       }
     }
+    digest.observe(event, now);
     return out;
+  }
+
+  /**
+   * Asks the digest for the chat notices whose time has come (settled commits, drifts past their
+   * hold or with a known outcome, failures past their grace, resolutions) and sends each once; then
+   * sends the summary of every storm window that folded something. The caller calls it often (a
+   * timer); after a restart the first tick also sends what the previous run owed and had not sent.
+   *
+   * <p>Idempotent: chat notices are claimed in the ledger by their {@link Notice#id()}, an id the
+   * digest derives from the log, so a notice sent (or folded) before a restart is not sent again.
+   *
+   * @return one decision per notice and routed channel
+   */
+  public synchronized List<Decision> tick() {
+    Instant now = clock.instant();
+    List<Decision> out = new ArrayList<>();
+    for (Notice notice : digest.due(now)) {
+      boolean tooOld = tooOld(notice.trigger(), now);
+      for (String channel : router.route(notice)) {
+        if (!sink.accepts(channel, notice.audience())) {
+          continue;
+        }
+        Decision d = decideChat(channel, notice, tooOld, now);
+        metrics.outcome(channel, outcomeName(d));
+        if (d instanceof Decision.Queued) {
+          sink.submit(channel, notice);
+        } else if (d instanceof Decision.Folded) {
+          sink.fold(channel, notice);
+        }
+        out.add(d);
+      }
+    }
+    guards.forEach(
+        (channel, guard) -> {
+          for (StormGuard.Folded f : guard.drain(now)) {
+            sink.submit(
+                channel,
+                FoldedNotice.of(
+                    channel, f.windowStart(), f.window(), f.byKind(), lastFolded.get(channel)));
+          }
+        });
+    return out;
+  }
+
+  private final Map<String, Notice> lastFolded = new HashMap<>();
+
+  private Decision decideChat(String channel, Notice notice, boolean tooOld, Instant now) {
+    if (ledger.notified(notice.id(), channel)) {
+      return new Decision.AlreadyNotified(channel, notice);
+    }
+    if (tooOld) {
+      return new Decision.TooOld(channel, notice);
+    }
+    if (!ledger.claim(notice.id(), channel)) {
+      return new Decision.AlreadyNotified(channel, notice);
+    }
+    // An update of a message already posted is no new message: it never counts towards a storm.
+    if (notice.updates() == null
+        && !guards.computeIfAbsent(channel, c -> storms.get()).admit(notice.kind().label(), now)) {
+      lastFolded.put(channel, notice);
+      return new Decision.Folded(channel, notice);
+    }
+    return new Decision.Queued(channel, notice);
+  }
+
+  private boolean tooOld(EventEnvelope<?> event, Instant now) {
+    return !maxEventAge.isZero()
+        && !maxEventAge.isNegative()
+        && event.time().isBefore(now.minus(maxEventAge));
   }
 
   /**
@@ -100,14 +225,36 @@ public final class NotifierEngine {
    */
   public synchronized void replay(EventEnvelope<? extends OpsLedgerEvent> event) {
     notices.observe(event);
+    digest.observe(event, clock.instant());
+  }
+
+  /** How many commits wait to settle, drifts are open and failures are watched by the digest. */
+  public synchronized int digestOpen() {
+    return digest.open();
+  }
+
+  /** A commit summary or rejection the log says was sent: its commit was told. */
+  private synchronized void settledCommit(String subject, String dedupeKey, java.time.Instant at) {
+    if (dedupeKey == null) {
+      return;
+    }
+    for (String prefix : new String[] {"|settled:", "|rejected:"}) {
+      int i = dedupeKey.indexOf(prefix);
+      if (i > 0) {
+        digest.settled(subject, dedupeKey.substring(i + prefix.length()), at);
+      }
+    }
   }
 
   /** Learns from a {@code NotificationSent} or {@code NotificationFailed} read from the log. */
   public void remember(EventEnvelope<? extends OpsLedgerEvent> event) {
     if (event.data() instanceof NotificationSent s) {
       ledger.sent(s.triggerEventId(), s.channel(), s.dedupeKey(), s.sentAt());
+      settledCommit(s.subject(), s.dedupeKey(), s.sentAt());
     } else if (event.data() instanceof NotificationFailed f) {
       ledger.failed(f.triggerEventId(), f.channel(), null);
+    } else if (event.data() instanceof NotificationFolded f) {
+      ledger.sent(f.triggerEventId(), f.channel(), null, f.foldedAt());
     }
   }
 
@@ -137,6 +284,8 @@ public final class NotifierEngine {
       return "already-notified";
     } else if (d instanceof Decision.Deduplicated) {
       return "deduplicated";
+    } else if (d instanceof Decision.Folded) {
+      return "folded";
     }
     return "too-old";
   }

@@ -11,4 +11,7 @@ public interface Outcomes {
 
   /** The notice could not be delivered after {@code attempts} attempts, for a safe reason. */
   void failed(Channel channel, Notice notice, int attempts, String reason);
+
+  /** The notice was folded into a storm summary instead of being sent on its own. */
+  default void folded(Channel channel, Notice notice) {}
 }

@@ -18,6 +18,13 @@ import java.util.Map;
  * @param values the template placeholders, every value already masked
  * @param commitState the aggregated revision state, only for {@link NoticeKind#COMMIT_STATUS}
  * @param trigger the event that caused the notice
+ * @param id what the notice is remembered under, per channel, in the sent ledger and in {@code
+ *     NotificationSent.triggerEventId}: the trigger's id for per-event notices; for chat digests
+ *     the id of the event that opened what the message is about, so that rebuilding the digest from
+ *     the log gives the same id
+ * @param audience who it is for, which decides the channels it may go to
+ * @param updates the id of an earlier chat message this one updates in place (a channel that can
+ *     edit), or {@code null}
  */
 public record Notice(
     NoticeKind kind,
@@ -29,10 +36,43 @@ public record Notice(
     String state,
     Map<String, String> values,
     CommitState commitState,
-    EventEnvelope<?> trigger) {
+    EventEnvelope<?> trigger,
+    String id,
+    Audience audience,
+    String updates) {
+
+  /** A per-event notice, remembered under its trigger's id. */
+  public Notice(
+      NoticeKind kind,
+      Severity severity,
+      String subject,
+      String sourceId,
+      String target,
+      String revision,
+      String state,
+      Map<String, String> values,
+      CommitState commitState,
+      EventEnvelope<?> trigger) {
+    this(
+        kind,
+        severity,
+        subject,
+        sourceId,
+        target,
+        revision,
+        state,
+        values,
+        commitState,
+        trigger,
+        trigger.id(),
+        Audience.EVENTS,
+        null);
+  }
 
   /** Copies the values; absent texts become empty. */
   public Notice {
+    id = id == null ? trigger.id() : id;
+    audience = audience == null ? Audience.EVENTS : audience;
     sourceId = sourceId == null ? "" : sourceId;
     target = target == null ? "" : target;
     revision = revision == null ? "" : revision;

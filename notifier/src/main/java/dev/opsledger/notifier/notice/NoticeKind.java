@@ -8,7 +8,10 @@ public enum NoticeKind {
    * A resource differs from Git ({@code DriftDetected}) or is missing ({@code ResourceMissing}).
    */
   DRIFT_DETECTED,
-  /** A resource that had a problem is in sync again ({@code ResourceInSync} after one). */
+  /**
+   * A resource that had a problem is in sync again ({@code ResourceInSync} after one); in chat: a
+   * drift that outlived its hold ended, or a persistent failure resolved.
+   */
   CONVERGED,
   /** An apply attempt failed ({@code ApplyFailed}), retrying or terminal. */
   APPLY_FAILED,
@@ -30,7 +33,14 @@ public enum NoticeKind {
    * FieldsConflicted}). Sent only where a route names it: with force, every apply an autoscaler
    * raced would be a message.
    */
-  FIELDS_CONFLICTED;
+  FIELDS_CONFLICTED,
+  /**
+   * One chat message per commit when it settles (in sync, failed, waiting for approval): author,
+   * counts, the first diffs, time to converge.
+   */
+  COMMIT_SETTLED,
+  /** Chat notices over a channel's storm limit, folded into one message with counts. */
+  NOTICES_FOLDED;
 
   /**
    * Whether notices of this kind go out without a route naming them: with no routes configured, or

@@ -233,7 +233,7 @@ public final class Notices {
         v);
   }
 
-  private static Notice pruneHeld(EventEnvelope<?> envelope, PruneHeld h) {
+  static Notice pruneHeld(EventEnvelope<?> envelope, PruneHeld h) {
     Map<String, String> v = commonValues(envelope, h.sourceId(), h.revision());
     v.put("state", "prune-held");
     v.put("removals", Integer.toString(h.removals()));
@@ -253,7 +253,7 @@ public final class Notices {
         envelope);
   }
 
-  private static Notice conflicted(EventEnvelope<?> envelope, FieldsConflicted c) {
+  static Notice conflicted(EventEnvelope<?> envelope, FieldsConflicted c) {
     Map<String, String> v =
         resourceValues(envelope, c.resource(), c.sourceId(), c.desiredRevision());
     v.put("state", c.taken() ? "fields-taken" : "fields-left");
@@ -281,7 +281,7 @@ public final class Notices {
         v);
   }
 
-  private static Notice rejected(EventEnvelope<?> envelope, CommitRejected r) {
+  static Notice rejected(EventEnvelope<?> envelope, CommitRejected r) {
     Map<String, String> v = commonValues(envelope, r.sourceId(), r.sha());
     v.put("state", "rejected");
     v.put("branch", r.branch() == null ? "" : r.branch());
@@ -354,7 +354,7 @@ public final class Notices {
         envelope);
   }
 
-  private static Map<String, String> resourceValues(
+  static Map<String, String> resourceValues(
       EventEnvelope<?> envelope, ResourceKey resource, String sourceId, String revision) {
     Map<String, String> v = commonValues(envelope, sourceId, revision);
     v.put("resource", resource.toString());
@@ -366,7 +366,7 @@ public final class Notices {
     return v;
   }
 
-  private static Map<String, String> commonValues(
+  static Map<String, String> commonValues(
       EventEnvelope<?> envelope, String sourceId, String revision) {
     Map<String, String> v = new HashMap<>();
     String rev = revision == null ? "" : revision;

@@ -73,6 +73,21 @@ public final class SentLedger {
     return Decision.SEND;
   }
 
+  /**
+   * Claims a chat digest notice by its id: chat notices are already one per change, so neither the
+   * window nor state changes apply, only "once".
+   *
+   * @return {@code true} when claimed, {@code false} when it was sent, failed or is in flight
+   */
+  public synchronized boolean claim(String id, String channel) {
+    String key = id(id, channel);
+    if (done.contains(key) || inFlight.contains(key)) {
+      return false;
+    }
+    inFlight.add(key);
+    return true;
+  }
+
   /** Decides in change mode, claiming the notice when the answer is {@link Decision#SEND}. */
   public synchronized Decision decideChange(
       String triggerId, String channel, String subject, String state) {
@@ -109,6 +124,27 @@ public final class SentLedger {
     int bar = dedupeKey.lastIndexOf('|');
     if (bar > 0) {
       lastState.put(channel + "|" + dedupeKey.substring(0, bar), dedupeKey.substring(bar + 1));
+    }
+  }
+
+  /**
+   * Records a notification this process just delivered. Unlike {@link #sent}, it never moves a
+   * subject's last state back: a newer state may have been claimed while this one was in flight (a
+   * commit status "success" claimed before "pending" was acknowledged must stay current).
+   */
+  public synchronized void delivered(
+      String triggerId, String channel, String dedupeKey, Instant at) {
+    String id = id(triggerId, channel);
+    inFlight.remove(id);
+    done.add(id);
+    if (dedupeKey == null || dedupeKey.isEmpty()) {
+      return;
+    }
+    lastAt.merge(channel + "|" + dedupeKey, at, (a, b) -> a.isAfter(b) ? a : b);
+    int bar = dedupeKey.lastIndexOf('|');
+    if (bar > 0) {
+      lastState.putIfAbsent(
+          channel + "|" + dedupeKey.substring(0, bar), dedupeKey.substring(bar + 1));
     }
   }
 

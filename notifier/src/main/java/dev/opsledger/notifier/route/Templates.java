@@ -25,24 +25,22 @@ public final class Templates {
   private static final Map<NoticeKind, Template> DEFAULTS = new EnumMap<>(NoticeKind.class);
 
   static {
+    // Chat channels get the digest's notices: a drift with its outcome, a failure that outlived its
+    // grace period, the end of either; webhooks carry the event itself and no template.
     DEFAULTS.put(
         NoticeKind.DRIFT_DETECTED,
         new Template(
-            "Drift detected: {shortName}",
-            "*{resource}* is {state}: it differs from revision `{shortRevision}` of"
-                + " `{source}`.\nChanged: {changedPaths}"));
+            "Drift: {shortName} {headline}",
+            "*{resource}* {outcome}.\nDeclared at revision `{shortRevision}` of `{source}`."));
     DEFAULTS.put(
         NoticeKind.CONVERGED,
-        new Template(
-            "Converged: {shortName}",
-            "*{resource}* is in sync again with revision `{shortRevision}` of `{source}`"
-                + " (it was {previousState})."));
+        new Template("In sync again: {shortName}", "*{resource}* {outcome}."));
     DEFAULTS.put(
         NoticeKind.APPLY_FAILED,
         new Template(
-            "Apply failed: {shortName}",
-            "Applying revision `{shortRevision}` to *{resource}* failed (attempt {attempt}):"
-                + " *{reason}* {message}\n{retry}"));
+            "Apply failing: {shortName}",
+            "Applying revision `{shortRevision}` to *{resource}* has failed {attempt} time(s)"
+                + " since {since}: *{reason}* {message}\n{retry}"));
     DEFAULTS.put(
         NoticeKind.COMMIT_REJECTED,
         new Template(
@@ -69,6 +67,19 @@ public final class Templates {
         new Template(
             "Field conflict: {shortName}",
             "Applying revision `{shortRevision}` to *{resource}* {outcome}: {fields}"));
+    DEFAULTS.put(
+        NoticeKind.COMMIT_SETTLED,
+        new Template(
+            "{outcome}: {shortRevision} on {source}",
+            "*{message}* by {author}{pullRequest}\n{counts} · {convergedIn}\n{details}{diffs}"
+                + "Timeline: `{timeline}`"));
+    DEFAULTS.put(
+        NoticeKind.NOTICES_FOLDED,
+        new Template(
+            "{count} more notices folded on {channel}",
+            "Over this channel's storm limit within {window}: {counts}. Each one is recorded on"
+                + " the log as `NotificationFolded`: `opsledger replay --topic"
+                + " opsledger.notifications`."));
   }
 
   private final Map<NoticeKind, Template> templates;

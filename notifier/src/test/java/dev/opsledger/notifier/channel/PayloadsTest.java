@@ -1,13 +1,11 @@
 package dev.opsledger.notifier.channel;
 
-import static dev.opsledger.notifier.Fixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opsledger.events.EventJson;
 import dev.opsledger.notifier.Fixtures;
 import dev.opsledger.notifier.notice.CommitState;
 import dev.opsledger.notifier.notice.Notice;
-import dev.opsledger.notifier.notice.Notices;
 import dev.opsledger.notifier.route.Templates;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -22,15 +20,15 @@ class PayloadsTest {
   final Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
 
   Notice drift() {
-    return new Notices(10)
-        .observe(at(t0, "r1", Fixtures.drift(Fixtures.deployment("prod", "web"), "shop", "r1", t0)))
-        .get(0);
+    return Fixtures.chatDrift(Fixtures.deployment("prod", "web"), "shop", "r1", t0);
   }
 
   @Test
   void slackDriftMessageHasHeaderTextFieldsDiffAndContextBlocks() {
     var msg = SlackMessages.message(drift(), Templates.defaults(), "https://ui.example/r1");
-    assertThat(msg.get("text").asText()).isEqualTo("Drift detected: shop/Deployment/web");
+    assertThat(msg.get("text").asText()).isEqualTo("Drift: shop/Deployment/web still drifted");
+    assertThat(msg.at("/blocks/1/text/text").asText())
+        .contains("drifted at /spec/replicas (live edit), not healed yet");
     List<String> types = msg.get("blocks").findValuesAsText("type").stream().toList();
     assertThat(msg.get("blocks")).hasSize(5);
     assertThat(msg.at("/blocks/0/type").asText()).isEqualTo("header");
@@ -50,17 +48,11 @@ class PayloadsTest {
   void slackMessagesEscapeWhatComesFromOutsideSoItCannotMentionTheChannelOrForgeALink() {
     Instant t0 = Instant.parse("2026-03-01T10:00:00Z");
     var hostile =
-        new Notices(10)
-            .observe(
-                at(
-                    t0,
-                    "r1",
-                    Fixtures.drift(
-                        Fixtures.deployment("prod", "web"),
-                        "<!channel> <https://evil.example|click> & co",
-                        "r1",
-                        t0)))
-            .get(0);
+        Fixtures.chatDrift(
+            Fixtures.deployment("prod", "web"),
+            "<!channel> <https://evil.example|click> & co",
+            "r1",
+            t0);
 
     var msg = SlackMessages.message(hostile, Templates.defaults(), "https://ui.example/r1");
 

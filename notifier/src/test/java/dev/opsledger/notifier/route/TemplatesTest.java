@@ -1,13 +1,11 @@
 package dev.opsledger.notifier.route;
 
-import static dev.opsledger.notifier.Fixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opsledger.notifier.Fixtures;
 import dev.opsledger.notifier.notice.Masking;
 import dev.opsledger.notifier.notice.Notice;
 import dev.opsledger.notifier.notice.NoticeKind;
-import dev.opsledger.notifier.notice.Notices;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,11 +13,7 @@ import org.junit.jupiter.api.Test;
 class TemplatesTest {
 
   final Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
-  final Notice drift =
-      new Notices(10)
-          .observe(
-              at(t0, "r", Fixtures.drift(Fixtures.deployment("prod", "web"), "shop", "r1", t0)))
-          .get(0);
+  final Notice drift = Fixtures.chatDrift(Fixtures.deployment("prod", "web"), "shop", "r1", t0);
 
   @Test
   void fillsPlaceholdersAndLeavesUnknownOnesAsWritten() {
@@ -31,7 +25,7 @@ class TemplatesTest {
   @Test
   void builtInDriftTemplateNamesResourceRevisionAndSource() {
     Templates t = Templates.defaults();
-    assertThat(t.title(drift)).isEqualTo("Drift detected: shop/Deployment/web");
+    assertThat(t.title(drift)).isEqualTo("Drift: shop/Deployment/web still drifted");
     assertThat(t.text(drift))
         .contains("prod/apps/Deployment/shop/web")
         .contains("`r1`")
@@ -46,7 +40,7 @@ class TemplatesTest {
                 NoticeKind.DRIFT_DETECTED,
                 new Templates.Template("", ":warning: {shortName} drifted on {target}")));
     assertThat(t.text(drift)).isEqualTo(":warning: shop/Deployment/web drifted on prod");
-    assertThat(t.title(drift)).isEqualTo("Drift detected: shop/Deployment/web");
+    assertThat(t.title(drift)).isEqualTo("Drift: shop/Deployment/web still drifted");
   }
 
   @Test
