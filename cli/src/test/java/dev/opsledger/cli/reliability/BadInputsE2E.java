@@ -225,7 +225,7 @@ class BadInputsE2E {
         "a sealed marker written in Git",
         "sealed.yaml",
         utf8(
-            "apiVersion: v1\nkind: Secret\nmetadata: {name: s3, namespace: bad}\ndata:\n  password: \"opsledger:sealed:AAAA\"\n"));
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: s3, namespace: bad}\nstringData:\n  password: \"opsledger:sealed:AAAA\"\n"));
     rejected(
         "no `kind`",
         "nokind.yaml",
@@ -507,6 +507,7 @@ class BadInputsE2E {
           headers.add(header(CloudEventHeaders.SOURCE, "/bad-input"));
           headers.add(header(CloudEventHeaders.TYPE, "dev.opsledger.sync.approved"));
           headers.add(header(CloudEventHeaders.CONTENT_TYPE, "application/json"));
+          headers.add(header(CloudEventHeaders.TIME, Instant.now().toString()));
         }
         byte[] body = sample == null ? utf8("{}") : sample.value();
         String t = topic.topicName();
