@@ -141,7 +141,7 @@ final class CrashCampaign implements AutoCloseable {
   /** Starts {@code up} and syncs revision 0 of the workload, without a crash. */
   Workload.Revision start() {
     up.start();
-    up.awaitUp(Duration.ofMinutes(5));
+    up.awaitUp(Duration.ofMinutes(10));
     Workload.Revision rev = workload.revision(0, random);
     String sha = workload.push(git, rev);
     Instant pushed = Instant.now();
@@ -169,7 +169,7 @@ final class CrashCampaign implements AutoCloseable {
     Duration killAfter = Duration.between(pushed, Instant.now());
     Instant restarted = Instant.now();
     up.start();
-    up.awaitUp(Duration.ofMinutes(5));
+    up.awaitUp(Duration.ofMinutes(10));
     List<String> mismatches = new ArrayList<>();
     boolean converged;
     try {

@@ -202,9 +202,37 @@ final class UpProcess implements AutoCloseable {
     }
   }
 
-  /** Stops it as a service manager would (SIGTERM), or kills it when it does not stop. */
+  /**
+   * Stops it as a service manager would (SIGTERM), or kills it when it does not stop, then keeps
+   * its terminal and log under {@code target/reliability/<checkout>/} for whoever reads a failure
+   * (the checkout is a temporary directory).
+   */
   @Override
   public void close() {
+    try {
+      stop();
+    } finally {
+      keepTranscripts();
+    }
+  }
+
+  private void keepTranscripts() {
+    try {
+      Path keep =
+          Files.createDirectories(
+              Path.of("target", "reliability", checkout.getParent().getFileName().toString()));
+      for (Path p : List.of(terminal(), logFile())) {
+        if (Files.exists(p)) {
+          Files.copy(
+              p, keep.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      System.err.println("could not keep the transcripts of " + checkout + ": " + e);
+    }
+  }
+
+  private void stop() {
     if (process == null || !process.isAlive()) {
       return;
     }
