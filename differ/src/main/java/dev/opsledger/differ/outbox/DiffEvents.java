@@ -94,8 +94,11 @@ public final class DiffEvents {
               ReconcileState.IN_SYNC,
               ResourceReconciliation.inSyncFingerprint(s.desiredRevision())));
     }
-    if (event instanceof ResourceMissing) {
-      return Optional.of(new PublishedState(ReconcileState.MISSING, ""));
+    if (event instanceof ResourceMissing m) {
+      return Optional.of(
+          new PublishedState(
+              ReconcileState.MISSING,
+              ResourceReconciliation.missingFingerprint(m.desiredRevision())));
     }
     if (event instanceof ResourceExtraneous) {
       return Optional.of(new PublishedState(ReconcileState.EXTRANEOUS, ""));

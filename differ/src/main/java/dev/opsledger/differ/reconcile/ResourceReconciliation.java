@@ -244,7 +244,8 @@ public class ResourceReconciliation {
           c.reason());
     }
     if (result instanceof DiffResult.Missing) {
-      return verdict(ReconcileState.MISSING, "", now, causationId, causeTime, null);
+      return verdict(
+          ReconcileState.MISSING, missingFingerprint(revision), now, causationId, causeTime, null);
     }
     // In sync is said again for every new desired content: "in sync at revision R" is only true
     // once R was compared, and status must not carry an older revision's verdict over to R.
@@ -294,6 +295,15 @@ public class ResourceReconciliation {
   /** The fingerprint of being in sync: the desired revision it was found at. */
   public static String inSyncFingerprint(String revision) {
     return "revision:" + (revision == null ? "" : revision);
+  }
+
+  /**
+   * The fingerprint of being missing: the desired revision it was found missing at. Missing is said
+   * again for a new revision because the applier skips a Missing of a revision older than the one
+   * it knows: a live delete racing a commit would otherwise leave the object missing for good.
+   */
+  public static String missingFingerprint(String revision) {
+    return inSyncFingerprint(revision);
   }
 
   /** The fingerprint of a failure: a digest of its reason, so the same failure is not repeated. */

@@ -94,7 +94,11 @@ class ResourceReconciliationTest {
         ID,
         KEY,
         state,
-        state == ReconcileState.IN_SYNC ? ResourceReconciliation.inSyncFingerprint(revision) : "",
+        switch (state) {
+          case IN_SYNC -> ResourceReconciliation.inSyncFingerprint(revision);
+          case MISSING -> ResourceReconciliation.missingFingerprint(revision);
+          default -> "";
+        },
         "src",
         revision,
         live == null ? null : CanonicalJson.hash(live),
@@ -358,6 +362,21 @@ class ResourceReconciliationTest {
         .expectEvents(
             new LiveAbsenceRecorded(ID, KEY, "o2", T2),
             changed(ReconcileState.REMOVED, "rev2", null, "o2", T2));
+  }
+
+  @Test
+  void missingIsSaidAgainForANewRevisionSoTheApplierCreatesThatOne() {
+    // Found in the crash runs: a live delete raced a commit, the Missing of the old revision was
+    // skipped by the applier as stale, and no Missing of the new revision followed.
+    fixture
+        .given(
+            desired("d1", "rev1", "a", T1),
+            new LiveAbsenceRecorded(ID, KEY, "o1", T1),
+            changed(ReconcileState.MISSING, "rev1", null, "o1", T1))
+        .when(recordDesired("d2", "rev2", "b", T2))
+        .expectEvents(
+            desired("d2", "rev2", "b", T2),
+            changed(ReconcileState.MISSING, "rev2", null, "d2", T2));
   }
 
   @Test

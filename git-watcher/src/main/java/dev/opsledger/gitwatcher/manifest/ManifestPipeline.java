@@ -179,6 +179,8 @@ public final class ManifestPipeline {
       errors.add(new ManifestError(path, doc.line(), "no metadata.name: metadata is missing"));
     } else {
       name = requiredText(doc, "/metadata/name", "metadata.name", path, errors);
+      pathSegment(doc, "/metadata/name", "metadata.name", path, errors);
+      pathSegment(doc, "/metadata/namespace", "metadata.namespace", path, errors);
     }
     if (errors.size() > before) {
       return;
@@ -234,6 +236,31 @@ public final class ManifestPipeline {
     } catch (IllegalArgumentException e) {
       errors.add(
           new ManifestError(path, doc.line(), "invalid resource identity: " + e.getMessage()));
+    }
+  }
+
+  /**
+   * A name or namespace is a segment of the object's URL: the API server refuses {@code .}, {@code
+   * ..} and any containing {@code /} or {@code %}. Such a name would otherwise be accepted here and
+   * then applied to another URL than its own, or never.
+   */
+  private static void pathSegment(
+      LocatedDocument doc, String pointer, String field, String path, List<ManifestError> errors) {
+    JsonNode v = doc.node().at(pointer);
+    if (!v.isTextual()) {
+      return;
+    }
+    String text = v.asText();
+    if (text.equals(".") || text.equals("..") || text.contains("/") || text.contains("%")) {
+      errors.add(
+          new ManifestError(
+              path,
+              doc.lineOf(pointer),
+              field
+                  + " '"
+                  + text
+                  + "' cannot name a Kubernetes object: '.', '..' and names containing '/' or"
+                  + " '%' are refused by the API server"));
     }
   }
 

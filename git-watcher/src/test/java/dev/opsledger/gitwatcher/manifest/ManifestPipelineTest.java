@@ -179,4 +179,23 @@ class ManifestPipelineTest {
                 + "spec:\n  versioning: On\n  forceDelete: maybe\n  colour: red\n");
     assertThat(r.errors()).extracting(ManifestError::line).contains(5, 7, 8, 9);
   }
+
+  @Test
+  void namesThatCannotBeAUrlSegmentAreRejectedWithTheirLine() {
+    // Found by the reliability campaign: a ConfigMap named '..' was accepted and never applied,
+    // with no event saying why.
+    for (String name : List.of("..", ".", "a/b", "100%")) {
+      var r =
+          process(
+              "n.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"" + name + "\"\n");
+      assertThat(r.errors()).as(name).hasSize(1);
+      assertThat(r.errors().get(0).line()).isEqualTo(4);
+      assertThat(r.errors().get(0).reason()).contains("metadata.name '" + name + "'");
+    }
+    var ns =
+        process("n.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ..}\n");
+    assertThat(ns.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.reason()).contains("metadata.namespace '..'"));
+  }
 }

@@ -1,0 +1,290 @@
+package dev.opsledger.cli.reliability;
+
+import static dev.opsledger.testkit.TestAwait.await;
+
+import dev.opsledger.cli.CurrentState;
+import dev.opsledger.events.DiffState;
+import dev.opsledger.events.ResourceKey;
+import dev.opsledger.testkit.GitFixture;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Crash runs against one {@code opsledger up} system: for each run, a commit that changes every one
+ * of the workload's {@value Workload#TOTAL} resources (and prunes some), live edits at a random
+ * moment, a {@code kill -9} at a later random moment, a restart, and a wait until the live objects
+ * match Git and the log says every declared resource is in sync. Then the run's figures are read
+ * from the log and the receivers.
+ *
+ * <p>All random choices (removals, edits, both moments) come from the campaign seed: the same seed
+ * makes the same runs, though the machine's speed decides what was in flight at each kill.
+ */
+final class CrashCampaign implements AutoCloseable {
+
+  static final String TARGET = "rel";
+  static final String SOURCE = "demo";
+
+  /** The campaign's knobs. */
+  record Settings(long seed, Duration maxKillDelay, Duration convergeWithin) {}
+
+  /**
+   * One run's figures.
+   *
+   * @param run the run's number, from 1
+   * @param killAfter how long after the push the process was killed
+   * @param tampered the live edits made before the kill
+   * @param converged whether the live state matched Git and the log said in sync in time
+   * @param convergedIn from the restart to convergence
+   * @param mismatches what still differed when the wait gave up (empty when converged)
+   * @param log what the log says about the run's revision
+   * @param slackDuplicates Slack messages delivered again with the same content, during the run
+   * @param webhookDuplicates webhook deliveries repeated with the same {@code ce-id}, during the
+   *     run
+   * @param deadLetters records in dead-letter topics, in total so far
+   */
+  record Run(
+      int run,
+      Duration killAfter,
+      List<String> tampered,
+      boolean converged,
+      Duration convergedIn,
+      List<String> mismatches,
+      LogLedger.Counts log,
+      int slackDuplicates,
+      int webhookDuplicates,
+      int deadLetters) {}
+
+  private final Settings settings;
+  private final Random random;
+  private final Workload workload = new Workload(TARGET);
+  private final GitFixture git;
+  private final CountingReceiver slack = CountingReceiver.start();
+  private final CountingReceiver webhook = CountingReceiver.start();
+  private final UpProcess up;
+  private final LogLedger ledger;
+  private final Consumer<String> say;
+  private KubernetesClient client;
+  private int runs;
+
+  CrashCampaign(Path dir, Settings settings, Consumer<String> say) {
+    this.settings = settings;
+    this.random = new Random(settings.seed());
+    this.say = say;
+    this.git = GitFixture.create(dir.resolve("git"));
+    this.up =
+        new UpProcess(dir.resolve("checkout"), git.remoteUrl(), TARGET)
+            .option("--slack-webhook-url", slack.url("/slack"))
+            .property("opsledger.notifier.channels.hook.type", "webhook")
+            .property("opsledger.notifier.channels.hook.url", webhook.url("/hook"))
+            .property("opsledger.notifier.channels.hook.secret", "reliability-hmac")
+            // Notices for hundreds of resources at Slack's real pace would queue for minutes;
+            // what is counted here is repeats, not pace.
+            .property("opsledger.notifier.rate-limit.burst", "100")
+            .property("opsledger.notifier.rate-limit.per-second", "100")
+            // The applier backs off to 3 minutes by default; a shorter cap keeps a run short.
+            .property("opsledger.applier.retry.max-backoff", "10s");
+    this.ledger = new LogLedger(up.bootstrapServers());
+  }
+
+  UpProcess up() {
+    return up;
+  }
+
+  GitFixture git() {
+    return git;
+  }
+
+  CountingReceiver slack() {
+    return slack;
+  }
+
+  CountingReceiver webhook() {
+    return webhook;
+  }
+
+  LogLedger ledger() {
+    return ledger;
+  }
+
+  Workload workload() {
+    return workload;
+  }
+
+  /** The client of the emulator {@code up} runs (valid across restarts: same port, same CA). */
+  KubernetesClient client() {
+    if (client == null) {
+      try {
+        client =
+            new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(up.kubeconfig())))
+                .build();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return client;
+  }
+
+  /** Starts {@code up} and syncs revision 0 of the workload, without a crash. */
+  Workload.Revision start() {
+    up.start();
+    up.awaitUp(Duration.ofMinutes(10));
+    Workload.Revision rev = workload.revision(0, random);
+    String sha = workload.push(git, rev);
+    Instant pushed = Instant.now();
+    awaitConverged(rev, sha, settings.convergeWithin());
+    say.accept(
+        "revision 0 (%d resources) in sync %.1f s after the push"
+            .formatted(Workload.TOTAL, secondsSince(pushed)));
+    return rev;
+  }
+
+  /** One crash run; the system is up before and after. */
+  Run run() {
+    int n = ++runs;
+    long killMillis = 1 + random.nextLong(settings.maxKillDelay().toMillis());
+    long tamperMillis = random.nextLong(killMillis);
+    Workload.Revision rev = workload.revision(n, random);
+    var slackBefore = slack.snapshot();
+    var webhookBefore = webhook.snapshot();
+    String sha = workload.push(git, rev);
+    Instant pushed = Instant.now();
+    waitUntil(pushed.plusMillis(tamperMillis), "the moment of the live edits");
+    List<String> tampered = workload.tamper(client(), rev, random, 3);
+    waitUntil(pushed.plusMillis(killMillis), "the moment of the kill");
+    up.kill9();
+    Duration killAfter = Duration.between(pushed, Instant.now());
+    Instant restarted = Instant.now();
+    up.start();
+    up.awaitUp(Duration.ofMinutes(10));
+    List<String> mismatches = new ArrayList<>();
+    boolean converged;
+    try {
+      awaitConverged(rev, sha, settings.convergeWithin());
+      converged = true;
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      converged = false;
+      mismatches.addAll(lastMismatches(rev, sha));
+    }
+    Duration in = Duration.between(restarted, Instant.now());
+    LogLedger.Counts counts = ledger.count(sha, workload.changing(rev), workload.removed(rev));
+    Run r =
+        new Run(
+            n,
+            killAfter,
+            tampered,
+            converged,
+            in,
+            mismatches,
+            counts,
+            newDuplicates(slackBefore, slack.snapshot()),
+            newDuplicates(webhookBefore, webhook.snapshot()),
+            ledger.deadLetters().size());
+    say.accept(line(r));
+    return r;
+  }
+
+  private void awaitConverged(Workload.Revision rev, String sha, Duration within) {
+    await("revision " + rev.number() + " (" + sha.substring(0, 12) + ") converged")
+        .atMost(within)
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(() -> lastMismatches(rev, sha).isEmpty());
+  }
+
+  /** Live state against Git first (cheap), then the log's sync state of every declared resource. */
+  private List<String> lastMismatches(Workload.Revision rev, String sha) {
+    List<String> wrong = new ArrayList<>(workload.mismatches(client(), rev));
+    if (!wrong.isEmpty()) {
+      return wrong;
+    }
+    CurrentState state = CurrentState.read(up.bootstrapServers());
+    Set<ResourceKey> changing = new HashSet<>(workload.changing(rev));
+    Set<ResourceKey> seen = new HashSet<>();
+    for (var r : state.resources()) {
+      if (!r.declared()) {
+        continue;
+      }
+      seen.add(r.resource());
+      if (!r.hasState(DiffState.IN_SYNC)) {
+        wrong.add(r.resource().shortName() + " is " + r.syncState());
+      } else if (changing.contains(r.resource()) && !sha.equals(r.declaredRevision())) {
+        wrong.add(r.resource().shortName() + " declared at " + r.declaredRevision());
+      }
+    }
+    for (ResourceKey k : workload.declared(rev)) {
+      if (!seen.contains(k)) {
+        wrong.add(k.shortName() + " not declared in the log");
+      }
+    }
+    return wrong;
+  }
+
+  private static int newDuplicates(
+      java.util.Map<String, Integer> before, java.util.Map<String, Integer> after) {
+    int dups = 0;
+    for (var e : after.entrySet()) {
+      int was = before.getOrDefault(e.getKey(), 0);
+      // Deliveries of this run beyond the first delivery ever of the same identity.
+      dups += Math.max(0, e.getValue() - Math.max(was, 1));
+    }
+    return dups;
+  }
+
+  static String header() {
+    return "| run | kill after | live edits | converged | in | desired lost | desired repeated"
+        + " | side-effect applies | duplicate applies | Slack dups | webhook dups | DLQ |";
+  }
+
+  static String line(Run r) {
+    return "| %d | %.1f s | %d | %s | %.1f s | %d | %d | %d | %d | %d | %d | %d |"
+        .formatted(
+            r.run(),
+            r.killAfter().toMillis() / 1000.0,
+            r.tampered().stream().filter(t -> !t.startsWith("could not")).count(),
+            r.converged() ? "yes" : "NO " + r.mismatches().stream().limit(5).toList(),
+            r.convergedIn().toMillis() / 1000.0,
+            r.log().desiredLost() + (r.log().commitRecorded() ? 0 : 1),
+            r.log().desiredRepeated(),
+            r.log().sideEffects(),
+            r.log().duplicateApplies(),
+            r.slackDuplicates(),
+            r.webhookDuplicates(),
+            r.deadLetters());
+  }
+
+  private static void waitUntil(Instant moment, String what) {
+    await(what)
+        .atMost(Duration.between(Instant.now(), moment).plusSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> !Instant.now().isBefore(moment));
+  }
+
+  private static double secondsSince(Instant t) {
+    return Duration.between(t, Instant.now()).toMillis() / 1000.0;
+  }
+
+  @Override
+  public void close() {
+    if (client != null) {
+      client.close();
+    }
+    up.close();
+    slack.close();
+    webhook.close();
+    git.close();
+  }
+}

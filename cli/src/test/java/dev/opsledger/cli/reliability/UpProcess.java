@@ -1,0 +1,284 @@
+package dev.opsledger.cli.reliability;
+
+import static dev.opsledger.testkit.TestAwait.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./opsledger up} as a separate JVM, started by the real launcher script in a directory laid
+ * out like a checkout whose CLI is already built (this module's jar, as {@code UpProcessIT} runs
+ * it), on ports fixed for its whole life so that a restart finds the same broker, emulator and
+ * kubeconfig. It can be killed with {@code kill -9} and started again on the same data directory.
+ *
+ * <p>Properties {@code up} has no option for (notifier channels, retry backoffs) are passed as
+ * {@code -D} system properties, which Spring Boot reads below its command-line arguments.
+ */
+final class UpProcess implements AutoCloseable {
+
+  private static final Path JAR = Path.of("target", "opsledger.jar").toAbsolutePath();
+  private static final Path SCRIPT = Path.of("..", "opsledger").toAbsolutePath().normalize();
+
+  private final Path checkout;
+  private final String repoUrl;
+  private final String target;
+  private final Map<String, String> properties = new TreeMap<>();
+  private final List<String> options = new ArrayList<>();
+  private final int kafkaPort;
+  private final int kubePort;
+  private final int httpPort;
+  private final int auditPort;
+  private Process process;
+  private int starts;
+
+  UpProcess(Path checkout, String repoUrl, String target) {
+    this.checkout = checkout;
+    this.repoUrl = repoUrl;
+    this.target = target;
+    try {
+      builtCheckout(checkout);
+      kafkaPort = freePortPair();
+      kubePort = freePort();
+      httpPort = freePort();
+      auditPort = freePort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A service property passed as a system property. */
+  UpProcess property(String key, String value) {
+    properties.put(key, value);
+    return this;
+  }
+
+  /** An option of {@code up}, e.g. {@code --slack-webhook-url}. */
+  UpProcess option(String... words) {
+    options.addAll(List.of(words));
+    return this;
+  }
+
+  /** The data directory under the checkout. */
+  Path dataDir() {
+    return checkout.resolve(".opsledger");
+  }
+
+  /** The file {@code up} logs to. */
+  Path logFile() {
+    return dataDir().resolve("opsledger.log");
+  }
+
+  /** What every start printed on the terminal, one file for all of them. */
+  Path terminal() {
+    return checkout.resolve("terminal.txt");
+  }
+
+  /** The kubeconfig of the emulator {@code up} runs, stable across restarts. */
+  Path kubeconfig() {
+    return dataDir().resolve("kubeconfig");
+  }
+
+  String bootstrapServers() {
+    return "127.0.0.1:" + kafkaPort;
+  }
+
+  /** The services' HTTP base, e.g. {@code http://127.0.0.1:1234}: webhooks, approvals. */
+  String httpBase() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  String auditBase() {
+    return "http://127.0.0.1:" + auditPort + "/api/v1/";
+  }
+
+  /** How many times it was started. */
+  int starts() {
+    return starts;
+  }
+
+  /** Starts {@code up} and returns at once; {@link #awaitUp} waits for it. */
+  void start() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("already running");
+    }
+    List<String> cmd = new ArrayList<>(List.of("./opsledger", "up"));
+    cmd.addAll(
+        List.of(
+            "--repo",
+            repoUrl,
+            "--target",
+            target,
+            "--kafka-port",
+            Integer.toString(kafkaPort),
+            "--kube-port",
+            Integer.toString(kubePort),
+            "--http-port",
+            Integer.toString(httpPort),
+            "--audit-port",
+            Integer.toString(auditPort),
+            "--poll-interval",
+            "1s",
+            "--status-interval",
+            "0"));
+    cmd.addAll(options);
+    StringBuilder opts =
+        new StringBuilder("-XX:+UseSerialGC -Xmx768m -Xss512k -Dopsledger.config-home=")
+            .append(checkout.resolve("config-home"));
+    properties.forEach((k, v) -> opts.append(" -D").append(k).append('=').append(v));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.directory(checkout.toFile());
+    pb.environment().put("OPSLEDGER_JAVA_OPTS", opts.toString());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(terminal().toFile()));
+    try {
+      Files.writeString(
+          terminal(),
+          "=== start " + (starts + 1) + " ===\n",
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      process = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    starts++;
+  }
+
+  /** Waits until this start printed that OpsLedger is up. */
+  void awaitUp(Duration atMost) {
+    int start = starts;
+    await("opsledger up (start " + start + ") is up")
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    "up exited with " + process.exitValue() + ":\n" + tail());
+              }
+              String out = Files.readString(terminal());
+              String last = out.substring(out.lastIndexOf("=== start " + start + " ==="));
+              return last.contains("OpsLedger is up");
+            });
+  }
+
+  /** {@code kill -9}: no shutdown hook, nothing flushed, as a power cut or the OOM killer. */
+  void kill9() {
+    try {
+      Process kill = new ProcessBuilder("kill", "-9", Long.toString(process.pid())).start();
+      kill.waitFor(10, TimeUnit.SECONDS);
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("up did not die from kill -9");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  /** The end of what the terminal showed, for a failure message. */
+  String tail() {
+    try {
+      String out = Files.readString(terminal());
+      return out.substring(Math.max(0, out.length() - 4000));
+    } catch (IOException e) {
+      return "(no terminal: " + e + ")";
+    }
+  }
+
+  /**
+   * Stops it as a service manager would (SIGTERM), or kills it when it does not stop, then keeps
+   * its terminal and log under {@code target/reliability/<checkout>/} for whoever reads a failure
+   * (the checkout is a temporary directory).
+   */
+  @Override
+  public void close() {
+    try {
+      stop();
+    } finally {
+      keepTranscripts();
+    }
+  }
+
+  private void keepTranscripts() {
+    try {
+      Path keep =
+          Files.createDirectories(
+              Path.of("target", "reliability", checkout.getParent().getFileName().toString()));
+      for (Path p : List.of(terminal(), logFile())) {
+        if (Files.exists(p)) {
+          Files.copy(
+              p, keep.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      System.err.println("could not keep the transcripts of " + checkout + ": " + e);
+    }
+  }
+
+  private void stop() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    try {
+      new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+      if (!process.waitFor(2, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+      }
+    } catch (IOException e) {
+      process.destroyForcibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  /** The launcher script next to a CLI it considers built: no source newer than its stamp. */
+  private static void builtCheckout(Path checkout) throws IOException {
+    Files.createDirectories(checkout);
+    Files.copy(SCRIPT, checkout.resolve("opsledger"));
+    Files.setPosixFilePermissions(
+        checkout.resolve("opsledger"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path launch = Files.createDirectories(checkout.resolve("cli/target/launch"));
+    Files.copy(JAR, checkout.resolve("cli/target/opsledger.jar"));
+    Files.copy(JAR, launch.resolve("opsledger-1.jar"));
+    Files.writeString(launch.resolve("current"), "opsledger-1.jar\n");
+    Files.writeString(checkout.resolve("cli/target/.opsledger-build-stamp"), "");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A free port whose successor is free too: the embedded broker's controller takes port + 1. */
+  private static int freePortPair() throws IOException {
+    while (true) {
+      int p = freePort();
+      if (p < 65535) {
+        try (ServerSocket next = new ServerSocket(p + 1)) {
+          return p;
+        } catch (IOException taken) {
+          // try another
+        }
+      }
+    }
+  }
+}
