@@ -9,7 +9,7 @@ import dev.opsledger.events.ApplyFailed;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
-import dev.opsledger.kafka.KafkaSettings;
+import dev.opsledger.testkit.DeadLetters;
 import dev.opsledger.testkit.GitFixture;
 import dev.opsledger.testkit.LocalPostgres;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -23,9 +23,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -209,29 +206,7 @@ class OutagesE2E {
 
   /** Every record of every dead-letter topic of the catalogue (this broker is the test's own). */
   private List<String> deadLetters() {
-    List<String> found = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<String, byte[]>(
-            KafkaSettings.consumer(running.bootstrapServers(), null))) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (Topic t : Topic.values()) {
-        consumer.partitionsFor(t.dlqName()).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .forEach(partitions::add);
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      await("every dead-letter topic is read to its end")
-          .until(
-              () -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                  found.add(r.topic() + ": " + r.key());
-                }
-                return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
-              });
-    }
-    return found;
+    return DeadLetters.read(running.bootstrapServers());
   }
 
   private static String configMap(String name, String greeting) {

@@ -3,11 +3,10 @@ package dev.opsledger.cli;
 import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opsledger.cli.reliability.UpProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UpProcessIT {
 
-  private static final Path JAR = Path.of("target", "opsledger.jar").toAbsolutePath();
   private static final Path README = Path.of("..", "README.md").toAbsolutePath().normalize();
-  private static final Path SCRIPT = Path.of("..", "opsledger").toAbsolutePath().normalize();
 
   /** What both terminals showed, kept for whoever reads a failed build. */
   private static final Path TRANSCRIPTS = Path.of("target", "up-process-it").toAbsolutePath();
@@ -44,15 +41,15 @@ class UpProcessIT {
             "./opsledger",
             "up",
             "--kafka-port",
-            Integer.toString(freePortPair()),
+            Integer.toString(UpProcess.freePortPair()),
             "--kube-port",
-            Integer.toString(freePort()),
+            Integer.toString(UpProcess.freePort()),
             "--http-port",
-            Integer.toString(freePort()),
+            Integer.toString(UpProcess.freePort()),
             "--audit-port",
-            Integer.toString(freePort()),
+            Integer.toString(UpProcess.freePort()),
             "--management-port",
-            Integer.toString(freePort()),
+            Integer.toString(UpProcess.freePort()),
             "--poll-interval",
             "1s",
             "--status-interval",
@@ -201,37 +198,10 @@ class UpProcessIT {
     return "-Dopsledger.config-home=" + checkout.resolve("config-home");
   }
 
-  /** The launcher script next to a CLI it considers built: no source newer than its stamp. */
+  /** The launcher script next to a CLI it considers built, with the README to follow. */
   private void builtCheckout() throws IOException {
     Files.createDirectories(TRANSCRIPTS);
-    Files.copy(SCRIPT, checkout.resolve("opsledger"));
-    Files.setPosixFilePermissions(
-        checkout.resolve("opsledger"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    UpProcess.builtCheckout(checkout);
     Files.copy(README, checkout.resolve("README.md"));
-    Path launch = Files.createDirectories(checkout.resolve("cli/target/launch"));
-    Files.copy(JAR, checkout.resolve("cli/target/opsledger.jar"));
-    Files.copy(JAR, launch.resolve("opsledger-1.jar"));
-    Files.writeString(launch.resolve("current"), "opsledger-1.jar\n");
-    Files.writeString(checkout.resolve("cli/target/.opsledger-build-stamp"), "");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** A free port whose successor is free too: the embedded broker's controller takes port + 1. */
-  private static int freePortPair() throws IOException {
-    while (true) {
-      int p = freePort();
-      if (p < 65535) {
-        try (ServerSocket next = new ServerSocket(p + 1)) {
-          return p;
-        } catch (IOException taken) {
-          // try another
-        }
-      }
-    }
   }
 }

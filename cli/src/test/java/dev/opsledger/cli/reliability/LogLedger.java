@@ -1,7 +1,5 @@
 package dev.opsledger.cli.reliability;
 
-import static dev.opsledger.testkit.TestAwait.await;
-
 import dev.opsledger.audit.LogReader;
 import dev.opsledger.audit.LoggedEvent;
 import dev.opsledger.events.ApplyFailed;
@@ -12,8 +10,7 @@ import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
-import dev.opsledger.kafka.KafkaSettings;
-import java.time.Duration;
+import dev.opsledger.testkit.DeadLetters;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -21,9 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * What the log says about one revision of a crash run: whether its commit and every desired change
@@ -127,27 +121,6 @@ final class LogLedger {
    * Every record of every dead-letter topic of the catalogue (the broker is the campaign's own).
    */
   List<String> deadLetters() {
-    List<String> found = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<String, byte[]>(KafkaSettings.consumer(bootstrapServers, null))) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (Topic t : Topic.values()) {
-        consumer.partitionsFor(t.dlqName()).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .forEach(partitions::add);
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      await("every dead-letter topic is read to its end")
-          .until(
-              () -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                  found.add(r.topic() + ": " + r.key());
-                }
-                return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
-              });
-    }
-    return found;
+    return DeadLetters.read(bootstrapServers);
   }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Properties {@code up} has no option for (notifier channels, retry backoffs) are passed as
  * {@code -D} system properties, which Spring Boot reads below its command-line arguments.
  */
-final class UpProcess implements AutoCloseable {
+public final class UpProcess implements AutoCloseable {
 
   private static final Path JAR = Path.of("target", "opsledger.jar").toAbsolutePath();
   private static final Path SCRIPT = Path.of("..", "opsledger").toAbsolutePath().normalize();
@@ -250,7 +250,7 @@ final class UpProcess implements AutoCloseable {
   }
 
   /** The launcher script next to a CLI it considers built: no source newer than its stamp. */
-  private static void builtCheckout(Path checkout) throws IOException {
+  public static void builtCheckout(Path checkout) throws IOException {
     Files.createDirectories(checkout);
     Files.copy(SCRIPT, checkout.resolve("opsledger"));
     Files.setPosixFilePermissions(
@@ -262,14 +262,14 @@ final class UpProcess implements AutoCloseable {
     Files.writeString(checkout.resolve("cli/target/.opsledger-build-stamp"), "");
   }
 
-  private static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
   /** A free port whose successor is free too: the embedded broker's controller takes port + 1. */
-  private static int freePortPair() throws IOException {
+  public static int freePortPair() throws IOException {
     while (true) {
       int p = freePort();
       if (p < 65535) {
