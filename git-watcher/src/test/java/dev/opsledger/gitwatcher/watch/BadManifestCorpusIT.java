@@ -235,8 +235,8 @@ class BadManifestCorpusIT {
             "name that cannot be a key",
             files("m/badname.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a/b\n"),
             "m/badname.yaml",
-            1,
-            "invalid resource identity"));
+            4,
+            "cannot name a Kubernetes object"));
     return c;
   }
 
