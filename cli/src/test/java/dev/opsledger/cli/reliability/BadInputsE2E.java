@@ -697,41 +697,67 @@ class BadInputsE2E {
   // ---- API and audit requests ----
 
   private void api() throws Exception {
-    String approvals = up.httpBase() + "/api/v1/approvals";
+    String approvals = up.managementBase() + "/api/v1/approvals";
+    String token = up.token();
     Map<String, String> json = Map.of("Content-Type", "application/json");
-    status("API", "an approval whose body is not JSON", 400, post(approvals, "not json", json));
+    Map<String, String> signed =
+        Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token);
+    String approval = "{\"resource\":\"" + TARGET + "/core/ConfigMap/bad/x\",\"revision\":\"abc\"}";
+    status("API", "an approval without a token", 401, post(approvals, approval, json));
     status(
         "API",
-        "an approval without approvedBy",
+        "an approval with a wrong token",
+        401,
+        post(
+            approvals,
+            approval,
+            Map.of(
+                "Content-Type", "application/json", "Authorization", "Bearer not-the-token-0123")));
+    status("API", "an approval whose body is not JSON", 400, post(approvals, "not json", signed));
+    status(
+        "API",
+        "an approval that names its own approver (approvedBy)",
         400,
-        post(approvals, "{\"resource\":\"x\"}", json));
+        post(
+            approvals,
+            "{\"resource\":\""
+                + TARGET
+                + "/core/ConfigMap/bad/x\",\"revision\":\"abc\","
+                + "\"approvedBy\":\"Mallory\"}",
+            signed));
+    status(
+        "API",
+        "an approval without a revision",
+        400,
+        post(approvals, "{\"resource\":\"" + TARGET + "/core/ConfigMap/bad/x\"}", signed));
     byte[] huge = new byte[20 * 1024 * 1024];
     java.util.Arrays.fill(huge, (byte) ' ');
     huge[0] = '{';
     huge[huge.length - 1] = '}';
-    int hugeStatus = post(approvals, huge, json);
+    int hugeStatus = post(approvals, huge, signed);
     rows.add(
         new Row(
             "API",
             "an approval with a 20 MiB body",
-            "a 4xx refusal",
+            "413, or the connection closed before the body was read",
             "HTTP " + hugeStatus,
-            hugeStatus / 100 == 4));
-    rows.add(
-        new Row(
-            "API",
-            "an approval without a token",
-            "401 (pending the approvals-auth change)",
-            "pending the approvals change: not testable on this branch",
-            true));
-    rows.add(
-        new Row(
-            "API",
-            "an approval with a foreign Host header",
-            "refused (pending the approvals-auth change)",
-            "pending the approvals change: not testable on this branch",
-            true));
+            hugeStatus == 413 || hugeStatus == -1));
+    status(
+        "API",
+        "an approval with a foreign Host header (DNS rebinding)",
+        421,
+        rawPostWithHost(up.managementPort(), "evil.example", token, approval));
+    status(
+        "API",
+        "an approval on the webhook port (approvals are served on the management port only)",
+        404,
+        post(up.httpBase() + "/api/v1/approvals", approval, signed));
     String audit = up.auditBase();
+    status(
+        "audit",
+        "a question without the API token",
+        401,
+        send("GET", audit + "state?at=now", null, Map.of()));
     status(
         "audit",
         "state at a time that is not a time (`yesterday`)",
@@ -776,8 +802,43 @@ class BadInputsE2E {
     return send("POST", url, body, headers);
   }
 
+  /** A GET with {@code up}'s API token, as the audit API under {@code up} requires. */
   private int get(String url) throws Exception {
-    return send("GET", url, null, Map.of());
+    return send("GET", url, null, Map.of("Authorization", "Bearer " + up.token()));
+  }
+
+  /**
+   * A POST with a Host header of the caller's choosing, written on a socket: Java's HTTP client
+   * does not let a caller set Host. Returns the status code, or -1 when none came back.
+   */
+  private static int rawPostWithHost(int port, String host, String token, String body)
+      throws Exception {
+    byte[] bytes = utf8(body);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(60_000);
+      String head =
+          "POST /api/v1/approvals HTTP/1.1\r\nHost: "
+              + host
+              + "\r\nAuthorization: Bearer "
+              + token
+              + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + bytes.length
+              + "\r\nConnection: close\r\n\r\n";
+      var out = socket.getOutputStream();
+      out.write(utf8(head));
+      out.write(bytes);
+      out.flush();
+      String status =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+              .readLine();
+      if (status == null) {
+        return -1;
+      }
+      String[] parts = status.split(" ");
+      return parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
+    }
   }
 
   private int send(String method, String url, byte[] body, Map<String, String> headers)

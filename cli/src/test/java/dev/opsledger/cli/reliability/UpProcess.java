@@ -39,6 +39,7 @@ public final class UpProcess implements AutoCloseable {
   private final int kubePort;
   private final int httpPort;
   private final int auditPort;
+  private final int managementPort;
   private Process process;
   private int starts;
 
@@ -52,6 +53,7 @@ public final class UpProcess implements AutoCloseable {
       kubePort = freePort();
       httpPort = freePort();
       auditPort = freePort();
+      managementPort = freePort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -98,6 +100,20 @@ public final class UpProcess implements AutoCloseable {
     return "http://127.0.0.1:" + httpPort;
   }
 
+  /** The applier's management port: approvals, behind {@link #token()}. */
+  String managementBase() {
+    return "http://127.0.0.1:" + managementPort;
+  }
+
+  int managementPort() {
+    return managementPort;
+  }
+
+  /** The API token {@code up} wrote into its data directory. */
+  String token() throws IOException {
+    return Files.readString(dataDir().resolve("api-token")).strip();
+  }
+
   String auditBase() {
     return "http://127.0.0.1:" + auditPort + "/api/v1/";
   }
@@ -127,6 +143,8 @@ public final class UpProcess implements AutoCloseable {
             Integer.toString(httpPort),
             "--audit-port",
             Integer.toString(auditPort),
+            "--management-port",
+            Integer.toString(managementPort),
             "--poll-interval",
             "1s",
             "--status-interval",
