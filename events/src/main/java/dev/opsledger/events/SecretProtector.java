@@ -267,7 +267,7 @@ public final class SecretProtector {
           return Optional.of(
               "Secret " + field + "." + e.getKey() + " must be a string, got a " + v.getNodeType());
         }
-        if (fingerprintOf(v.asText()).isPresent()) {
+        if (holdsMarker(v.asText(), field.equals("data"))) {
           return Optional.of(
               "Secret "
                   + field
@@ -278,6 +278,32 @@ public final class SecretProtector {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether a value from Git is in OpsLedger's marker form: a sealed or hashed value of any
+   * version, well formed or not ({@code opsledger:sealed:…}, {@code opsledger:hashed:…}), as it is
+   * or, in {@code data}, base64-encoded. The prefixes are OpsLedger's own; a value that merely
+   * looks like one is refused too, so no later version can mistake it for something it sealed.
+   */
+  private static boolean holdsMarker(String text, boolean base64) {
+    if (reserved(text) || fingerprintOf(text).isPresent()) {
+      return true;
+    }
+    if (base64) {
+      try {
+        return reserved(
+            new String(Base64.getDecoder().decode(text.strip()), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException notBase64) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean reserved(String text) {
+    String t = text.strip();
+    return t.startsWith("opsledger:sealed:") || t.startsWith("opsledger:hashed:");
   }
 
   /** Whether a manifest is a Kubernetes core {@code Secret}. */

@@ -115,6 +115,20 @@ class ManifestPipelineTest {
                 1,
                 "sealed or hashed marker"),
             new Shape(
+                "a value in the sealed marker's form, not sealed by OpsLedger",
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {pw:"
+                    + " 'opsledger:sealed:AAAA'}\n",
+                1,
+                "sealed or hashed marker"),
+            new Shape(
+                "a hashed marker base64-encoded in data",
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {pw: "
+                    + java.util.Base64.getEncoder()
+                        .encodeToString("opsledger:hashed:v1:abc".getBytes())
+                    + "}\n",
+                1,
+                "sealed or hashed marker"),
+            new Shape(
                 "a lower-case secret inside a List",
                 "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: ok}}\n"
                     + "- {apiVersion: v1, kind: SECRET, metadata: {name: s}, stringData: {pw: "
