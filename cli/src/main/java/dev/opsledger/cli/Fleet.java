@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -55,6 +56,12 @@ public final class Fleet {
     // embedded broker's threads log, and logback then prints "No appenders present" warnings on
     // the terminal.
     System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+    // Spring Boot's logging system would also have routed java.util.logging (Tomcat's) to SLF4J;
+    // without it, JUL's console handler prints Tomcat's start-up lines on the terminal.
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
     List<String> args = new ArrayList<>();
     args.add("--spring.cloud.function.definition=" + FUNCTIONS);
     args.add("--spring.application.name=opsledger-up");

@@ -127,7 +127,10 @@ class UpProcessIT {
         .doesNotContainPattern("(?m)^\\s+at [a-z]")
         .doesNotContain(":: Spring")
         .doesNotContain("|-WARN")
-        .doesNotContainPattern("(?m)::\\s+v\\s*$");
+        .doesNotContainPattern("(?m)::\\s+v\\s*$")
+        // java.util.logging's console format (Tomcat's start-up lines) belongs in the log file.
+        .doesNotContainPattern("(?m)^INFO: ")
+        .doesNotContain("org.apache.catalina");
     assertThat(Files.readString(checkout.resolve(".opsledger/opsledger.log")))
         .as("the stop closed the differ's database after its processors")
         .doesNotContain("Database is already closed");
