@@ -162,6 +162,7 @@ public class NotifierConfiguration {
                       Channels.create(spec, http, templates),
                       bucket,
                       backoff,
+                      retry.giveUpAfter(),
                       notifierLedger,
                       outcomes,
                       notifierMetrics));

@@ -77,16 +77,21 @@ public record NotifierProperties(
   /**
    * Delivery retries.
    *
-   * @param maxAttempts Attempts in all, the first included.
+   * @param maxAttempts Attempts in all, the first included; 0 (the default) counts none and lets
+   *     {@code giveUpAfter} decide.
    * @param initialBackoff The delay before the second attempt.
    * @param multiplier How much each further delay grows.
    * @param maxBackoff The longest delay between attempts (also caps a server's Retry-After).
+   * @param giveUpAfter How long a notice that keeps failing is retried, from its first failed
+   *     attempt, before it is recorded as {@code NotificationFailed}. An hour rides out an outage
+   *     of the receiver; five attempts a second apart (the old default) did not.
    */
   public record Retry(
-      @DefaultValue("5") @Min(1) int maxAttempts,
+      @DefaultValue("0") @Min(0) int maxAttempts,
       @DefaultValue("1s") @NotNull Duration initialBackoff,
       @DefaultValue("2.0") @DecimalMin("1.0") double multiplier,
-      @DefaultValue("1m") @NotNull Duration maxBackoff) {}
+      @DefaultValue("1m") @NotNull Duration maxBackoff,
+      @DefaultValue("1h") @NotNull Duration giveUpAfter) {}
 
   /**
    * The chat digest.

@@ -33,6 +33,7 @@ public final class ChannelDispatcher implements AutoCloseable {
   private final Channel channel;
   private final TokenBucket bucket;
   private final Backoff backoff;
+  private final Duration giveUpAfter;
   private final SentLedger ledger;
   private final Outcomes outcomes;
   private final NotifierMetrics metrics;
@@ -42,6 +43,7 @@ public final class ChannelDispatcher implements AutoCloseable {
   private static final class Job {
     final Notice notice;
     int attempts;
+    long firstFailureNanos;
     boolean rateLimited;
     String lastError = "";
 
@@ -50,17 +52,26 @@ public final class ChannelDispatcher implements AutoCloseable {
     }
   }
 
-  /** A dispatcher with its own thread, named after the channel. */
+  /**
+   * A dispatcher with its own thread, named after the channel.
+   *
+   * @param backoff the delays between attempts, and the attempt limit if it has one
+   * @param giveUpAfter how long a notice is retried after its first failed attempt before it is
+   *     recorded as failed: a receiver down for minutes (Slack answering 500) must not cost the
+   *     notices sent during the outage
+   */
   public ChannelDispatcher(
       Channel channel,
       TokenBucket bucket,
       Backoff backoff,
+      Duration giveUpAfter,
       SentLedger ledger,
       Outcomes outcomes,
       NotifierMetrics metrics) {
     this.channel = channel;
     this.bucket = bucket;
     this.backoff = backoff;
+    this.giveUpAfter = giveUpAfter;
     this.ledger = ledger;
     this.outcomes = outcomes;
     this.metrics = metrics;
@@ -144,17 +155,35 @@ public final class ChannelDispatcher implements AutoCloseable {
   private void retryOrFail(Job job, DeliveryException.Retryable e) {
     metrics.attempt(channel.name(), "retryable");
     job.lastError = e.getMessage();
+    long now = System.nanoTime();
+    if (job.attempts == 1 || job.firstFailureNanos == 0) {
+      job.firstFailureNanos = now;
+    }
+    Duration failingFor = Duration.ofNanos(now - job.firstFailureNanos);
     if (!backoff.retriesAfter(job.attempts)) {
       finishFailed(job, e.getMessage());
       return;
     }
     Duration delay = backoff.delayAfter(job.attempts, e.retryAfter());
-    LOG.info(
-        "{} (attempt {} of {}); retrying in {}",
-        e.getMessage(),
-        job.attempts,
-        backoff.maxAttempts(),
-        delay);
+    if (failingFor.plus(delay).compareTo(giveUpAfter) > 0) {
+      finishFailed(
+          job, e.getMessage() + "; gave up after " + job.attempts + " attempts in " + failingFor);
+      return;
+    }
+    if (job.attempts == 1) {
+      LOG.warn(
+          "{}; retrying in {}, for up to {} (notices stay queued meanwhile)",
+          e.getMessage(),
+          delay,
+          giveUpAfter);
+    } else {
+      LOG.info(
+          "{} (attempt {}, failing for {}); retrying in {}",
+          e.getMessage(),
+          job.attempts,
+          failingFor,
+          delay);
+    }
     schedule(job, delay);
   }
 
