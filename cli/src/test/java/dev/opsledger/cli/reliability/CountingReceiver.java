@@ -30,6 +30,7 @@ final class CountingReceiver implements AutoCloseable {
   private final Map<String, AtomicInteger> byIdentity = new ConcurrentHashMap<>();
   private final AtomicInteger received = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
+  private final java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean failing;
 
   private CountingReceiver() throws IOException {
@@ -65,6 +66,11 @@ final class CountingReceiver implements AutoCloseable {
   /** Requests answered 500 while failing. */
   int refused() {
     return refused.get();
+  }
+
+  /** Whether a request answered 200 had {@code text} in its body. */
+  boolean deliveredContaining(String text) {
+    return bodies.stream().anyMatch(b -> b.contains(text));
   }
 
   /** Distinct deliveries (by identity) answered 200. */
@@ -107,6 +113,7 @@ final class CountingReceiver implements AutoCloseable {
       String identity = id != null ? "ce-id " + id : "body " + sha256(body);
       byIdentity.computeIfAbsent(identity, k -> new AtomicInteger()).incrementAndGet();
       received.incrementAndGet();
+      bodies.add(new String(body, StandardCharsets.UTF_8));
       status = 200;
     }
     byte[] answer = (status == 200 ? "ok" : "unavailable").getBytes(StandardCharsets.UTF_8);

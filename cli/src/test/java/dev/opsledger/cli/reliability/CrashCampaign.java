@@ -76,11 +76,22 @@ final class CrashCampaign implements AutoCloseable {
   private final UpProcess up;
   private final LogLedger ledger;
   private final Consumer<String> say;
+  private final Path clusterKubeconfig;
   private KubernetesClient client;
   private int runs;
+  private String lastSha;
 
   CrashCampaign(Path dir, Settings settings, Consumer<String> say) {
+    this(dir, settings, say, null);
+  }
+
+  /**
+   * A campaign whose {@code up} applies to the cluster of {@code clusterKubeconfig} (a real API
+   * server) instead of its own emulator; {@code null} for the emulator.
+   */
+  CrashCampaign(Path dir, Settings settings, Consumer<String> say, Path clusterKubeconfig) {
     this.settings = settings;
+    this.clusterKubeconfig = clusterKubeconfig;
     this.random = new Random(settings.seed());
     this.say = say;
     this.git = GitFixture.create(dir.resolve("git"));
@@ -96,7 +107,15 @@ final class CrashCampaign implements AutoCloseable {
             .property("opsledger.notifier.rate-limit.per-second", "100")
             // The applier backs off to 3 minutes by default; a shorter cap keeps a run short.
             .property("opsledger.applier.retry.max-backoff", "10s");
+    if (clusterKubeconfig != null) {
+      up.option("--kubeconfig", clusterKubeconfig.toString());
+    }
     this.ledger = new LogLedger(up.bootstrapServers());
+  }
+
+  /** The commit of the last fault run. */
+  String lastSha() {
+    return lastSha;
   }
 
   UpProcess up() {
@@ -123,13 +142,17 @@ final class CrashCampaign implements AutoCloseable {
     return workload;
   }
 
-  /** The client of the emulator {@code up} runs (valid across restarts: same port, same CA). */
+  /**
+   * The client of the cluster {@code up} applies to: the emulator it runs (valid across restarts:
+   * same port, same CA), or the real API server.
+   */
   KubernetesClient client() {
     if (client == null) {
+      Path kubeconfig = clusterKubeconfig != null ? clusterKubeconfig : up.kubeconfig();
       try {
         client =
             new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(Files.readString(up.kubeconfig())))
+                .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
                 .build();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -190,6 +213,60 @@ final class CrashCampaign implements AutoCloseable {
             in,
             mismatches,
             counts,
+            newDuplicates(slackBefore, slack.snapshot()),
+            newDuplicates(webhookBefore, webhook.snapshot()),
+            ledger.deadLetters().size());
+    say.accept(line(r));
+    return r;
+  }
+
+  /**
+   * One dependency-fault run: pushes the next revision and, once its sync has begun (the first of
+   * its ConfigMaps is live), runs {@code fault}, which takes a dependency away and gives it back
+   * while {@code up} keeps running. Then waits for convergence and counts as a crash run does;
+   * {@link Run#killAfter()} is when the fault began, after the push.
+   */
+  Run faultRun(Runnable fault) {
+    int n = ++runs;
+    Workload.Revision rev = workload.revision(n, random);
+    var slackBefore = slack.snapshot();
+    var webhookBefore = webhook.snapshot();
+    String sha = workload.push(git, rev);
+    lastSha = sha;
+    Instant pushed = Instant.now();
+    await("the sync of revision " + n + " has begun")
+        .atMost(settings.convergeWithin())
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(() -> workload.applied(client(), rev) > 0);
+    Duration faultAfter = Duration.between(pushed, Instant.now());
+    int appliedBefore = workload.applied(client(), rev);
+    fault.run();
+    // This test's own client may hold connections from before the fault; up's are under test.
+    client.close();
+    client = null;
+    say.accept(
+        "fault began %.1f s after the push, with %d of %d ConfigMaps at the revision"
+            .formatted(faultAfter.toMillis() / 1000.0, appliedBefore, Workload.CONFIG_MAPS - 5));
+    Instant back = Instant.now();
+    List<String> mismatches = new ArrayList<>();
+    boolean converged;
+    try {
+      awaitConverged(rev, sha, settings.convergeWithin());
+      converged = true;
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      converged = false;
+      mismatches.addAll(lastMismatches(rev, sha));
+    }
+    Run r =
+        new Run(
+            n,
+            faultAfter,
+            List.of(),
+            converged,
+            Duration.between(back, Instant.now()),
+            mismatches,
+            ledger.count(sha, workload.changing(rev), workload.removed(rev)),
             newDuplicates(slackBefore, slack.snapshot()),
             newDuplicates(webhookBefore, webhook.snapshot()),
             ledger.deadLetters().size());

@@ -8,9 +8,11 @@ import dev.opsledger.events.ApplySucceeded;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
 import dev.opsledger.testkit.DeadLetters;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -115,6 +117,16 @@ final class LogLedger {
     int duplicates = applies.values().stream().mapToInt(n -> n - 1).sum();
     return new Counts(
         commit, lost, repeated, sideEffects, duplicates, detail, terminal, unreadable);
+  }
+
+  /** The readable events of these topics recorded from {@code since} on, in log order. */
+  List<OpsLedgerEvent> since(Instant since, Topic first, Topic... more) {
+    try (LogReader reader = new LogReader(bootstrapServers)) {
+      return reader.read(EnumSet.of(first, more), since, null).stream()
+          .filter(LoggedEvent::readable)
+          .map(LoggedEvent::data)
+          .toList();
+    }
   }
 
   /**

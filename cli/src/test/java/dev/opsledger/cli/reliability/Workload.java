@@ -165,6 +165,15 @@ final class Workload {
     return done;
   }
 
+  /** How many live ConfigMaps are at the revision already (one list call). */
+  int applied(KubernetesClient client, Revision rev) {
+    String number = Integer.toString(rev.number());
+    return (int)
+        client.configMaps().inNamespace(NAMESPACE).list().getItems().stream()
+            .filter(cm -> cm.getData() != null && number.equals(cm.getData().get("rev")))
+            .count();
+  }
+
   /** Where the live objects differ from what the revision declares; empty when they match. */
   List<String> mismatches(KubernetesClient client, Revision rev) {
     List<String> wrong = new ArrayList<>();

@@ -75,6 +75,7 @@ public final class RealKubernetes implements AutoCloseable {
   private final List<ServerProcess> processes = new ArrayList<>();
   private final int port;
   private String etcdUrl;
+  private KubeBinaries binaries;
   private Duration startTime;
   private KubernetesClient client;
   private boolean closed;
@@ -145,6 +146,7 @@ public final class RealKubernetes implements AutoCloseable {
   }
 
   private void start(KubeBinaries binaries) {
+    this.binaries = binaries;
     long t0 = System.nanoTime();
     this.etcdUrl = startEtcd(binaries.etcd());
     long etcdReady = System.nanoTime();
@@ -255,12 +257,25 @@ public final class RealKubernetes implements AutoCloseable {
                       .header("Authorization", "Bearer " + tokens.get(ADMIN)));
             });
     // /readyz waits for the RBAC bootstrap; the default namespace comes just after it.
-    await("the default namespace exists")
-        .until(
-            () -> {
-              apiserver.checkAlive();
-              return client().namespaces().withName("default").get() != null;
-            });
+    RuntimeException[] last = new RuntimeException[1];
+    try {
+      await("the default namespace exists")
+          .until(
+              () -> {
+                apiserver.checkAlive();
+                try {
+                  return client().namespaces().withName("default").get() != null;
+                } catch (RuntimeException e) {
+                  last[0] = e;
+                  throw e;
+                }
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      if (last[0] != null) {
+        e.addSuppressed(last[0]);
+      }
+      throw e;
+    }
   }
 
   private static boolean ok(HttpClient http, HttpRequest.Builder request) {
@@ -426,6 +441,41 @@ public final class RealKubernetes implements AutoCloseable {
             return c;
           });
     }
+  }
+
+  /**
+   * Stops kube-apiserver (SIGTERM), leaving etcd and its data: an API server outage as clients see
+   * it, connections refused. Only for a server of one's own ({@link #start}), never {@link
+   * #shared()}.
+   */
+  public synchronized void stopApiServer() {
+    if (this == shared) {
+      throw new IllegalStateException("the shared API server is not to be stopped");
+    }
+    processes.get(processes.size() - 1).stop();
+  }
+
+  /**
+   * Starts kube-apiserver again after {@link #stopApiServer()}, on the same port, certificates and
+   * etcd, and returns once it is ready: the objects from before the outage are all there.
+   */
+  public void restartApiServer() {
+    // Not synchronized as a whole: waitUntilReady evaluates client() (synchronized) on an
+    // Awaitility thread, which must not wait for this one.
+    synchronized (this) {
+      ServerProcess old = processes.remove(processes.size() - 1);
+      if (old.isAlive()) {
+        processes.add(old);
+        throw new IllegalStateException("kube-apiserver is running; stop it first");
+      }
+      // The admin client's pooled connections went with the old process: start afresh.
+      if (client != null) {
+        client.close();
+        client = null;
+      }
+      startApiServer(binaries.apiserver(), etcdUrl);
+    }
+    waitUntilReady();
   }
 
   /** The pids of etcd and kube-apiserver, for tests that check nothing is left behind. */

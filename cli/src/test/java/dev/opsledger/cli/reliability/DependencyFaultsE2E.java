@@ -1,0 +1,227 @@
+package dev.opsledger.cli.reliability;
+
+import static dev.opsledger.testkit.TestAwait.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opsledger.events.ApplyFailed;
+import dev.opsledger.events.NotificationFailed;
+import dev.opsledger.events.ObservationFailed;
+import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.Topic;
+import dev.opsledger.testkit.kube.RealKubernetes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Dependency faults (issue 16, point 3): {@code opsledger up} in its own JVM, applying to a real
+ * kube-apiserver of this test's own, loses a dependency in the middle of a sync of {@value
+ * Workload#TOTAL} resources while it keeps running. It must tell the user while the fault lasts (an
+ * event on the log, a line in its log file) and converge to Git afterwards with nothing lost,
+ * nothing applied twice and nothing dead-lettered.
+ *
+ * <p>The outage lasts {@code -Dreliability.outage-seconds} (60, as the issue asks).
+ */
+class DependencyFaultsE2E {
+
+  private static final Path REPORT = Path.of("target", "reliability").toAbsolutePath();
+
+  @TempDir Path dir;
+
+  @Test
+  void anApiServerDownForAMinuteThenSlackAnswering500MidSyncAreReportedAndLoseNothing()
+      throws Exception {
+    Duration outage = Duration.ofSeconds(Long.getLong("reliability.outage-seconds", 60));
+    Duration slackOutage = Duration.ofSeconds(Long.getLong("reliability.slack-outage-seconds", 60));
+    long seed = Long.getLong("reliability.seed", ThreadLocalRandom.current().nextLong());
+    Consumer<String> say = reporter("api-server-outage.md");
+    say.accept(
+        "API server outage of %s, seed %d, started %s".formatted(outage, seed, Instant.now()));
+
+    RealKubernetes kube = RealKubernetes.start(Files.createDirectories(dir.resolve("kube")));
+    List<OpsLedgerEvent> told = new ArrayList<>();
+    List<String> logLines = new ArrayList<>();
+    CrashCampaign.Run run;
+    CrashCampaign.Run slackRun;
+    List<OpsLedgerEvent> notificationsFailed = new ArrayList<>();
+    List<String> retryLines = new ArrayList<>();
+    boolean settledDelivered;
+    try (kube;
+        CrashCampaign campaign =
+            new CrashCampaign(
+                dir,
+                new CrashCampaign.Settings(seed, Duration.ZERO, Duration.ofMinutes(6)),
+                say,
+                kube.kubeconfig())) {
+      campaign.start();
+      UpProcess up = campaign.up();
+      run =
+          campaign.faultRun(
+              () -> {
+                long logFrom = size(up.logFile());
+                Instant stopped = Instant.now();
+                kube.stopApiServer();
+                await("the user is told while the API server is down")
+                    .atMost(outage)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(
+                        () -> {
+                          told.clear();
+                          told.addAll(unreachable(campaign.ledger(), stopped));
+                          logLines.clear();
+                          logLines.addAll(
+                              linesAbout(
+                                  up.logFile(), logFrom, "Unreachable", "cannot be reached"));
+                          return !told.isEmpty() && !logLines.isEmpty();
+                        });
+                say.accept(
+                    "told %.1f s into the outage: %d event(s), first %s; log: %s"
+                        .formatted(
+                            Duration.between(stopped, Instant.now()).toMillis() / 1000.0,
+                            told.size(),
+                            told.get(0),
+                            logLines.get(0)));
+                await("the rest of the outage")
+                    .atMost(outage.plusSeconds(5))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !Instant.now().isBefore(stopped.plus(outage)));
+                assertThat(up.alive()).as("up keeps running through the outage").isTrue();
+                kube.restartApiServer();
+                say.accept(
+                    "API server back after %.1f s"
+                        .formatted(Duration.between(stopped, Instant.now()).toMillis() / 1000.0));
+              });
+
+      CountingReceiver slack = campaign.slack();
+      Instant slackRunFrom = Instant.now();
+      String[] slackSha = new String[1];
+      slackRun =
+          campaign.faultRun(
+              () -> {
+                long logFrom = size(up.logFile());
+                int refusedBefore = slack.refused();
+                Instant from = Instant.now();
+                slack.failing(true);
+                // Slack stays down for the outage and at least until the notifier has tried it:
+                // the commit's message is due only once the commit has settled.
+                await("the notifier meets Slack down")
+                    .atMost(Duration.ofMinutes(6))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                        () ->
+                            slack.refused() > refusedBefore
+                                && !Instant.now().isBefore(from.plus(slackOutage)));
+                slack.failing(false);
+                retryLines.addAll(linesAbout(up.logFile(), logFrom, "retrying in", "answered 500"));
+                say.accept(
+                    "Slack answered 500 for %.1f s: %d request(s) refused"
+                        .formatted(
+                            Duration.between(from, Instant.now()).toMillis() / 1000.0,
+                            slack.refused() - refusedBefore));
+              });
+      slackSha[0] = campaign.lastSha();
+      settledDelivered =
+          awaitQuietly(
+              Duration.ofMinutes(3), () -> slack.deliveredContaining(slackSha[0].substring(0, 8)));
+      notificationsFailed.addAll(
+          campaign.ledger().since(slackRunFrom, Topic.NOTIFICATIONS).stream()
+              .filter(NotificationFailed.class::isInstance)
+              .toList());
+      say.accept(CrashCampaign.header());
+      say.accept(CrashCampaign.line(run));
+      say.accept(CrashCampaign.line(slackRun));
+      say.accept(
+          "Slack: the commit's message delivered after the outage: %s; NotificationFailed: %d;"
+                  .formatted(settledDelivered, notificationsFailed.size())
+              + " retry log lines: %d".formatted(retryLines.size()));
+    }
+
+    assertThat(run.converged()).as("converged after the outage: %s", run.mismatches()).isTrue();
+    assertThat(run.log().commitRecorded()).isTrue();
+    assertThat(run.log().desiredLost()).as("desired events lost").isZero();
+    assertThat(run.log().duplicateApplies())
+        .as("duplicate applies: %s", run.log().duplicateDetail())
+        .isZero();
+    assertThat(run.log().terminalFailures())
+        .as("an outage is transient: no apply may fail for good")
+        .isZero();
+    assertThat(run.deadLetters()).as("dead letters").isZero();
+
+    assertThat(slackRun.converged()).as("converged: %s", slackRun.mismatches()).isTrue();
+    assertThat(slackRun.log().desiredLost()).isZero();
+    assertThat(slackRun.log().duplicateApplies()).isZero();
+    assertThat(slackRun.slackDuplicates()).as("Slack messages delivered twice").isZero();
+    assertThat(retryLines).as("the log says Slack is failing and will be retried").isNotEmpty();
+    assertThat(settledDelivered)
+        .as("the commit's Slack message, held back by the outage, is delivered once Slack is back")
+        .isTrue();
+    assertThat(notificationsFailed).as("notices given up on").isEmpty();
+    assertThat(slackRun.deadLetters()).isZero();
+  }
+
+  private static boolean awaitQuietly(Duration atMost, java.util.concurrent.Callable<Boolean> c) {
+    try {
+      await("a condition").atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(c);
+      return true;
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      return false;
+    }
+  }
+
+  /** Failures the collector and applier recorded as the API server being unreachable. */
+  private static List<OpsLedgerEvent> unreachable(LogLedger ledger, Instant since) {
+    return ledger.since(since, Topic.OBSERVED, Topic.APPLIES).stream()
+        .filter(
+            e ->
+                (e instanceof ObservationFailed o && "Unreachable".equals(o.reason()))
+                    || (e instanceof ApplyFailed a && "Unreachable".equals(a.reason())))
+        .toList();
+  }
+
+  /** Lines of {@code up}'s log file written after {@code from} with any of these texts. */
+  private static List<String> linesAbout(Path log, long from, String... texts) {
+    byte[] all;
+    try {
+      all = Files.readAllBytes(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int start = (int) Math.min(from, all.length);
+    return new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8)
+        .lines()
+        .filter(l -> java.util.Arrays.stream(texts).anyMatch(l::contains))
+        .toList();
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Consumer<String> reporter(String name) throws IOException {
+    Files.createDirectories(REPORT);
+    Path report = REPORT.resolve(name);
+    List<String> lines = new ArrayList<>();
+    return s -> {
+      System.out.println("[reliability] " + s);
+      lines.add(s);
+      try {
+        Files.write(report, lines);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    };
+  }
+}
