@@ -79,17 +79,39 @@ class ResourceReconciliationTest {
   static LiveStateRecorded liveRecorded(
       String input, String value, String rv, boolean managed, Instant at) {
     JsonNode l = live(value, rv);
-    return new LiveStateRecorded(ID, KEY, input, CanonicalJson.hash(l), l, managed, at);
+    return liveRecorded(input, value, rv, managed, at, null);
+  }
+
+  static LiveStateRecorded liveRecorded(
+      String input, String value, String rv, boolean managed, Instant at, String uid) {
+    JsonNode l = live(value, rv);
+    return new LiveStateRecorded(ID, KEY, input, CanonicalJson.hash(l), l, managed, at, uid);
   }
 
   static RecordObservedState recordLive(
       String input, String value, String rv, boolean managed, Instant at) {
     JsonNode l = live(value, rv);
-    return new RecordObservedState(ID, KEY, input, at, CanonicalJson.hash(l), l, managed, at);
+    return recordLive(input, value, rv, managed, at, null);
+  }
+
+  static RecordObservedState recordLive(
+      String input, String value, String rv, boolean managed, Instant at, String uid) {
+    JsonNode l = live(value, rv);
+    return new RecordObservedState(ID, KEY, input, at, CanonicalJson.hash(l), l, managed, at, uid);
   }
 
   static ReconciliationStateChanged changed(
       ReconcileState state, String revision, JsonNode live, String cause, Instant causeTime) {
+    return changed(state, revision, live, cause, causeTime, null);
+  }
+
+  static ReconciliationStateChanged changed(
+      ReconcileState state,
+      String revision,
+      JsonNode live,
+      String cause,
+      Instant causeTime,
+      String observedUid) {
     return new ReconciliationStateChanged(
         ID,
         KEY,
@@ -108,7 +130,8 @@ class ResourceReconciliationTest {
         null,
         cause,
         causeTime,
-        NOW);
+        NOW,
+        observedUid);
   }
 
   static ReconciliationStateChanged drifted(
@@ -129,7 +152,8 @@ class ResourceReconciliationTest {
         null,
         cause,
         causeTime,
-        NOW);
+        NOW,
+        null);
   }
 
   @Test
@@ -351,6 +375,54 @@ class ResourceReconciliationTest {
   }
 
   @Test
+  void anExtraneousObjectCarriesTheUidOfTheLiveObjectObserved() {
+    fixture
+        .given(
+            desired("d1", "rev1", "a", T1),
+            liveRecorded("o1", "a", "1", true, T1, "uid-observed"),
+            changed(ReconcileState.IN_SYNC, "rev1", live("a", "1"), "o1", T1, "uid-observed"))
+        .when(new RecordDesiredRemoval(ID, KEY, "d2", T2, "src", "rev2", T2, null))
+        .expectEvents(
+            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T2, null),
+            changed(ReconcileState.EXTRANEOUS, "rev2", live("a", "1"), "d2", T2, "uid-observed"));
+  }
+
+  @Test
+  void aRecreatedInSyncObjectIsRecordedButStaysInSync() {
+    // The uid rides along: it is not configuration, so an object recreated with the same content
+    // is recorded (its uid is the one handed on from now) but is no drift and no new state.
+    fixture
+        .given(
+            desired("d1", "rev1", "a", T1),
+            liveRecorded("o1", "a", "1", true, T1, "uid-1"),
+            changed(ReconcileState.IN_SYNC, "rev1", live("a", "1"), "o1", T1, "uid-1"))
+        .when(recordLive("o2", "a", "1", true, T2, "uid-2"))
+        .expectEvents(liveRecorded("o2", "a", "1", true, T2, "uid-2"))
+        .expectResultMessagePayload(InputOutcome.RECORDED);
+  }
+
+  @Test
+  void aRecreatedExtraneousObjectIsNotOfferedForPruningAgain() {
+    fixture
+        .given(
+            desired("d1", "rev1", "a", T1),
+            liveRecorded("o1", "a", "1", true, T1, "uid-1"),
+            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T1, null),
+            changed(ReconcileState.EXTRANEOUS, "rev2", live("a", "1"), "d2", T1, "uid-1"))
+        .when(recordLive("o2", "a", "1", true, T2, "uid-2"))
+        .expectEvents(liveRecorded("o2", "a", "1", true, T2, "uid-2"));
+  }
+
+  @Test
+  void theSameUidAgainIsNoNews() {
+    fixture
+        .given(desired("d1", "rev1", "a", T1), liveRecorded("o1", "a", "1", true, T1, "uid-1"))
+        .when(recordLive("o2", "a", "1", true, T2, "uid-1"))
+        .expectNoEvents()
+        .expectResultMessagePayload(InputOutcome.UNCHANGED);
+  }
+
+  @Test
   void extraneousBecomesRemovedWhenTheObjectIsGone() {
     fixture
         .given(
@@ -447,7 +519,8 @@ class ResourceReconciliationTest {
                 reason,
                 "d1",
                 T2,
-                NOW));
+                NOW,
+                null));
   }
 
   @Test
