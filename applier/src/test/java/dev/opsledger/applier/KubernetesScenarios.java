@@ -275,6 +275,67 @@ public abstract class KubernetesScenarios {
   }
 
   @Test
+  void prunesTheObservedObjectWithItsUidAsThePrecondition() {
+    createNamespace();
+    ResourceKey key = configMapKey("observed");
+    String r1 = declare(key, PRUNE, configMap(key, Map.of("a", "1")));
+    succeeded(missing(key, PRUNE, r1));
+    String observedUid = liveConfigMap(key).getMetadata().getUid();
+    String r2 = remove(key, PRUNE);
+
+    assertThat(succeeded(extraneous(key, PRUNE, r2, observedUid)).outcome())
+        .isEqualTo(ApplyOutcome.DELETED);
+    await("the pruned ConfigMap is gone")
+        .until(
+            () -> {
+              collectGarbage(key);
+              return liveConfigMap(key) == null;
+            });
+  }
+
+  @Test
+  void neverPrunesASameNamedObjectRecreatedWithOpsLedgersLabelSinceItWasObserved() {
+    createNamespace();
+    ResourceKey key = configMapKey("copied");
+    ObjectNode manifest = configMap(key, Map.of("a", "1"));
+    String r1 = declare(key, PRUNE, manifest);
+    succeeded(missing(key, PRUNE, r1));
+    // What the state-collector observed, and the differ found extraneous once Git removed it.
+    String observedUid = liveConfigMap(key).getMetadata().getUid();
+    cluster().configMaps().inNamespace(ns).withName(key.name()).withGracePeriod(0).delete();
+    await("the observed ConfigMap is gone").until(() -> liveConfigMap(key) == null);
+    // Someone recreates it from a copy of the applied manifest: same name, same label.
+    cluster()
+        .configMaps()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(key.name())
+                .withNamespace(ns)
+                .addToLabels("app.kubernetes.io/managed-by", "opsledger")
+                .endMetadata()
+                .addToData("a", "1")
+                .build())
+        .create();
+    String recreatedUid = liveConfigMap(key).getMetadata().getUid();
+    String r2 = remove(key, PRUNE);
+
+    ApplyFailed failed =
+        (ApplyFailed) finalOf(extraneous(key, PRUNE, r2, observedUid), ApplyFailed.class);
+
+    assertThat(recreatedUid).isNotEqualTo(observedUid);
+    assertThat(failed.terminal()).isTrue();
+    assertThat(failed.reason()).isEqualTo("Recreated");
+    assertThat(failed.message())
+        .contains("observed uid " + observedUid, "live uid " + recreatedUid);
+    ConfigMap live = liveConfigMap(key);
+    assertThat(live).isNotNull();
+    assertThat(live.getMetadata().getUid()).isEqualTo(recreatedUid);
+    assertThat(live.getMetadata().getDeletionTimestamp()).isNull();
+  }
+
+  @Test
   void revertsALiveEditWhenSelfHealIsOn() {
     createNamespace();
     ResourceKey key = configMapKey("healed");
@@ -710,10 +771,18 @@ public abstract class KubernetesScenarios {
             List.of("/data/a")));
   }
 
+  /** A prune candidate without an observed uid, as the differ wrote them before it carried one. */
   protected EventEnvelope<ResourceExtraneous> extraneous(
       ResourceKey key, String source, String removedIn) {
+    return extraneous(key, source, removedIn, null);
+  }
+
+  /** A prune candidate naming the uid of the object the differ found extraneous. */
+  protected EventEnvelope<ResourceExtraneous> extraneous(
+      ResourceKey key, String source, String removedIn, String observedUid) {
     return publish(
-        removedIn, new ResourceExtraneous(key, source, removedIn, "sha256:00", Instant.now()));
+        removedIn,
+        new ResourceExtraneous(key, source, removedIn, "sha256:00", Instant.now(), observedUid));
   }
 
   protected <E extends ResourceEvent> EventEnvelope<E> publish(String correlation, E event) {

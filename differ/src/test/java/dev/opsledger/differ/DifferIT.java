@@ -18,6 +18,7 @@ import dev.opsledger.events.DiffFailed;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.ResourceExtraneous;
 import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
@@ -201,7 +202,7 @@ class DifferIT {
     ResourceKey job = key("job");
     send(publisher, List.of(desired(job, "rev1", manifest(job, "a"), T1), absent(job)));
     await("missing").until(() -> diffsOf(job).size() == 1);
-    send(publisher, List.of(observed(job, live(job, "a", "1"))));
+    send(publisher, List.of(observed(job, live(job, "a", "1"), "9c1e-observed-uid")));
     await("in sync").until(() -> diffsOf(job).size() == 2);
     send(publisher, List.of(removed(job, "rev2", T2)));
     await("extraneous").until(() -> diffsOf(job).size() == 3);
@@ -213,6 +214,9 @@ class DifferIT {
         .containsExactly(
             "ResourceMissing", "ResourceInSync", "ResourceExtraneous", "ResourceRemoved");
     assertThat(diffsOf(job)).extracting(EventEnvelope::id).doesNotHaveDuplicates();
+    // The prune candidate names the object observed, so the applier deletes only that one.
+    assertThat(((ResourceExtraneous) diffsOf(job).get(2).data()).observedUid())
+        .isEqualTo("9c1e-observed-uid");
   }
 
   @Test

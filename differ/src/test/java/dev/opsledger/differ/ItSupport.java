@@ -109,10 +109,16 @@ public final class ItSupport {
 
   /** An observed state event (managed). */
   public static EventEnvelope<OpsLedgerEvent> observed(ResourceKey key, JsonNode live) {
+    return observed(key, live, null);
+  }
+
+  /** An observed state event (managed) of the object with this uid. */
+  public static EventEnvelope<OpsLedgerEvent> observed(ResourceKey key, JsonNode live, String uid) {
     return EventEnvelope.create(
         "/opsledger/test",
         "",
-        new ObservedStateChanged(key, Instant.now(), "1", CanonicalJson.hash(live), live, true));
+        new ObservedStateChanged(
+            key, Instant.now(), "1", CanonicalJson.hash(live), live, true, uid));
   }
 
   /** An absence event. */

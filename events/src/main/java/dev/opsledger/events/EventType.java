@@ -15,14 +15,14 @@ public enum EventType {
   DESIRED_STATE_REMOVED(
       "dev.opsledger.desired.removed", DesiredStateRemoved.class, 3, Topic.DESIRED),
   OBSERVED_STATE_CHANGED(
-      "dev.opsledger.observed.changed", ObservedStateChanged.class, 1, Topic.OBSERVED),
+      "dev.opsledger.observed.changed", ObservedStateChanged.class, 2, Topic.OBSERVED),
   OBSERVED_STATE_ABSENT(
       "dev.opsledger.observed.absent", ObservedStateAbsent.class, 1, Topic.OBSERVED),
   OBSERVATION_FAILED("dev.opsledger.observed.failed", ObservationFailed.class, 1, Topic.OBSERVED),
   DRIFT_DETECTED("dev.opsledger.diff.detected", DriftDetected.class, 1, Topic.DIFFS),
   RESOURCE_IN_SYNC("dev.opsledger.diff.insync", ResourceInSync.class, 1, Topic.DIFFS),
   RESOURCE_MISSING("dev.opsledger.diff.missing", ResourceMissing.class, 1, Topic.DIFFS),
-  RESOURCE_EXTRANEOUS("dev.opsledger.diff.extraneous", ResourceExtraneous.class, 1, Topic.DIFFS),
+  RESOURCE_EXTRANEOUS("dev.opsledger.diff.extraneous", ResourceExtraneous.class, 2, Topic.DIFFS),
   RESOURCE_REMOVED("dev.opsledger.diff.removed", ResourceRemoved.class, 1, Topic.DIFFS),
   DIFF_FAILED("dev.opsledger.diff.failed", DiffFailed.class, 1, Topic.DIFFS),
   APPLY_STARTED("dev.opsledger.apply.started", ApplyStarted.class, 1, Topic.APPLIES),

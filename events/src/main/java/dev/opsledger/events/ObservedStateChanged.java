@@ -12,6 +12,11 @@ import java.time.Instant;
  * @param contentHash {@code sha256:<hex>} of {@link #live()} in canonical JSON
  * @param live the live object as canonical JSON; Secret values are replaced by keyed hashes
  * @param managed whether the object carries OpsLedger's managed-by label
+ * @param uid the live object's {@code metadata.uid}: which incarnation of the name was seen. It is
+ *     kept out of {@link #live()} (and so out of {@link #contentHash()} and every diff): it never
+ *     makes an object drift, it only lets the applier delete exactly the object that was observed.
+ *     {@code null} for AWS resources, which have none, and in events written before schema version
+ *     2
  */
 public record ObservedStateChanged(
     ResourceKey resource,
@@ -19,7 +24,8 @@ public record ObservedStateChanged(
     String resourceVersion,
     String contentHash,
     JsonNode live,
-    boolean managed)
+    boolean managed,
+    String uid)
     implements ResourceEvent {
 
   /** Checks the required fields. */
@@ -29,5 +35,17 @@ public record ObservedStateChanged(
     Require.text("contentHash", contentHash);
     Require.node("live", live);
     resourceVersion = resourceVersion == null ? "" : resourceVersion;
+    uid = uid == null || uid.isEmpty() ? null : uid;
+  }
+
+  /** An observation without a uid: an AWS resource, or an event written before schema version 2. */
+  public ObservedStateChanged(
+      ResourceKey resource,
+      Instant observedAt,
+      String resourceVersion,
+      String contentHash,
+      JsonNode live,
+      boolean managed) {
+    this(resource, observedAt, resourceVersion, contentHash, live, managed, null);
   }
 }

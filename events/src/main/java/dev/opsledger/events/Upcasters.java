@@ -31,7 +31,9 @@ public final class Upcasters {
             new SequenceAdded(EventType.COMMIT_OBSERVED, 2),
             new SequenceAdded(EventType.DESIRED_STATE_CHANGED, 1),
             new SequenceAdded(EventType.DESIRED_STATE_REMOVED, 1),
-            new RemovalCountsAdded()));
+            new RemovalCountsAdded(),
+            new UidAdded(EventType.OBSERVED_STATE_CHANGED, "uid"),
+            new UidAdded(EventType.RESOURCE_EXTRANEOUS, "observedUid")));
   }
 
   /**
@@ -135,6 +137,28 @@ public final class Upcasters {
       }
       if (!body.has("declaredBefore")) {
         body.putNull("declaredBefore");
+      }
+      return body;
+    }
+  }
+
+  /**
+   * Version 2 of {@code dev.opsledger.observed.changed} added the live object's {@code uid}, and
+   * version 2 of {@code dev.opsledger.diff.extraneous} the {@code observedUid} the differ copied
+   * from it. Older events read with {@code null}: the applier then deletes with the uid it reads
+   * just before the delete, as it did before the uid was carried.
+   */
+  record UidAdded(EventType type, String field) implements Upcaster {
+
+    @Override
+    public int fromVersion() {
+      return 1;
+    }
+
+    @Override
+    public ObjectNode upcast(ObjectNode body) {
+      if (!body.has(field)) {
+        body.putNull(field);
       }
       return body;
     }

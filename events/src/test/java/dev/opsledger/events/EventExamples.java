@@ -221,7 +221,13 @@ final class EventExamples {
             "",
             "",
             new ObservedStateChanged(
-                DEPLOYMENT, T0.minusMillis(250), "884213", liveHash, live, true)),
+                DEPLOYMENT,
+                T0.minusMillis(250),
+                "884213",
+                liveHash,
+                live,
+                true,
+                "0b7e9f2a-4c1d-4e8b-9a3f-6d5c2b1a0e9f")),
         new EventEnvelope<>(
             "8d5a0b2e-9f1c-4a3d-8e4f-5a6b7c8d9e0f",
             "/opsledger/state-collector",
@@ -294,7 +300,8 @@ final class EventExamples {
                 SOURCE_ID,
                 SHA,
                 CanonicalJson.hash(json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\"}")),
-                T0)),
+                T0,
+                "5f1c3a7e-2b9d-4f60-8c4e-1a2b3c4d5e6f")),
         caused(
             "3c0f5a7d-4e6b-4f8c-9d9e-0f1a2b3c4d5e",
             "/opsledger/differ",

@@ -192,6 +192,40 @@ class UpcasterTest {
   }
 
   @Test
+  void readsObservationsAndExtraneousDiffsWrittenBeforeTheUidWithoutOne() throws Exception {
+    ResourceKey key = ResourceKey.of("prod", "", "ConfigMap", "shop", "cfg");
+    ObjectNode live = EventJson.mapper().createObjectNode().put("kind", "ConfigMap");
+    for (OpsLedgerEvent event :
+        List.<OpsLedgerEvent>of(
+            new ObservedStateChanged(
+                key, Instant.EPOCH, "7", CanonicalJson.hash(live), live, true, "uid-1"),
+            new ResourceExtraneous(key, "shop-config", "e6f7a8b9", null, Instant.EPOCH, "uid-1"))) {
+      EncodedEvent encoded = codec.encode(EventEnvelope.create("/opsledger/test", "", event));
+      ObjectNode old = (ObjectNode) EventJson.mapper().readTree(encoded.value());
+      old.remove(List.of("uid", "observedUid"));
+      List<EventHeader> headers = new ArrayList<>();
+      for (EventHeader h : encoded.headers()) {
+        headers.add(
+            CloudEventHeaders.DATA_SCHEMA.equals(h.name())
+                ? EventHeader.text(h.name(), h.textValue().replace(":2", ":1"))
+                : h);
+      }
+
+      OpsLedgerEvent read = codec.decode(headers, EventJson.mapper().writeValueAsBytes(old)).data();
+
+      assertThat(read).isInstanceOf(event.getClass());
+      assertThat(read)
+          .extracting(event instanceof ObservedStateChanged ? "uid" : "observedUid")
+          .as("a version 1 %s has no uid", event.getClass().getSimpleName())
+          .isNull();
+      assertThat(read)
+          .usingRecursiveComparison()
+          .ignoringFields("uid", "observedUid")
+          .isEqualTo(event);
+    }
+  }
+
+  @Test
   void readsRemovalsWrittenBeforeTheRevisionCountsAsNotCounted() throws Exception {
     ResourceKey key = ResourceKey.of("prod", "", "ConfigMap", "shop", "cfg");
     DesiredStateRemoved event =

@@ -12,12 +12,23 @@ import dev.opsledger.events.ResourceKey;
  * @param propagation the Kubernetes propagation policy: {@code Foreground}, {@code Background} or
  *     {@code Orphan}
  * @param dryRun validate only
+ * @param observedUid the uid of the live object the differ found extraneous ({@code
+ *     ResourceExtraneous.observedUid}): only that object may be deleted. {@code null} when the diff
+ *     carries none (AWS resources, which have no uid, and diffs written before the uid was carried)
  */
 public record DeleteRequest(
-    ResourceKey resource, JsonNode lastManifest, String propagation, boolean dryRun) {
+    ResourceKey resource,
+    JsonNode lastManifest,
+    String propagation,
+    boolean dryRun,
+    String observedUid) {
 
   @Override
   public String toString() {
-    return "DeleteRequest[" + resource + (dryRun ? ", dry run" : "") + "]";
+    return "DeleteRequest["
+        + resource
+        + (observedUid == null ? "" : ", uid " + observedUid)
+        + (dryRun ? ", dry run" : "")
+        + "]";
   }
 }

@@ -68,6 +68,11 @@ public final class AwsApplier implements ResourceApplier {
     }
   }
 
+  /**
+   * Deletes by name. AWS resources have no uid ({@link DeleteRequest#observedUid()} is always
+   * {@code null} for them) and their APIs no delete precondition, so an AWS prune keeps the
+   * behaviour it always had: what exists under the name is deleted.
+   */
   @Override
   public Outcome delete(DeleteRequest request) {
     AwsKind kind = kinds.get(request.resource().kind());

@@ -6,6 +6,7 @@ import dev.opsledger.applier.apply.Failure;
 import dev.opsledger.applier.apply.Outcome;
 import dev.opsledger.applier.apply.ResourceApplier;
 import dev.opsledger.events.ApplyAction;
+import dev.opsledger.events.ResourceExtraneous;
 import dev.opsledger.events.ResourceKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -104,12 +105,23 @@ public final class ResourceActions {
     }
   }
 
-  /** Deletes (prunes) the live resource. */
+  /**
+   * Deletes (prunes) the live resource: the very object the differ found extraneous when the diff
+   * names its uid.
+   */
   public void delete(Work work, DesiredView view, Decision.Delete decision) {
     ResourceApplier applier = applierFor(work.key());
+    String observedUid =
+        work.diff().data() instanceof ResourceExtraneous extraneous
+            ? extraneous.observedUid()
+            : null;
     DeleteRequest request =
         new DeleteRequest(
-            work.key(), view == null ? null : view.manifest(), prunePropagation, decision.dryRun());
+            work.key(),
+            view == null ? null : view.manifest(),
+            prunePropagation,
+            decision.dryRun(),
+            observedUid);
     recorder.started(work, ApplyAction.DELETE, decision.dryRun());
     Instant t0 = clock.instant();
     Outcome outcome = applier.delete(request);

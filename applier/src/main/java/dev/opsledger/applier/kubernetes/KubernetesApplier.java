@@ -135,10 +135,13 @@ public final class KubernetesApplier implements ResourceApplier {
   }
 
   /**
-   * Deletes the object only if it is the one OpsLedger applied: it is read first and must carry
-   * OpsLedger's managed-by label, and the delete carries the {@code uid} it was read with as a
-   * precondition, so an object someone deleted and recreated under the same name in between is
-   * never deleted (the API server answers 409, reported as terminal {@code Recreated}).
+   * Deletes the object only if it is the one the differ found extraneous and OpsLedger applied. It
+   * is read first: a live uid other than the observed one ({@link DeleteRequest#observedUid()}) is
+   * an object someone deleted and recreated under the same name since the state-collector saw it,
+   * and is not deleted (terminal {@code Recreated}, naming both uids); one without OpsLedger's
+   * managed-by label is not deleted either (terminal {@code NotManaged}). The delete then carries
+   * the observed uid as a precondition, so an object recreated between the read and the delete is
+   * not deleted (the API server answers 409: terminal {@code Recreated} too).
    */
   @Override
   public Outcome delete(DeleteRequest request) {
@@ -159,7 +162,22 @@ public final class KubernetesApplier implements ResourceApplier {
       if (live == null) {
         return new Outcome.Unchanged();
       }
-      String uid = live.getMetadata().getUid();
+      String liveUid = live.getMetadata().getUid();
+      String observedUid = request.observedUid();
+      if (observedUid != null && !observedUid.equals(liveUid)) {
+        return Outcome.terminal(
+            "Recreated",
+            "not deleted: the object under this name is not the one found extraneous (observed uid "
+                + observedUid
+                + ", live uid "
+                + liveUid
+                + "): it was deleted and recreated since it was observed",
+            null);
+      }
+      // Without an observed uid (a diff written before the differ carried it) the uid just read
+      // is the precondition, as before: it still guards the window between this read and the
+      // delete, though not the one between the observation and this read.
+      String uid = observedUid != null ? observedUid : liveUid;
       Map<String, String> labels = live.getMetadata().getLabels();
       if (labels == null || !ManifestStamp.MANAGER.equals(labels.get(ManifestStamp.MANAGED_BY))) {
         return Outcome.terminal(
@@ -190,7 +208,11 @@ public final class KubernetesApplier implements ResourceApplier {
       if (e.getCode() == 409) {
         return Outcome.terminal(
             "Recreated",
-            "not deleted: the object was replaced after it was read (uid precondition failed): "
+            "not deleted: the object was replaced after it was read (uid precondition "
+                + (request.observedUid() != null
+                    ? "on the observed uid " + request.observedUid()
+                    : "on the uid just read, the diff naming no observed uid")
+                + " failed): "
                 + messageOf(e),
             409);
       }

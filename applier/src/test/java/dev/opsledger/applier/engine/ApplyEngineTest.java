@@ -182,9 +182,10 @@ class ApplyEngineTest {
   }
 
   /**
-   * The engine's request names the resource, its last declared manifest, the propagation and
-   * dry-run; the Kubernetes applier reads the object, re-checks its managed-by label and deletes
-   * with the uid it read as a precondition ({@code KubernetesScenarios}).
+   * The engine's request names the resource, its last declared manifest, the propagation, dry-run
+   * and the uid the differ observed (none here: a diff written before the uid was carried); the
+   * Kubernetes applier reads the object, re-checks its managed-by label and deletes with the
+   * observed uid, or without one the uid it read, as a precondition ({@code KubernetesScenarios}).
    */
   @Test
   void aPruneDeletesWithTheLastDeclaredManifestAndPropagation() {
@@ -194,10 +195,63 @@ class ApplyEngineTest {
     var diff = extraneous(web, PRUNE, r2);
 
     assertThat(cluster.deletes)
-        .containsExactly(new DeleteRequest(web, manifest(web, "r1"), "Foreground", false));
+        .containsExactly(new DeleteRequest(web, manifest(web, "r1"), "Foreground", false, null));
     assertThat(((ApplyStarted) causedBy(diff).get(0)).action()).isEqualTo(ApplyAction.DELETE);
     assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.DELETED);
     assertThat(cluster.live).doesNotContainKey(web);
+  }
+
+  @Test
+  void aPruneAsksToDeleteOnlyTheObjectTheDifferObserved() {
+    succeeded(missing(web, PRUNE, declare(web, PRUNE, "r1")));
+    String r2 = remove(web, PRUNE, "r2");
+
+    var diff = extraneous(web, PRUNE, r2, "uid-observed");
+
+    assertThat(cluster.deletes)
+        .containsExactly(
+            new DeleteRequest(web, manifest(web, "r1"), "Foreground", false, "uid-observed"));
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.DELETED);
+  }
+
+  @Test
+  void aHeldPruneReleasedByItsApprovalStillDeletesOnlyTheObjectObserved() {
+    succeeded(missing(web, PRUNE, declare(web, PRUNE, "r1")));
+    removeCounted(List.of(web), PRUNE, "r2", 1);
+    var diff = extraneous(web, PRUNE, "r2", "uid-observed");
+    assertThat(skipped(diff).skipPolicy()).contains(SkipPolicy.PRUNE_HELD);
+
+    engine.onApproval(new SyncApproved(null, PRUNE, "r2", ADA, "on purpose", clock.instant()));
+
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.DELETED);
+    assertThat(cluster.deletes)
+        .extracting(DeleteRequest::observedUid)
+        .containsExactly("uid-observed");
+  }
+
+  @Test
+  void aPruneOfAnObjectRecreatedSinceItWasObservedFailsOnceAsRecreatedAndLeavesItLive() {
+    succeeded(missing(web, PRUNE, declare(web, PRUNE, "r1")));
+    String r2 = remove(web, PRUNE, "r2");
+    cluster.failNext(
+        Outcome.terminal(
+            "Recreated",
+            "not deleted: the object under this name is not the one found extraneous (observed uid"
+                + " uid-observed, live uid uid-recreated)",
+            null));
+
+    var diff = extraneous(web, PRUNE, r2, "uid-observed");
+
+    assertThat(((ApplyStarted) causedBy(diff).get(0)).action()).isEqualTo(ApplyAction.DELETE);
+    ApplyFailed failed = (ApplyFailed) causedBy(diff).get(1);
+    assertThat(failed.terminal()).isTrue();
+    assertThat(failed.reason()).isEqualTo("Recreated");
+    assertThat(failed.message()).contains("observed uid uid-observed", "live uid uid-recreated");
+    assertThat(failed.nextAttemptAt()).isNull();
+    assertThat(scheduler.size()).isZero();
+    assertThat(cluster.live).containsKey(web);
+    engine.onDiff(diff);
+    assertThat(cluster.deletes).hasSize(1);
   }
 
   @Test
@@ -542,6 +596,12 @@ class ApplyEngineTest {
 
   EventEnvelope<ResourceEvent> extraneous(ResourceKey key, String source, String revision) {
     return handle(new ResourceExtraneous(key, source, revision, "live-hash", clock.instant()));
+  }
+
+  EventEnvelope<ResourceEvent> extraneous(
+      ResourceKey key, String source, String revision, String observedUid) {
+    return handle(
+        new ResourceExtraneous(key, source, revision, "live-hash", clock.instant(), observedUid));
   }
 
   EventEnvelope<ResourceEvent> handle(ResourceEvent diff) {

@@ -63,7 +63,12 @@ public final class DiffEvents {
         return new ResourceMissing(c.resource(), c.sourceId(), c.desiredRevision(), c.detectedAt());
       case EXTRANEOUS:
         return new ResourceExtraneous(
-            c.resource(), c.sourceId(), c.desiredRevision(), c.observedHash(), c.detectedAt());
+            c.resource(),
+            c.sourceId(),
+            c.desiredRevision(),
+            c.observedHash(),
+            c.detectedAt(),
+            c.observedUid());
       case REMOVED:
         return new ResourceRemoved(c.resource(), c.sourceId(), c.desiredRevision(), c.detectedAt());
       case FAILED:

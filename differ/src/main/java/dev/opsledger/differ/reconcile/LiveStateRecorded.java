@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param live the live object
  * @param managed whether OpsLedger manages it
  * @param observedAt when it was seen
+ * @param uid the live object's {@code metadata.uid}, or {@code null} (AWS, older observations, and
+ *     events stored before the differ kept it)
  */
 public record LiveStateRecorded(
     String reconciliationId,
@@ -22,4 +24,5 @@ public record LiveStateRecorded(
     String contentHash,
     JsonNode live,
     boolean managed,
-    Instant observedAt) {}
+    Instant observedAt,
+    String uid) {}

@@ -24,6 +24,9 @@ import java.util.List;
  * @param causationId the {@code ce_id} of the input that caused the change
  * @param causeTime the {@code ce_time} of that input
  * @param detectedAt when the change was found
+ * @param observedUid the {@code metadata.uid} of the live object compared, or {@code null}; it
+ *     rides along for the applier (a prune deletes only that object) and takes no part in the state
+ *     or the fingerprint
  */
 public record ReconciliationStateChanged(
     String reconciliationId,
@@ -39,7 +42,8 @@ public record ReconciliationStateChanged(
     String reason,
     String causationId,
     Instant causeTime,
-    Instant detectedAt) {
+    Instant detectedAt,
+    String observedUid) {
 
   /** Normalises absent lists and fingerprints. */
   public ReconciliationStateChanged {

@@ -16,6 +16,7 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param live the live object (Secret values hashed)
  * @param managed whether it carries OpsLedger's managed-by label
  * @param observedAt when the collector saw it
+ * @param uid the live object's {@code metadata.uid}, or {@code null} (AWS, older observations)
  */
 public record RecordObservedState(
     @TargetAggregateIdentifier String reconciliationId,
@@ -25,4 +26,5 @@ public record RecordObservedState(
     String contentHash,
     JsonNode live,
     boolean managed,
-    Instant observedAt) {}
+    Instant observedAt,
+    String uid) {}

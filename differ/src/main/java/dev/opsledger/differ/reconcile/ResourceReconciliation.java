@@ -60,6 +60,7 @@ public class ResourceReconciliation {
   private String liveHash;
   private boolean managed;
   private Instant observedAt;
+  private String liveUid;
 
   private ReconcileState state = ReconcileState.UNKNOWN;
   private String fingerprint = "";
@@ -142,8 +143,15 @@ public class ResourceReconciliation {
   }
 
   /**
-   * Records a live state. Dedupe: the input's {@code ce_id}; the same content hash and managed
-   * flag; an observation older than the newest one.
+   * Records a live state. Dedupe: the input's {@code ce_id}; the same content hash, managed flag
+   * and uid; an observation older than the newest one.
+   *
+   * <p>A new uid alone (the object was deleted and recreated with the same content) is recorded, so
+   * that what the aggregate hands on names the object that is live now, but it never changes the
+   * state or the fingerprint: the uid is not configuration, and a recreated object is not a drift.
+   * An extraneous object recreated after its {@code ResourceExtraneous} was published is so not
+   * offered for pruning again: the applier's prune of the observed uid refuses it ({@code
+   * Recreated}), and the object someone recreated stays.
    */
   @CommandHandler
   @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
@@ -154,7 +162,10 @@ public class ResourceReconciliation {
     if (observedAt != null && cmd.observedAt().isBefore(observedAt)) {
       return InputOutcome.STALE;
     }
-    if (live == Live.PRESENT && cmd.contentHash().equals(liveHash) && cmd.managed() == managed) {
+    if (live == Live.PRESENT
+        && cmd.contentHash().equals(liveHash)
+        && cmd.managed() == managed
+        && Objects.equals(cmd.uid(), liveUid)) {
       return InputOutcome.UNCHANGED;
     }
     apply(
@@ -165,7 +176,8 @@ public class ResourceReconciliation {
             cmd.contentHash(),
             cmd.live(),
             cmd.managed(),
-            cmd.observedAt()));
+            cmd.observedAt(),
+            cmd.uid()));
     reevaluate(policy, cmd.inputId(), cmd.inputTime());
     return InputOutcome.RECORDED;
   }
@@ -289,7 +301,8 @@ public class ResourceReconciliation {
         reason,
         causationId,
         causeTime,
-        now);
+        now,
+        live == Live.PRESENT ? liveUid : null);
   }
 
   /** The fingerprint of being in sync: the desired revision it was found at. */
@@ -343,6 +356,7 @@ public class ResourceReconciliation {
     liveHash = e.contentHash();
     managed = e.managed();
     observedAt = e.observedAt();
+    liveUid = e.uid();
   }
 
   @EventSourcingHandler
@@ -353,6 +367,7 @@ public class ResourceReconciliation {
     liveHash = null;
     managed = false;
     observedAt = e.observedAt();
+    liveUid = null;
   }
 
   @EventSourcingHandler

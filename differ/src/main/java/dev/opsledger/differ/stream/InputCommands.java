@@ -60,7 +60,8 @@ public final class InputCommands {
               e.contentHash(),
               e.live(),
               e.managed(),
-              e.observedAt()));
+              e.observedAt(),
+              e.uid()));
     }
     if (data instanceof ObservedStateAbsent e && single(e.resource())) {
       return Optional.of(

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
@@ -79,17 +80,39 @@ class ResourceReconciliationTest {
   static LiveStateRecorded liveRecorded(
       String input, String value, String rv, boolean managed, Instant at) {
     JsonNode l = live(value, rv);
-    return new LiveStateRecorded(ID, KEY, input, CanonicalJson.hash(l), l, managed, at);
+    return liveRecorded(input, value, rv, managed, at, null);
+  }
+
+  static LiveStateRecorded liveRecorded(
+      String input, String value, String rv, boolean managed, Instant at, String uid) {
+    JsonNode l = live(value, rv);
+    return new LiveStateRecorded(ID, KEY, input, CanonicalJson.hash(l), l, managed, at, uid);
   }
 
   static RecordObservedState recordLive(
       String input, String value, String rv, boolean managed, Instant at) {
     JsonNode l = live(value, rv);
-    return new RecordObservedState(ID, KEY, input, at, CanonicalJson.hash(l), l, managed, at);
+    return recordLive(input, value, rv, managed, at, null);
+  }
+
+  static RecordObservedState recordLive(
+      String input, String value, String rv, boolean managed, Instant at, String uid) {
+    JsonNode l = live(value, rv);
+    return new RecordObservedState(ID, KEY, input, at, CanonicalJson.hash(l), l, managed, at, uid);
   }
 
   static ReconciliationStateChanged changed(
       ReconcileState state, String revision, JsonNode live, String cause, Instant causeTime) {
+    return changed(state, revision, live, cause, causeTime, null);
+  }
+
+  static ReconciliationStateChanged changed(
+      ReconcileState state,
+      String revision,
+      JsonNode live,
+      String cause,
+      Instant causeTime,
+      String observedUid) {
     return new ReconciliationStateChanged(
         ID,
         KEY,
@@ -108,7 +131,8 @@ class ResourceReconciliationTest {
         null,
         cause,
         causeTime,
-        NOW);
+        NOW,
+        observedUid);
   }
 
   static ReconciliationStateChanged drifted(
@@ -129,7 +153,8 @@ class ResourceReconciliationTest {
         null,
         cause,
         causeTime,
-        NOW);
+        NOW,
+        null);
   }
 
   @Test
@@ -351,6 +376,54 @@ class ResourceReconciliationTest {
   }
 
   @Test
+  void anExtraneousObjectCarriesTheUidOfTheLiveObjectObserved() {
+    fixture
+        .given(
+            desired("d1", "rev1", "a", T1),
+            liveRecorded("o1", "a", "1", true, T1, "uid-observed"),
+            changed(ReconcileState.IN_SYNC, "rev1", live("a", "1"), "o1", T1, "uid-observed"))
+        .when(new RecordDesiredRemoval(ID, KEY, "d2", T2, "src", "rev2", T2, null))
+        .expectEvents(
+            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T2, null),
+            changed(ReconcileState.EXTRANEOUS, "rev2", live("a", "1"), "d2", T2, "uid-observed"));
+  }
+
+  @Test
+  void aRecreatedInSyncObjectIsRecordedButStaysInSync() {
+    // The uid rides along: it is not configuration, so an object recreated with the same content
+    // is recorded (its uid is the one handed on from now) but is no drift and no new state.
+    fixture
+        .given(
+            desired("d1", "rev1", "a", T1),
+            liveRecorded("o1", "a", "1", true, T1, "uid-1"),
+            changed(ReconcileState.IN_SYNC, "rev1", live("a", "1"), "o1", T1, "uid-1"))
+        .when(recordLive("o2", "a", "1", true, T2, "uid-2"))
+        .expectEvents(liveRecorded("o2", "a", "1", true, T2, "uid-2"))
+        .expectResultMessagePayload(InputOutcome.RECORDED);
+  }
+
+  @Test
+  void aRecreatedExtraneousObjectIsNotOfferedForPruningAgain() {
+    fixture
+        .given(
+            desired("d1", "rev1", "a", T1),
+            liveRecorded("o1", "a", "1", true, T1, "uid-1"),
+            new DesiredRemovalRecorded(ID, KEY, "d2", "src", "rev2", T1, null),
+            changed(ReconcileState.EXTRANEOUS, "rev2", live("a", "1"), "d2", T1, "uid-1"))
+        .when(recordLive("o2", "a", "1", true, T2, "uid-2"))
+        .expectEvents(liveRecorded("o2", "a", "1", true, T2, "uid-2"));
+  }
+
+  @Test
+  void theSameUidAgainIsNoNews() {
+    fixture
+        .given(desired("d1", "rev1", "a", T1), liveRecorded("o1", "a", "1", true, T1, "uid-1"))
+        .when(recordLive("o2", "a", "1", true, T2, "uid-1"))
+        .expectNoEvents()
+        .expectResultMessagePayload(InputOutcome.UNCHANGED);
+  }
+
+  @Test
   void extraneousBecomesRemovedWhenTheObjectIsGone() {
     fixture
         .given(
@@ -447,7 +520,8 @@ class ResourceReconciliationTest {
                 reason,
                 "d1",
                 T2,
-                NOW));
+                NOW,
+                null));
   }
 
   @Test
@@ -457,6 +531,34 @@ class ResourceReconciliationTest {
         .when(new RecordDesiredRemoval(ID, KEY, "d1", T2, "src", "rev2", T2, null))
         .expectNoEvents()
         .expectResultMessagePayload(InputOutcome.UNCHANGED);
+  }
+
+  @Test
+  void eventsStoredBeforeTheUidWasKeptReadWithoutOne() throws Exception {
+    JacksonSerializer serializer = JacksonSerializer.defaultSerializer();
+    Object[] stored = {
+      liveRecorded("o1", "a", "1", true, T1, "uid-1"),
+      changed(ReconcileState.EXTRANEOUS, "rev2", live("a", "1"), "d2", T2, "uid-1")
+    };
+    for (Object event : stored) {
+      SerializedObject<byte[]> written = serializer.serialize(event, byte[].class);
+      ObjectNode old = (ObjectNode) EventJson.mapper().readTree(written.getData());
+      old.remove(List.of("uid", "observedUid"));
+
+      Object read =
+          serializer.deserialize(
+              new SimpleSerializedObject<>(
+                  EventJson.mapper().writeValueAsBytes(old), byte[].class, written.getType()));
+
+      assertThat(read)
+          .usingRecursiveComparison()
+          // Jackson reads an absent patch as a JSON null node: not what this test is about.
+          .ignoringFields("uid", "observedUid", "patch")
+          .isEqualTo(event);
+      assertThat(read)
+          .hasFieldOrPropertyWithValue(
+              event instanceof LiveStateRecorded ? "uid" : "observedUid", null);
+    }
   }
 
   @Test

@@ -17,9 +17,11 @@ import java.util.Set;
  * <p>Removed: {@code status}; the metadata fields in {@link #SERVER_METADATA}. These change on
  * every write or controller pass ({@code resourceVersion}, {@code managedFields}, {@code
  * generation}) or identify an incarnation rather than a configuration ({@code uid}, {@code
- * creationTimestamp}), and the differ ignores them, so a change in them alone is no news.
- * Everything else is kept — labels, annotations, {@code spec}, {@code data}, {@code
- * deletionTimestamp} (an object being deleted is news).
+ * creationTimestamp}), and the differ ignores them. The {@code uid} travels beside the projection
+ * ({@link Observation.Present#uid()}), never in it: the content hash stays that of the
+ * configuration, and the applier can still delete exactly the object that was observed. Everything
+ * else is kept — labels, annotations, {@code spec}, {@code data}, {@code deletionTimestamp} (an
+ * object being deleted is news).
  *
  * <p>One part of {@code managedFields} is kept: the {@code Apply} entry of OpsLedger's own field
  * manager, reduced to {@code manager}, {@code operation}, {@code apiVersion} and {@code fieldsV1}.
@@ -98,6 +100,7 @@ public final class LiveProjection {
           false);
     }
     String resourceVersion = raw.path("metadata").path("resourceVersion").asText("");
+    String uid = raw.path("metadata").path("uid").asText("");
     boolean managed =
         MANAGED_BY_VALUE.equals(
             raw.path("metadata").path("labels").path(MANAGED_BY_LABEL).asText(null));
@@ -116,7 +119,8 @@ public final class LiveProjection {
       }
     }
     ObjectNode live = (ObjectNode) CanonicalJson.canonicalize(raw);
-    return new Observation.Present(key, resourceVersion, live, CanonicalJson.hash(live), managed);
+    return new Observation.Present(
+        key, resourceVersion, live, CanonicalJson.hash(live), managed, uid.isEmpty() ? null : uid);
   }
 
   /** The field manager's {@code Apply} entries of the main resource, without their times. */

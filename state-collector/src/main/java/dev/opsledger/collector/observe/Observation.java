@@ -17,10 +17,29 @@ public sealed interface Observation {
    * @param live the projected object ({@link LiveProjection}): canonical, secrets hashed
    * @param contentHash the hash of {@code live}
    * @param managed whether it carries OpsLedger's managed-by label
+   * @param uid the object's {@code metadata.uid}, kept out of {@code live}: it tells incarnations
+   *     of the name apart, so the applier deletes only the object that was observed; {@code null}
+   *     when the API has none (AWS)
    */
   record Present(
-      ResourceKey key, String resourceVersion, ObjectNode live, String contentHash, boolean managed)
-      implements Observation {}
+      ResourceKey key,
+      String resourceVersion,
+      ObjectNode live,
+      String contentHash,
+      boolean managed,
+      String uid)
+      implements Observation {
+
+    /** An object whose API has no uid (AWS). */
+    public Present(
+        ResourceKey key,
+        String resourceVersion,
+        ObjectNode live,
+        String contentHash,
+        boolean managed) {
+      this(key, resourceVersion, live, contentHash, managed, null);
+    }
+  }
 
   /**
    * The resource does not exist.

@@ -12,11 +12,15 @@ import java.util.Objects;
 /**
  * The last thing reported per resource, and the rule that only a difference is reported.
  *
- * <p>A fingerprint is the content hash of a present resource, {@value #ABSENT} for an absent one,
- * or {@code failed:<reason>:<message>} for a failure. An observation is news when its fingerprint
- * differs from the remembered one; then the ledger remembers the new fingerprint and returns the
- * event to publish. So a resync that sees nothing new, a status-only change and a second {@code
- * not-found} lookup all emit nothing; a failure is reported once until it changes or clears.
+ * <p>A fingerprint is the content hash of a present resource (followed by {@code @<uid>} when it
+ * has one), {@value #ABSENT} for an absent one, or {@code failed:<reason>:<message>} for a failure.
+ * The uid is in the fingerprint so that an object deleted and recreated under the same name with
+ * the same content is news even when the informer never saw it absent (a relist after a watch gap):
+ * the differ must learn the new uid, or a later prune of that object would be refused as recreated.
+ * An observation is news when its fingerprint differs from the remembered one; then the ledger
+ * remembers the new fingerprint and returns the event to publish. So a resync that sees nothing
+ * new, a status-only change and a second {@code not-found} lookup all emit nothing; a failure is
+ * reported once until it changes or clears.
  *
  * <p>Not thread-safe: confined to the emitter's single thread.
  */
@@ -66,7 +70,7 @@ public final class ObservationLedger {
 
   private static String fingerprintOf(Observation observation) {
     if (observation instanceof Observation.Present p) {
-      return p.contentHash();
+      return p.uid() == null ? p.contentHash() : p.contentHash() + "@" + p.uid();
     }
     if (observation instanceof Observation.Absent) {
       return ABSENT;
@@ -78,7 +82,7 @@ public final class ObservationLedger {
   private static dev.opsledger.events.ResourceEvent eventOf(Observation observation, Instant now) {
     if (observation instanceof Observation.Present p) {
       return new ObservedStateChanged(
-          p.key(), now, p.resourceVersion(), p.contentHash(), p.live(), p.managed());
+          p.key(), now, p.resourceVersion(), p.contentHash(), p.live(), p.managed(), p.uid());
     }
     if (observation instanceof Observation.Absent a) {
       return new ObservedStateAbsent(a.key(), now, a.reason());

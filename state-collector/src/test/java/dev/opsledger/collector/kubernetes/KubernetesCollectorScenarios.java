@@ -211,6 +211,38 @@ abstract class KubernetesCollectorScenarios {
   }
 
   @Test
+  void reportsTheUidOfEachIncarnationOfANameOutsideTheContent() {
+    ResourceKey key = ResourceKey.of(target, "", "ConfigMap", ns, "again");
+    collector.declare(key, "v1");
+    Map<String, String> managedBy = Map.of("app.kubernetes.io/managed-by", "opsledger");
+    put(configMap("again", Map.of("k", "1"), managedBy));
+    String firstUid = liveUid("again");
+    await("the first object is observed with its uid")
+        .until(() -> log.has(changed(key, c -> firstUid.equals(c.uid()))));
+
+    delete("v1", "ConfigMap", ns, "again");
+    await("the deletion is observed").until(() -> log.has(absent(key, "deleted")));
+    put(configMap("again", Map.of("k", "1"), managedBy));
+    String secondUid = liveUid("again");
+    await("the recreated object is observed with its own uid")
+        .until(() -> log.has(changed(key, c -> secondUid.equals(c.uid()))));
+
+    List<ObservedStateChanged> changes =
+        log.of(key).stream()
+            .filter(ObservedStateChanged.class::isInstance)
+            .map(ObservedStateChanged.class::cast)
+            .toList();
+    assertThat(secondUid).isNotEqualTo(firstUid);
+    assertThat(changes).extracting(ObservedStateChanged::uid).containsExactly(firstUid, secondUid);
+    assertThat(changes.get(1).contentHash()).isEqualTo(changes.get(0).contentHash());
+    assertThat(changes.get(1).live().path("metadata").has("uid")).isFalse();
+  }
+
+  private String liveUid(String name) {
+    return admin().configMaps().inNamespace(ns).withName(name).get().getMetadata().getUid();
+  }
+
+  @Test
   void watchesACustomResourceOnceItsDefinitionIsCreated() {
     ResourceKey widget = ResourceKey.of(target, "example.com", "Widget", ns, "w1");
     ResourceKey kind = ResourceKey.of(target, "example.com", "Widget", "", "*");

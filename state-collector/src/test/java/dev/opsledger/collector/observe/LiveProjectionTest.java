@@ -55,6 +55,26 @@ class LiveProjectionTest {
   }
 
   @Test
+  void carriesTheUidBesideTheProjectionNotInIt() {
+    Observation.Present p =
+        present(
+            """
+            {"apiVersion":"v1","kind":"ConfigMap",
+             "metadata":{"name":"c","namespace":"n","uid":"6a1f-u1","resourceVersion":"7"}}
+            """);
+    Observation.Present noUid =
+        present(
+            """
+            {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"n"}}
+            """);
+
+    assertThat(p.uid()).isEqualTo("6a1f-u1");
+    assertThat(p.live().path("metadata").has("uid")).isFalse();
+    assertThat(p.contentHash()).isEqualTo(noUid.contentHash());
+    assertThat(noUid.uid()).isNull();
+  }
+
+  @Test
   void aSpecLabelOrDeletionTimestampChangeChangesTheHash() {
     String hash = present(configMap("\"labels\":{}", "\"k\":\"1\"")).contentHash();
 

@@ -29,6 +29,18 @@ class ObservationLedgerTest {
   }
 
   @Test
+  void reportsTheSameContentUnderANewUidAsNewsCarryingTheUid() {
+    ledger.record(present("h1", "uid-1"), NOW);
+    assertThat(ledger.record(present("h1", "uid-1"), NOW)).isInstanceOf(Verdict.Unchanged.class);
+
+    Verdict recreated = ledger.record(present("h1", "uid-2"), NOW);
+
+    ObservedStateChanged event = (ObservedStateChanged) ((Verdict.Emit) recreated).event();
+    assertThat(event.uid()).isEqualTo("uid-2");
+    assertThat(event.contentHash()).isEqualTo("h1");
+  }
+
+  @Test
   void reportsAnAbsenceOnceWhateverTheReason() {
     ledger.record(present("h1"), NOW);
 
@@ -91,5 +103,10 @@ class ObservationLedgerTest {
 
   private static Observation.Present present(String hash) {
     return new Observation.Present(KEY, "1", JsonNodeFactory.instance.objectNode(), hash, false);
+  }
+
+  private static Observation.Present present(String hash, String uid) {
+    return new Observation.Present(
+        KEY, "1", JsonNodeFactory.instance.objectNode(), hash, false, uid);
   }
 }
