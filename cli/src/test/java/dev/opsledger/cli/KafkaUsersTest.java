@@ -24,9 +24,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ACLs of {@code deploy/kubernetes/kafka-users.yaml} follow the code: each service may read
- * what its stream bindings read, in its own group, and dead-letter what it consumes; each topic has
- * the writers the architecture names and no other.
+ * The ACLs of {@code deploy/kubernetes/strimzi/kafka-users.yaml} follow the code: each service may
+ * read what its stream bindings read, in its own group, and dead-letter what it consumes; each
+ * topic has the writers the architecture names and no other.
  */
 class KafkaUsersTest {
 
@@ -138,7 +138,8 @@ class KafkaUsersTest {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     Map<String, JsonNode> out = new HashMap<>();
     try (var parser =
-        yaml.getFactory().createParser(Path.of("../deploy/kubernetes/kafka-users.yaml").toFile())) {
+        yaml.getFactory()
+            .createParser(Path.of("../deploy/kubernetes/strimzi/kafka-users.yaml").toFile())) {
       for (JsonNode doc : yaml.readValues(parser, JsonNode.class).readAll()) {
         if ("KafkaUser".equals(doc.path("kind").asText())) {
           out.put(doc.path("metadata").path("name").asText().replaceFirst("^opsledger-", ""), doc);

@@ -5,12 +5,14 @@ import dev.opsledger.events.SecretProtector;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.kafka.TopicBootstrapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
 
@@ -45,6 +47,20 @@ public class OpsLedgerServiceAutoConfiguration {
       TopicCatalogInitializer topicsReady) {
     return new EventPublisher(props.connection(), codec, meters.getIfAvailable());
   }
+
+  /**
+   * The readiness group's {@code kafka} member (opsledger-defaults.properties puts it there): a pod
+   * that cannot reach the cluster is taken out of its Services until it can.
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "kafkaHealthIndicator")
+  @ConditionalOnEnabledHealthIndicator("kafka")
+  public KafkaHealthIndicator kafkaHealthIndicator(OpsLedgerKafkaProperties props) {
+    return new KafkaHealthIndicator(props.connection(), KAFKA_HEALTH_TIMEOUT);
+  }
+
+  /** Below the probes' timeoutSeconds in deploy/kubernetes, so a slow broker reads as DOWN. */
+  static final Duration KAFKA_HEALTH_TIMEOUT = Duration.ofSeconds(3);
 
   /** Decodes consumed messages; unreadable ones become poison for the DLQ. */
   @Bean
