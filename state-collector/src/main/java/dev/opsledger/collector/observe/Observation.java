@@ -1,6 +1,7 @@
 package dev.opsledger.collector.observe;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.collector.health.Health;
 import dev.opsledger.events.ResourceKey;
 
 /** What an edge saw of one resource (or, for a failure, of a whole kind). */
@@ -17,10 +18,28 @@ public sealed interface Observation {
    * @param live the projected object ({@link LiveProjection}): canonical, secrets hashed
    * @param contentHash the hash of {@code live}
    * @param managed whether it carries OpsLedger's managed-by label
+   * @param health its health, assessed from the whole object before the projection removed {@code
+   *     status}
    */
   record Present(
-      ResourceKey key, String resourceVersion, ObjectNode live, String contentHash, boolean managed)
-      implements Observation {}
+      ResourceKey key,
+      String resourceVersion,
+      ObjectNode live,
+      String contentHash,
+      boolean managed,
+      Health health)
+      implements Observation {
+
+    /** A resource whose health is that it exists (an AWS resource). */
+    public Present(
+        ResourceKey key,
+        String resourceVersion,
+        ObjectNode live,
+        String contentHash,
+        boolean managed) {
+      this(key, resourceVersion, live, contentHash, managed, Health.AWS_EXISTS);
+    }
+  }
 
   /**
    * The resource does not exist.
