@@ -2,6 +2,7 @@ package dev.opsledger.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsledger.events.DiffState;
+import dev.opsledger.events.HealthStatus;
 import dev.opsledger.events.Person;
 import dev.opsledger.events.PullRequestRef;
 import dev.opsledger.events.ResourceKey;
@@ -62,6 +63,10 @@ public final class Answers {
    * @param lastApply the last apply outcome ({@code CREATED}, {@code PATCHED}, ..., {@code FAILED},
    *     {@code SKIPPED}), or {@code null}
    * @param lastApplyAt when it happened, or {@code null}
+   * @param health the {@link HealthStatus#label()} of its last {@code ResourceHealthChanged}
+   *     ({@code Healthy}, {@code Progressing}, {@code Degraded}, {@code Suspended}), or {@link
+   *     #UNKNOWN} before any and while it is not live
+   * @param healthMessage why, from the same event; empty when unknown
    */
   public record ResourceState(
       ResourceKey resource,
@@ -73,7 +78,9 @@ public final class Answers {
       String observedHash,
       String syncState,
       String lastApply,
-      Instant lastApplyAt) {
+      Instant lastApplyAt,
+      String health,
+      String healthMessage) {
 
     /** The sync state of a resource no diff was recorded for yet. */
     public static final String UNKNOWN = "Unknown";
@@ -118,6 +125,10 @@ public final class Answers {
    * @param firstApplyMillis latency to the first successful apply, or -1
    * @param allInSyncMillis latency until every resource of the commit was last reported in sync, or
    *     -1 when some never was
+   * @param allHealthyMillis latency until every resource the commit declared was last reported
+   *     healthy while this commit was its current revision (from its apply, or its in-sync diff
+   *     when nothing was applied, until a newer revision declared it), or -1 when some never was:
+   *     the end of the commit's way, after "applied" and "in sync"
    */
   public record CommitTimeline(
       String sha,
@@ -129,7 +140,8 @@ public final class Answers {
       long firstDesiredMillis,
       long firstDiffMillis,
       long firstApplyMillis,
-      long allInSyncMillis) {}
+      long allInSyncMillis,
+      long allHealthyMillis) {}
 
   /**
    * One change in a time range: a commit (accepted or rejected) or an approval.

@@ -22,6 +22,7 @@ import dev.opsledger.events.DiffState;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventJson;
 import dev.opsledger.events.FieldsConflicted;
+import dev.opsledger.events.HealthStatus;
 import dev.opsledger.events.NotificationFailed;
 import dev.opsledger.events.NotificationFolded;
 import dev.opsledger.events.NotificationSent;
@@ -32,6 +33,7 @@ import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.Person;
 import dev.opsledger.events.PruneHeld;
 import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SyncApproved;
 import java.time.Duration;
@@ -138,9 +140,10 @@ public final class AuditProjections {
         chain.add(e);
       }
     }
-    chain.sort(
-        Comparator.comparing((LoggedEvent e) -> e.event().time())
-            .thenComparing(LoggedEvent.LOG_ORDER));
+    chain.sort(TIME_ORDER);
+    HealthWindows health = HealthWindows.of(events, chain, sha);
+    chain.addAll(health.steps());
+    chain.sort(TIME_ORDER);
     // The git-watcher publishes a commit's desired events before its CommitObserved (the record
     // that marks the commit done), so latencies count from whichever came first; counting from
     // the CommitObserved made them negative, which read as "never".
@@ -178,6 +181,11 @@ public final class AuditProjections {
     if (!declared.isEmpty() && lastInSync.keySet().containsAll(declared)) {
       allInSync = declared.stream().mapToLong(lastInSync::get).max().orElse(-1);
     }
+    Instant allHealthy = health.allHealthyAt();
+    long allHealthyMillis =
+        allHealthy == null || origin == null
+            ? -1
+            : Math.max(0, Duration.between(origin, allHealthy).toMillis());
     return new CommitTimeline(
         sha,
         commit == null ? null : commit.author(),
@@ -188,7 +196,112 @@ public final class AuditProjections {
         firstDesired,
         firstDiff,
         firstApply,
-        allInSync);
+        allInSync,
+        allHealthyMillis);
+  }
+
+  private static final Comparator<LoggedEvent> TIME_ORDER =
+      Comparator.comparing((LoggedEvent e) -> e.event().time())
+          .thenComparing(LoggedEvent.LOG_ORDER);
+
+  /**
+   * A commit's wait for health. For each resource the commit declared, the wait opens at its first
+   * successful apply of this revision (or, with nothing to apply, its first in-sync diff of it) and
+   * is cancelled by the next desired event of the resource for another revision: a newer revision's
+   * health is not this commit's. Health is reported only on change, so the health a resource had
+   * when its wait opened counts as reported then (a ConfigMap stays healthy through an update and
+   * writes no new health event).
+   */
+  private static final class HealthWindows {
+    private final List<LoggedEvent> steps = new ArrayList<>();
+    private final Map<String, Instant> healthyAt = new HashMap<>();
+    private final Set<String> waiting = new LinkedHashSet<>();
+
+    static HealthWindows of(List<LoggedEvent> events, List<LoggedEvent> chain, String sha) {
+      HealthWindows w = new HealthWindows();
+      Map<String, Instant> opens = new LinkedHashMap<>();
+      Map<String, Instant> declaredAt = new HashMap<>();
+      for (LoggedEvent e : chain) {
+        OpsLedgerEvent d = e.data();
+        if (d instanceof DesiredStateChanged c && c.revision().equals(sha)) {
+          declaredAt.putIfAbsent(d.subject(), e.event().time());
+          w.waiting.add(d.subject());
+        }
+      }
+      for (LoggedEvent e : chain) {
+        OpsLedgerEvent d = e.data();
+        boolean opensWait =
+            (d instanceof ApplySucceeded a && !a.dryRun())
+                || (d instanceof DiffEvent diff && diff.state().converged());
+        if (opensWait && w.waiting.contains(d.subject())) {
+          opens.putIfAbsent(d.subject(), e.event().time());
+        }
+      }
+      List<LoggedEvent> sorted = new ArrayList<>();
+      for (LoggedEvent e : events) {
+        if (e.readable()
+            && w.waiting.contains(e.event().subject())
+            && (e.data() instanceof ResourceHealthChanged
+                || e.data() instanceof DesiredStateChanged
+                || e.data() instanceof DesiredStateRemoved)) {
+          sorted.add(e);
+        }
+      }
+      sorted.sort(TIME_ORDER);
+      Map<String, HealthStatus> last = new HashMap<>();
+      Set<String> closed = new LinkedHashSet<>();
+      for (LoggedEvent e : sorted) {
+        String subject = e.event().subject();
+        Instant t = e.event().time();
+        Instant open = opens.get(subject);
+        if (closed.contains(subject)) {
+          continue;
+        }
+        if (e.data() instanceof ResourceHealthChanged h) {
+          if (open == null || t.isBefore(open)) {
+            last.put(subject, h.health());
+          } else {
+            w.steps.add(e);
+            w.healthyAt.remove(subject);
+            if (h.health() == HealthStatus.HEALTHY) {
+              w.healthyAt.put(subject, t);
+            }
+          }
+        } else if (!sha.equals(revisionOf(e.data()))
+            && declaredAt.containsKey(subject)
+            && t.isAfter(declaredAt.get(subject))) {
+          // A newer revision declared the resource: this commit no longer waits for its health.
+          // A health reached before that stands; one not reached is never this commit's.
+          w.steps.add(e);
+          closed.add(subject);
+        }
+      }
+      // Health is written on change only: what it was when the wait opened holds from then on.
+      opens.forEach(
+          (subject, open) -> {
+            boolean changedSince = w.steps.stream().anyMatch(s -> healthOf(s, subject));
+            if (!changedSince && last.get(subject) == HealthStatus.HEALTHY) {
+              w.healthyAt.put(subject, open);
+            }
+          });
+      return w;
+    }
+
+    private static boolean healthOf(LoggedEvent e, String subject) {
+      return e.data() instanceof ResourceHealthChanged && e.event().subject().equals(subject);
+    }
+
+    List<LoggedEvent> steps() {
+      return steps;
+    }
+
+    /** When the last of the commit's resources became healthy, or {@code null}. */
+    Instant allHealthyAt() {
+      if (waiting.isEmpty() || !healthyAt.keySet().containsAll(waiting)) {
+        return null;
+      }
+      return waiting.stream().map(healthyAt::get).max(Comparator.naturalOrder()).orElse(null);
+    }
   }
 
   /** The full SHA of the one recorded commit that starts with {@code prefix}, else the prefix. */
@@ -309,6 +422,11 @@ public final class AuditProjections {
     }
     if (d instanceof ObservationFailed f) {
       return "observation failed: " + f.reason() + " " + f.message();
+    }
+    if (d instanceof ResourceHealthChanged h) {
+      return h.health().label()
+          + (h.message().isEmpty() ? "" : ": " + h.message())
+          + (h.previous() == null ? "" : " (was " + h.previous().label() + ")");
     }
     if (d instanceof SyncApproved a) {
       return "sync approved by " + a.approvedBy();
@@ -450,6 +568,8 @@ public final class AuditProjections {
     private String comparedRevision;
     private String lastApply;
     private Instant lastApplyAt;
+    private String health = ResourceState.UNKNOWN;
+    private String healthMessage = "";
 
     StateBuilder(ResourceKey key) {
       this.key = key;
@@ -472,6 +592,12 @@ public final class AuditProjections {
       } else if (e instanceof ObservedStateAbsent) {
         observed = "absent";
         observedHash = null;
+        // Nothing live has no health; the collector reports it afresh when the object is back.
+        health = ResourceState.UNKNOWN;
+        healthMessage = "";
+      } else if (e instanceof ResourceHealthChanged h) {
+        health = h.health().label();
+        healthMessage = h.message();
       } else if (e instanceof DiffEvent d) {
         syncState = d.state().label();
         comparedRevision = d.revision();
@@ -507,7 +633,9 @@ public final class AuditProjections {
           observedHash,
           sync,
           lastApply,
-          lastApplyAt);
+          lastApplyAt,
+          health,
+          healthMessage);
     }
   }
 }

@@ -164,7 +164,9 @@ public class AuditCommand {
               + ", first apply: "
               + ms(timeline.firstApplyMillis())
               + ", all in sync: "
-              + ms(timeline.allInSyncMillis()));
+              + ms(timeline.allInSyncMillis())
+              + ", all healthy: "
+              + ms(timeline.allHealthyMillis()));
       out.flush();
       return ExitCodes.OK;
     }

@@ -9,10 +9,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code opsledger status}: every resource with its sync state, revision and last apply. */
+/**
+ * {@code opsledger status}: every resource with its sync state, health, revision and last apply.
+ */
 @Command(
     name = "status",
-    description = "Every resource with its sync state, declared revision and last apply.")
+    description = "Every resource with its sync state, health, declared revision and last apply.")
 public class StatusCommand implements Callable<Integer> {
 
   @Mixin Connection connection;
@@ -34,12 +36,15 @@ public class StatusCommand implements Callable<Integer> {
               r.resource().shortName(),
               r.resource().target(),
               r.syncState(),
+              r.health(),
               r.declared() ? Printer.shortSha(r.declaredRevision()) : "(not declared)",
               r.observed(),
               r.lastApply() == null ? "-" : r.lastApply()));
     }
     Printer.table(
-        out, List.of("RESOURCE", "TARGET", "SYNC", "REVISION", "LIVE", "LAST APPLY"), rows);
+        out,
+        List.of("RESOURCE", "TARGET", "SYNC", "HEALTH", "REVISION", "LIVE", "LAST APPLY"),
+        rows);
     state.warnings().forEach(w -> out.println("warning: " + w));
     return ExitCodes.OK;
   }

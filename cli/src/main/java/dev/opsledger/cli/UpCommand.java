@@ -313,6 +313,7 @@ public class UpCommand implements Callable<Integer> {
                 List.of(
                     r.resource().shortName(),
                     r.syncState(),
+                    r.health(),
                     r.declared() ? Printer.shortSha(r.declaredRevision()) : "(not declared)",
                     r.observed(),
                     r.lastApply() == null ? "-" : r.lastApply()))
@@ -330,7 +331,8 @@ public class UpCommand implements Callable<Integer> {
     if (rows.isEmpty()) {
       out.println("No resource yet: waiting for the first commit to be read.");
     } else {
-      Printer.table(out, List.of("RESOURCE", "SYNC", "REVISION", "LIVE", "LAST APPLY"), rows);
+      Printer.table(
+          out, List.of("RESOURCE", "SYNC", "HEALTH", "REVISION", "LIVE", "LAST APPLY"), rows);
     }
     warnings.forEach(w -> out.println("warning: " + w));
   }

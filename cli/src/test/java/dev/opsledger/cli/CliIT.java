@@ -17,9 +17,11 @@ import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventJson;
+import dev.opsledger.events.HealthStatus;
 import dev.opsledger.events.ObservationFailed;
 import dev.opsledger.events.ObservedStateChanged;
 import dev.opsledger.events.Person;
+import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SyncApproved;
@@ -117,6 +119,17 @@ class CliIT {
                   .readTree("[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":3}]"),
               "--- live\n+++ desired\n-replicas: 1\n+replicas: 3\n",
               List.of("/spec/replicas")));
+      log.write(
+          t0.plusMillis(305),
+          "",
+          new ResourceHealthChanged(
+              web,
+              t0.plusMillis(305),
+              HealthStatus.DEGRADED,
+              HealthStatus.PROGRESSING,
+              "DeploymentRollout",
+              "ReplicaSet \"web-1\" has timed out progressing.",
+              "12"));
       // A kind the collector could not list until its CRD existed, then watched; and one it still
       // cannot list. Neither is a resource.
       ResourceKey widgets =
@@ -157,7 +170,7 @@ class CliIT {
   }
 
   @Test
-  void statusListsEveryResourceWithSyncStateRevisionAndLastApply() throws Exception {
+  void statusListsEveryResourceWithSyncStateHealthRevisionAndLastApply() throws Exception {
     var run = run("status", "--bootstrap-servers", bootstrap);
     assertThat(run.code).isZero();
     assertThat(run.out)
@@ -165,10 +178,11 @@ class CliIT {
             ns
                 + "/ConfigMap/cfg\\s+"
                 + target
-                + "\\s+InSync\\s+"
+                + "\\s+InSync\\s+Unknown\\s+"
                 + sha.substring(0, 12)
                 + "\\s+unknown\\s+CREATED");
-    assertThat(run.out).containsPattern(ns + "/Deployment/web\\s+" + target + "\\s+Drifted");
+    assertThat(run.out)
+        .containsPattern(ns + "/Deployment/web\\s+" + target + "\\s+Drifted\\s+Degraded");
     assertThat(run.out).doesNotContain("Widget/*").doesNotContain("Gadget/*");
     assertThat(run.out)
         .contains("warning: cannot observe example.com/Gadget in " + target + ": Forbidden")

@@ -84,7 +84,7 @@ class UpProcessIT {
                           .equals("nginx:1.27")
                       && opsledger("status")
                           .matches(
-                              "(?s).*shop/Deployment/web\\s+sandbox\\s+InSync\\s+"
+                              "(?s).*shop/Deployment/web\\s+sandbox\\s+InSync\\s+\\w+\\s+"
                                   + reverted
                                   + ".*"));
       assertThat(opsledger("audit", "history", "shop/Deployment/web"))

@@ -19,6 +19,8 @@ public enum EventType {
   OBSERVED_STATE_ABSENT(
       "dev.opsledger.observed.absent", ObservedStateAbsent.class, 1, Topic.OBSERVED),
   OBSERVATION_FAILED("dev.opsledger.observed.failed", ObservationFailed.class, 1, Topic.OBSERVED),
+  RESOURCE_HEALTH_CHANGED(
+      "dev.opsledger.observed.health", ResourceHealthChanged.class, 1, Topic.OBSERVED),
   DRIFT_DETECTED("dev.opsledger.diff.detected", DriftDetected.class, 1, Topic.DIFFS),
   RESOURCE_IN_SYNC("dev.opsledger.diff.insync", ResourceInSync.class, 1, Topic.DIFFS),
   RESOURCE_MISSING("dev.opsledger.diff.missing", ResourceMissing.class, 1, Topic.DIFFS),

@@ -7,6 +7,7 @@ public sealed interface ResourceEvent extends OpsLedgerEvent
         ObservedStateChanged,
         ObservedStateAbsent,
         ObservationFailed,
+        ResourceHealthChanged,
         DiffEvent,
         ApplyEvent {
 

@@ -255,6 +255,21 @@ final class EventExamples {
                     + " scope",
                 403,
                 false)),
+        new EventEnvelope<>(
+            "4b7e2c90-1d3f-4a6b-8c5d-0e9f1a2b3c4d",
+            "/opsledger/state-collector",
+            T0,
+            "",
+            "",
+            "",
+            new ResourceHealthChanged(
+                DEPLOYMENT,
+                T0.plusSeconds(30),
+                HealthStatus.HEALTHY,
+                HealthStatus.PROGRESSING,
+                "DeploymentRollout",
+                "3 of 3 updated replicas are available",
+                "884299")),
         caused(
             driftId,
             "/opsledger/differ",

@@ -45,12 +45,12 @@ import org.springframework.core.env.Environment;
 import org.springframework.messaging.Message;
 
 /**
- * Wires the notifier: three stream consumers ({@code notifierDiffsIn}, {@code notifierAppliesIn},
- * {@code notifierCommitsIn}, group {@code opsledger-notifier}) hand decoded events to the {@link
- * NotifierEngine}, which queues notices on per-channel dispatchers; outcomes go to {@code
- * opsledger.notifications}. Before the consumers start, {@link NotifierHistory} rebuilds what was
- * already sent from the log. Every bean name starts with {@code notifier} so that all services can
- * share one context.
+ * Wires the notifier: stream consumers ({@code notifierDesiredIn}, {@code notifierDiffsIn}, {@code
+ * notifierAppliesIn}, {@code notifierCommitsIn}, {@code notifierObservedIn}, group {@code
+ * opsledger-notifier}) hand decoded events to the {@link NotifierEngine}, which queues notices on
+ * per-channel dispatchers; outcomes go to {@code opsledger.notifications}. Before the consumers
+ * start, {@link NotifierHistory} rebuilds what was already sent from the log. Every bean name
+ * starts with {@code notifier} so that all services can share one context.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(NotifierProperties.class)
@@ -74,19 +74,23 @@ public class NotifierConfiguration {
   /** The consumer of {@code opsledger.commits}. */
   public static final String COMMITS_IN = "notifierCommitsIn";
 
+  /** The consumer of {@code opsledger.observed}: health changes (Degraded alerts). */
+  public static final String OBSERVED_IN = "notifierObservedIn";
+
   private static final String GROUP = "opsledger-notifier";
 
   /**
    * The notifier's stream functions; one named group, so a restart resumes where it stopped. In the
    * order a commit's events are written (desired, commit, diffs, applies), which is the order the
-   * history is replayed in at start.
+   * history is replayed in at start; then observed, whose health changes follow the applies.
    */
   public static final List<StreamFunction> FUNCTIONS =
       List.of(
           StreamFunction.of(DESIRED_IN, Topic.DESIRED, GROUP),
           StreamFunction.of(COMMITS_IN, Topic.COMMITS, GROUP),
           StreamFunction.of(DIFFS_IN, Topic.DIFFS, GROUP),
-          StreamFunction.of(APPLIES_IN, Topic.APPLIES, GROUP));
+          StreamFunction.of(APPLIES_IN, Topic.APPLIES, GROUP),
+          StreamFunction.of(OBSERVED_IN, Topic.OBSERVED, GROUP));
 
   /** The notifier's defaults: its properties file and its bindings. */
   public static final class Defaults extends StreamBindingsPropertySource {
@@ -275,6 +279,17 @@ public class NotifierConfiguration {
    */
   @Bean(COMMITS_IN)
   public Consumer<Message<byte[]>> notifierCommitsIn(
+      EventMessages messages, NotifierEngine notifierEngine) {
+    return m -> notifierEngine.handle(messages.decode(m));
+  }
+
+  /**
+   * Consumes {@code opsledger.observed}: of it only {@code ResourceHealthChanged} to {@code
+   * Degraded} gives a notice; every other observed event is decoded and dropped. Idempotent: the
+   * engine's ledger dedupes on the trigger's {@code ce_id} and channel.
+   */
+  @Bean(OBSERVED_IN)
+  public Consumer<Message<byte[]>> notifierObservedIn(
       EventMessages messages, NotifierEngine notifierEngine) {
     return m -> notifierEngine.handle(messages.decode(m));
   }

@@ -7,10 +7,13 @@ import dev.opsledger.collector.aws.Throttling;
 import dev.opsledger.collector.desired.DeclaredResources;
 import dev.opsledger.collector.desired.DesiredEventHandler;
 import dev.opsledger.collector.emit.ObservationEmitter;
+import dev.opsledger.collector.health.CelHealthRules;
+import dev.opsledger.collector.health.HealthAssessor;
 import dev.opsledger.collector.kubernetes.ClusterWatcher;
 import dev.opsledger.collector.kubernetes.KubernetesClients;
 import dev.opsledger.collector.kubernetes.KubernetesCollector;
 import dev.opsledger.collector.observe.LiveProjection;
+import dev.opsledger.events.HealthStatus;
 import dev.opsledger.events.SecretProtector;
 import dev.opsledger.events.Topic;
 import dev.opsledger.service.EventMessages;
@@ -22,8 +25,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -89,11 +94,38 @@ public class StateCollectorConfiguration {
     return new DeclaredResources();
   }
 
-  /** Canonical live objects with Secret values hashed. */
+  /**
+   * Canonical live objects with Secret values hashed, and their health by the built-in rules and
+   * the custom ones of configuration.
+   *
+   * @throws IllegalArgumentException when a custom health rule does not compile: the collector does
+   *     not start with a rule it cannot use
+   */
   @Bean
   public LiveProjection stateCollectorLiveProjection(
       SecretProtector secrets, StateCollectorProperties props) {
-    return new LiveProjection(secrets, props.kubernetes().fieldManager());
+    return new LiveProjection(
+        secrets, props.kubernetes().fieldManager(), new HealthAssessor(healthRules(props)));
+  }
+
+  /** The custom health rules of configuration, compiled. */
+  static CelHealthRules healthRules(StateCollectorProperties props) {
+    List<CelHealthRules.Rule> rules = new ArrayList<>();
+    for (StateCollectorProperties.HealthRule r : props.health().rules()) {
+      Map<HealthStatus, String> expressions = new EnumMap<>(HealthStatus.class);
+      putIfSet(expressions, HealthStatus.DEGRADED, r.degraded());
+      putIfSet(expressions, HealthStatus.SUSPENDED, r.suspended());
+      putIfSet(expressions, HealthStatus.PROGRESSING, r.progressing());
+      putIfSet(expressions, HealthStatus.HEALTHY, r.healthy());
+      rules.add(new CelHealthRules.Rule(r.group(), r.kind(), expressions));
+    }
+    return CelHealthRules.compile(rules, StateCollectorProperties.HEALTH_RULES);
+  }
+
+  private static void putIfSet(Map<HealthStatus, String> map, HealthStatus status, String text) {
+    if (text != null) {
+      map.put(status, text);
+    }
   }
 
   /** One watcher per configured cluster. */

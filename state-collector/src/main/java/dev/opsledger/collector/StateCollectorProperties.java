@@ -21,13 +21,53 @@ import org.springframework.validation.annotation.Validated;
  * @param eventSource The {@code ce_source} of the events the collector writes.
  * @param kubernetes The Kubernetes side.
  * @param aws The AWS side.
+ * @param health How the health of live objects is told, besides the built-in rules.
  */
 @Validated
 @ConfigurationProperties("opsledger.state-collector")
 public record StateCollectorProperties(
     @DefaultValue("/opsledger/state-collector") @NotBlank String eventSource,
     @DefaultValue @Valid Kubernetes kubernetes,
-    @DefaultValue @Valid Aws aws) {
+    @DefaultValue @Valid Aws aws,
+    @DefaultValue @Valid Health health) {
+
+  /** The prefix of the custom health rules, named in their start-up errors. */
+  public static final String HEALTH_RULES = "opsledger.state-collector.health.rules";
+
+  /**
+   * Health rules of configuration.
+   *
+   * @param rules Custom health rules, one per API group and kind; they replace the built-in rule of
+   *     that kind.
+   */
+  public record Health(@DefaultValue @Valid List<HealthRule> rules) {
+
+    /** Copies the rules. */
+    public Health {
+      rules = List.copyOf(rules);
+    }
+  }
+
+  /**
+   * A custom health rule: CEL expressions over {@code object}, the live object with its status,
+   * each of type {@code bool}. The first that is true, in the order degraded, suspended,
+   * progressing, healthy, decides; when none is true the object is Progressing; when one cannot be
+   * evaluated, it is Unknown.
+   *
+   * @param group The API group; empty for the core group.
+   * @param kind The kind.
+   * @param degraded When the object is Degraded.
+   * @param suspended When the object is Suspended.
+   * @param progressing When the object is Progressing.
+   * @param healthy When the object is Healthy.
+   */
+  public record HealthRule(
+      @DefaultValue("") String group,
+      @NotBlank String kind,
+      String degraded,
+      String suspended,
+      String progressing,
+      String healthy) {}
 
   /**
    * Kubernetes clusters and how they are watched.

@@ -15,9 +15,11 @@ import dev.opsledger.events.DiffState;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.FieldsConflicted;
+import dev.opsledger.events.HealthStatus;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.PruneHeld;
 import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.SkipPolicy;
 import java.time.Duration;
@@ -216,7 +218,8 @@ public final class Digest {
   private final Map<ResourceKey, Instant> inSyncAt;
   private final Map<ResourceKey, Episode> episodes = new LinkedHashMap<>();
   private final Map<ResourceKey, Failure> failures = new LinkedHashMap<>();
-  // Alerts that need no settling: a revision's prunes held for approval, a field conflict.
+  // Alerts that need no settling: a revision's prunes held for approval, a field conflict, a
+  // resource turned Degraded.
   private final List<Notice> immediate = new ArrayList<>();
   private final int capacity;
 
@@ -263,6 +266,10 @@ public final class Digest {
       immediate.add(DigestNotices.pruneHeld(envelope, h));
     } else if (event instanceof FieldsConflicted f) {
       immediate.add(DigestNotices.conflicted(envelope, f));
+    } else if (event instanceof ResourceHealthChanged h && h.health() == HealthStatus.DEGRADED) {
+      // A commit's summary does not wait for health (OpsLedger never blocks on it): a resource
+      // that turns Degraded is told at once, whichever revision it runs.
+      immediate.add(DigestNotices.degraded(envelope, h));
     } else if (event instanceof DiffEvent || event instanceof ApplyEvent) {
       resourceEvent(envelope, (ResourceEvent) event, t, now);
     }

@@ -6,6 +6,7 @@ import dev.opsledger.events.CommitRejected;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.FieldsConflicted;
 import dev.opsledger.events.PruneHeld;
+import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.ResourceKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,11 @@ final class DigestNotices {
   /** A revision's prunes wait for an approval: a chat alert at once, once per revision. */
   static Notice pruneHeld(EventEnvelope<?> envelope, PruneHeld h) {
     return chat(Notices.pruneHeld(envelope, h), envelope.id(), Audience.CHAT, null);
+  }
+
+  /** A resource turned Degraded: a chat alert at once, once per health change. */
+  static Notice degraded(EventEnvelope<?> envelope, ResourceHealthChanged h) {
+    return chat(Notices.degraded(envelope, h), envelope.id(), Audience.CHAT, null);
   }
 
   /** A field conflict: a chat alert where a route names {@code fields-conflicted}. */

@@ -35,6 +35,12 @@ public enum NoticeKind {
    */
   FIELDS_CONFLICTED,
   /**
+   * A live resource turned {@code Degraded} ({@code ResourceHealthChanged}): a failed rollout, a
+   * failed Job, a lost claim, a {@code Ready} condition that is {@code False}. Told at once, in
+   * chat and to webhooks, once per change of health.
+   */
+  RESOURCE_DEGRADED,
+  /**
    * One chat message per commit when it settles (in sync, failed, waiting for approval): author,
    * counts, the first diffs, time to converge.
    */

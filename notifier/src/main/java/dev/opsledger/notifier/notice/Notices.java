@@ -11,10 +11,12 @@ import dev.opsledger.events.DiffEvent;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.FieldsConflicted;
+import dev.opsledger.events.HealthStatus;
 import dev.opsledger.events.ManifestError;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.PruneHeld;
 import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
@@ -63,6 +65,8 @@ public final class Notices {
       apply(out, envelope, a);
     } else if (event instanceof PruneHeld h) {
       out.add(pruneHeld(envelope, h));
+    } else if (event instanceof ResourceHealthChanged h && h.health() == HealthStatus.DEGRADED) {
+      out.add(degraded(envelope, h));
     } else if (event instanceof CommitObserved c) {
       out.add(statusNotice(envelope, revisions.commitObserved(c.sourceId(), c.sha())));
     } else if (event instanceof CommitRejected r) {
@@ -251,6 +255,28 @@ public final class Notices {
         v,
         null,
         envelope);
+  }
+
+  /**
+   * A resource turned Degraded. Health events name no revision: the notice carries none. Its state
+   * is {@code degraded}, so a webhook's dedupe window keeps a flapping resource to one delivery.
+   */
+  static Notice degraded(EventEnvelope<?> envelope, ResourceHealthChanged h) {
+    Map<String, String> v = resourceValues(envelope, h.resource(), "", "");
+    v.put("state", "degraded");
+    v.put("health", h.health().label());
+    v.put("previousHealth", h.previous() == null ? "" : h.previous().label());
+    v.put("reason", Masking.mask(h.reason()));
+    v.put("message", Masking.mask(h.message()));
+    return notice(
+        NoticeKind.RESOURCE_DEGRADED,
+        Severity.ERROR,
+        envelope,
+        h.resource(),
+        "",
+        "",
+        "degraded",
+        v);
   }
 
   static Notice conflicted(EventEnvelope<?> envelope, FieldsConflicted c) {

@@ -63,6 +63,11 @@ public final class Templates {
                 + " resources. Nothing is deleted until the source and revision are approved"
                 + " (`opsledger sync --all`)."));
     DEFAULTS.put(
+        NoticeKind.RESOURCE_DEGRADED,
+        new Template(
+            "Degraded: {shortName}",
+            "*{resource}* is Degraded (was {previousHealth}): {message} ({reason})"));
+    DEFAULTS.put(
         NoticeKind.FIELDS_CONFLICTED,
         new Template(
             "Field conflict: {shortName}",

@@ -6,6 +6,7 @@ import dev.opsledger.collector.observe.ObservationLedger;
 import dev.opsledger.collector.observe.Verdict;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.EventType;
+import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.service.core.EventSink;
 import java.time.Clock;
@@ -102,29 +103,39 @@ public final class ObservationEmitter implements AutoCloseable {
             f.httpStatus() == null ? "" : " (HTTP " + f.httpStatus() + ")");
         metrics.apiError(target, f.key().kind(), f.reason());
       }
-      EventEnvelope<?> event = EventEnvelope.create(source, "", emit.event());
-      String type = EventType.of(emit.event()).ceType();
-      CompletableFuture<?> sent;
-      try {
-        sent = sink.send(event);
-      } catch (RuntimeException e) {
-        sent = CompletableFuture.failedFuture(e);
-      }
-      sent.whenComplete(
-          (ok, error) -> {
-            metrics.emitted(target, type, error == null);
-            if (error != null) {
-              LOG.warn(
-                  "Kafka did not take the event for {}; it is reported again at the next"
-                      + " sighting: {}",
-                  observation.key(),
-                  error.toString());
-              submit(() -> ledger.forget(observation.key(), emit.fingerprint()));
-            }
-          });
+      send(emit.event(), () -> submit(() -> ledger.forget(observation.key(), emit.fingerprint())));
     } else {
       metrics.unchanged(target);
     }
+    // After the observed change of the same sighting, so a reader of the partition sees the
+    // object before the health that was assessed from it.
+    ledger
+        .recordHealth(observation, now)
+        .ifPresent(h -> send(h, () -> submit(() -> ledger.forgetHealth(h.resource(), h.health()))));
+  }
+
+  private void send(ResourceEvent data, Runnable onFailure) {
+    EventEnvelope<?> event = EventEnvelope.create(source, "", data);
+    String type = EventType.of(data).ceType();
+    String target = data.resource().target();
+    CompletableFuture<?> sent;
+    try {
+      sent = sink.send(event);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete(
+        (ok, error) -> {
+          metrics.emitted(target, type, error == null);
+          if (error != null) {
+            LOG.warn(
+                "Kafka did not take the event for {}; it is reported again at the next"
+                    + " sighting: {}",
+                data.resource(),
+                error.toString());
+            onFailure.run();
+          }
+        });
   }
 
   /** What the ledger remembers for {@code key}; for tests, on the emitter thread. */

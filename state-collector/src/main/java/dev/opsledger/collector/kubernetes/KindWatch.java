@@ -160,7 +160,7 @@ final class KindWatch implements AutoCloseable {
     }
     if (o instanceof Observation.Present p) {
       return new Observation.Present(
-          key, p.resourceVersion(), p.live(), p.contentHash(), p.managed(), p.uid());
+          key, p.resourceVersion(), p.live(), p.contentHash(), p.managed(), p.uid(), p.health());
     }
     if (o instanceof Observation.Absent a) {
       return new Observation.Absent(key, a.reason());

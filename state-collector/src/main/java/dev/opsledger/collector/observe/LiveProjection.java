@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.collector.health.Health;
+import dev.opsledger.collector.health.HealthAssessor;
 import dev.opsledger.events.AppliedStamp;
 import dev.opsledger.events.CanonicalJson;
 import dev.opsledger.events.ResourceKey;
@@ -31,6 +33,9 @@ import java.util.Set;
  * would otherwise be news on every pass). {@code fieldsV1} names fields, never values, so a
  * Secret's entry holds only its key names.
  *
+ * <p>Before {@code status} goes, the object's health is assessed from the whole object ({@link
+ * HealthAssessor}) and travels beside the projection in {@link Observation.Present#health()}.
+ *
  * <p>Pure and thread-safe.
  */
 public final class LiveProjection {
@@ -57,6 +62,7 @@ public final class LiveProjection {
 
   private final SecretProtector secrets;
   private final String fieldManager;
+  private final HealthAssessor health;
 
   /** A projection that hashes Secret values with the fleet's key. */
   public LiveProjection(SecretProtector secrets) {
@@ -68,8 +74,17 @@ public final class LiveProjection {
    * of {@code fieldManager}.
    */
   public LiveProjection(SecretProtector secrets, String fieldManager) {
+    this(secrets, fieldManager, HealthAssessor.builtIn());
+  }
+
+  /**
+   * A projection that also assesses each object's health with {@code health}, from the whole object
+   * before {@code status} is removed.
+   */
+  public LiveProjection(SecretProtector secrets, String fieldManager, HealthAssessor health) {
     this.secrets = secrets;
     this.fieldManager = fieldManager;
+    this.health = health;
   }
 
   /**
@@ -110,6 +125,8 @@ public final class LiveProjection {
       // The protector's messages name fields, never values.
       return new Observation.Failed(key, FailureReason.UNSERIALIZABLE, e.getMessage(), null, false);
     }
+    // Health reads status and generation, which the diff must not see: assess before stripping.
+    Health assessed = health.assess(raw);
     raw.remove("status");
     if (raw.get("metadata") instanceof ObjectNode metadata) {
       ArrayNode applied = appliedEntries(metadata.get("managedFields"));
@@ -120,7 +137,13 @@ public final class LiveProjection {
     }
     ObjectNode live = (ObjectNode) CanonicalJson.canonicalize(raw);
     return new Observation.Present(
-        key, resourceVersion, live, CanonicalJson.hash(live), managed, uid.isEmpty() ? null : uid);
+        key,
+        resourceVersion,
+        live,
+        CanonicalJson.hash(live),
+        managed,
+        uid.isEmpty() ? null : uid,
+        assessed);
   }
 
   /** The field manager's {@code Apply} entries of the main resource, without their times. */

@@ -1,6 +1,7 @@
 package dev.opsledger.collector.observe;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsledger.collector.health.Health;
 import dev.opsledger.events.ResourceKey;
 
 /** What an edge saw of one resource (or, for a failure, of a whole kind). */
@@ -20,6 +21,8 @@ public sealed interface Observation {
    * @param uid the object's {@code metadata.uid}, kept out of {@code live}: it tells incarnations
    *     of the name apart, so the applier deletes only the object that was observed; {@code null}
    *     when the API has none (AWS)
+   * @param health its health, assessed from the whole object before the projection removed {@code
+   *     status}
    */
   record Present(
       ResourceKey key,
@@ -27,17 +30,18 @@ public sealed interface Observation {
       ObjectNode live,
       String contentHash,
       boolean managed,
-      String uid)
+      String uid,
+      Health health)
       implements Observation {
 
-    /** An object whose API has no uid (AWS). */
+    /** An object whose API has no uid and whose health is that it exists (AWS). */
     public Present(
         ResourceKey key,
         String resourceVersion,
         ObjectNode live,
         String contentHash,
         boolean managed) {
-      this(key, resourceVersion, live, contentHash, managed, null);
+      this(key, resourceVersion, live, contentHash, managed, null, Health.AWS_EXISTS);
     }
   }
 

@@ -1,13 +1,16 @@
 package dev.opsledger.collector.observe;
 
+import dev.opsledger.events.HealthStatus;
 import dev.opsledger.events.ObservationFailed;
 import dev.opsledger.events.ObservedStateAbsent;
 import dev.opsledger.events.ObservedStateChanged;
+import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.ResourceKey;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The last thing reported per resource, and the rule that only a difference is reported.
@@ -22,6 +25,11 @@ import java.util.Objects;
  * new, a status-only change and a second {@code not-found} lookup all emit nothing; a failure is
  * reported once until it changes or clears.
  *
+ * <p>Health is remembered beside the fingerprint and reported on its own ({@link #recordHealth}): a
+ * status-only change is no news for the diff but may be a new health, and a new spec may keep the
+ * health. An absent resource forgets its health, so that it is reported again, with no previous
+ * one, when the resource comes back.
+ *
  * <p>Not thread-safe: confined to the emitter's single thread.
  */
 public final class ObservationLedger {
@@ -30,6 +38,7 @@ public final class ObservationLedger {
   public static final String ABSENT = "absent";
 
   private final Map<ResourceKey, String> last = new HashMap<>();
+  private final Map<ResourceKey, HealthStatus> health = new HashMap<>();
 
   /** Decides whether {@code observation} is news, remembering it if so. */
   public Verdict record(Observation observation, Instant now) {
@@ -40,6 +49,49 @@ public final class ObservationLedger {
     }
     last.put(observation.key(), fingerprint);
     return new Verdict.Emit(eventOf(observation, now), fingerprint);
+  }
+
+  /**
+   * Decides whether the health of {@code observation} is news: for a present resource whose health
+   * differs from the last reported, remembers it and returns the event; otherwise empty. An absent
+   * resource forgets its health; a failure changes nothing (the last health stands until the
+   * resource is seen again).
+   */
+  public Optional<ResourceHealthChanged> recordHealth(Observation observation, Instant now) {
+    if (observation instanceof Observation.Absent a) {
+      health.remove(a.key());
+      return Optional.empty();
+    }
+    if (!(observation instanceof Observation.Present p)) {
+      return Optional.empty();
+    }
+    HealthStatus previous = health.get(p.key());
+    if (previous == p.health().status()) {
+      return Optional.empty();
+    }
+    health.put(p.key(), p.health().status());
+    return Optional.of(
+        new ResourceHealthChanged(
+            p.key(),
+            now,
+            p.health().status(),
+            previous,
+            p.health().reason(),
+            p.health().message(),
+            p.resourceVersion()));
+  }
+
+  /**
+   * Forgets the health reported for {@code key} if it is still {@code status}: the event was not
+   * acknowledged, so the next sighting reports it again.
+   */
+  public void forgetHealth(ResourceKey key, HealthStatus status) {
+    health.remove(key, status);
+  }
+
+  /** The health last reported for {@code key}, or {@code null}. */
+  public HealthStatus health(ResourceKey key) {
+    return health.get(key);
   }
 
   /**

@@ -36,6 +36,19 @@ class LiveProjectionTest {
   }
 
   @Test
+  void assessesHealthFromTheStatusItThenLeavesOut() {
+    Observation.Present p =
+        present(
+            """
+            {"apiVersion":"v1","kind":"PersistentVolumeClaim",
+             "metadata":{"name":"data","namespace":"prod"},"spec":{},"status":{"phase":"Lost"}}
+            """);
+
+    assertThat(p.health().status()).isEqualTo(dev.opsledger.events.HealthStatus.DEGRADED);
+    assertThat(p.live().has("status")).isFalse();
+  }
+
+  @Test
   void aStatusOrResourceVersionChangeKeepsTheHash() {
     String base =
         """

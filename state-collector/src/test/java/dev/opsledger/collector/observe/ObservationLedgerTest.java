@@ -3,6 +3,8 @@ package dev.opsledger.collector.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.opsledger.collector.health.Health;
+import dev.opsledger.events.HealthStatus;
 import dev.opsledger.events.ObservationFailed;
 import dev.opsledger.events.ObservedStateAbsent;
 import dev.opsledger.events.ObservedStateChanged;
@@ -101,12 +103,67 @@ class ObservationLedgerTest {
     assertThat(ledger.record(present("h2"), NOW)).isInstanceOf(Verdict.Unchanged.class);
   }
 
+  @Test
+  void reportsAHealthOnlyWhenItChangesWhateverTheContentDoes() {
+    assertThat(ledger.recordHealth(present("h1", HealthStatus.PROGRESSING), NOW))
+        .get()
+        .satisfies(
+            h -> {
+              assertThat(h.health()).isEqualTo(HealthStatus.PROGRESSING);
+              assertThat(h.previous()).isNull();
+            });
+    // The same health with new content, and again, is no news.
+    assertThat(ledger.recordHealth(present("h2", HealthStatus.PROGRESSING), NOW)).isEmpty();
+    assertThat(ledger.recordHealth(present("h2", HealthStatus.PROGRESSING), NOW)).isEmpty();
+    // A status-only change (same content hash) that changes the health is.
+    assertThat(ledger.recordHealth(present("h2", HealthStatus.HEALTHY), NOW))
+        .get()
+        .satisfies(h -> assertThat(h.previous()).isEqualTo(HealthStatus.PROGRESSING));
+    assertThat(ledger.recordHealth(failure(), NOW)).isEmpty();
+    assertThat(ledger.recordHealth(present("h2", HealthStatus.HEALTHY), NOW)).isEmpty();
+  }
+
+  @Test
+  void anAbsentResourceForgetsItsHealthSoItsReturnIsReportedAfresh() {
+    ledger.recordHealth(present("h1", HealthStatus.HEALTHY), NOW);
+
+    assertThat(ledger.recordHealth(new Observation.Absent(KEY, "deleted"), NOW)).isEmpty();
+
+    assertThat(ledger.recordHealth(present("h1", HealthStatus.HEALTHY), NOW))
+        .get()
+        .satisfies(h -> assertThat(h.previous()).isNull());
+  }
+
+  @Test
+  void aHealthKafkaDidNotTakeIsReportedAgainAtTheNextSighting() {
+    ledger.recordHealth(present("h1", HealthStatus.DEGRADED), NOW);
+
+    ledger.forgetHealth(KEY, HealthStatus.DEGRADED);
+
+    assertThat(ledger.recordHealth(present("h1", HealthStatus.DEGRADED), NOW)).isPresent();
+  }
+
+  private static Observation failure() {
+    return new Observation.Failed(KEY, FailureReason.FORBIDDEN, "no", 403, false);
+  }
+
+  private static Observation.Present present(String hash, HealthStatus status) {
+    return new Observation.Present(
+        KEY,
+        "1",
+        JsonNodeFactory.instance.objectNode(),
+        hash,
+        false,
+        null,
+        new Health(status, "Test", ""));
+  }
+
   private static Observation.Present present(String hash) {
     return new Observation.Present(KEY, "1", JsonNodeFactory.instance.objectNode(), hash, false);
   }
 
   private static Observation.Present present(String hash, String uid) {
     return new Observation.Present(
-        KEY, "1", JsonNodeFactory.instance.objectNode(), hash, false, uid);
+        KEY, "1", JsonNodeFactory.instance.objectNode(), hash, false, uid, Health.AWS_EXISTS);
   }
 }

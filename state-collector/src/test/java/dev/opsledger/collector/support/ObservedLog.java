@@ -4,6 +4,7 @@ import dev.opsledger.events.ObservationFailed;
 import dev.opsledger.events.ObservedStateAbsent;
 import dev.opsledger.events.ObservedStateChanged;
 import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
 import dev.opsledger.testkit.LogTail;
@@ -36,8 +37,25 @@ public final class ObservedLog implements AutoCloseable {
     LogTail.ensureTopics(SharedKafka.bootstrapServers());
   }
 
-  /** Every event read so far, in order. */
+  /**
+   * Every event about observed state read so far, in order: health changes are left out (they have
+   * their own accessor, {@link #health}), so tests of what the collector reports of an object count
+   * only that.
+   */
   public List<ResourceEvent> events() {
+    return all().stream().filter(e -> !(e instanceof ResourceHealthChanged)).toList();
+  }
+
+  /** The health changes of one resource read so far, in order. */
+  public List<ResourceHealthChanged> health(ResourceKey key) {
+    return all().stream()
+        .filter(e -> e instanceof ResourceHealthChanged h && h.resource().equals(key))
+        .map(ResourceHealthChanged.class::cast)
+        .toList();
+  }
+
+  /** Every event read so far, health changes included, in order. */
+  public List<ResourceEvent> all() {
     tail.poison().stream()
         .filter(r -> r.key() != null && r.key().startsWith(prefix))
         .findAny()
