@@ -280,6 +280,12 @@ public class ApplierConfiguration {
 
   private static SyncPolicy policyOf(ApplierProperties.SourcePolicy p) {
     return new SyncPolicy(
-        p.autoSync(), p.prune(), p.selfHeal(), p.dryRun(), p.forceConflicts(), p.pruneGuard());
+        p.autoSync(),
+        p.prune(),
+        p.selfHeal(),
+        p.dryRun(),
+        p.forceConflicts(),
+        p.pruneGuard(),
+        p.detectOnly());
   }
 }

@@ -78,6 +78,9 @@ public record ApplierProperties(
    *     own.
    * @param pruneGuard Hold the prunes of a revision that removes more than half of the source's
    *     resources, or all of them, until a {@code SyncApproved} names the source and revision.
+   * @param detectOnly Report drift and alert, but never apply or prune: every diff of the source is
+   *     recorded as {@code ApplySkipped(detect-only)}; overrides the settings above. A resource's
+   *     {@code opsledger.dev/sync-policy} annotation ({@code auto} or {@code manual}) overrides it.
    */
   public record SourcePolicy(
       @DefaultValue("true") boolean autoSync,
@@ -85,7 +88,8 @@ public record ApplierProperties(
       @DefaultValue("true") boolean selfHeal,
       @DefaultValue("false") boolean dryRun,
       @DefaultValue("true") boolean forceConflicts,
-      @DefaultValue("true") boolean pruneGuard) {}
+      @DefaultValue("true") boolean pruneGuard,
+      @DefaultValue("false") boolean detectOnly) {}
 
   /**
    * Exponential backoff of transient failures.

@@ -23,7 +23,12 @@ public enum SkipPolicy {
    * The revision would delete more than half of its source's resources, or all of them: its prunes
    * wait for a {@link SyncApproved} of the source and revision (see {@link PruneHeld}).
    */
-  PRUNE_HELD("prune-held");
+  PRUNE_HELD("prune-held"),
+  /**
+   * The resource, or its whole source, is detect-only: its drift is reported and alerted on, and
+   * nothing is ever applied or pruned.
+   */
+  DETECT_ONLY("detect-only");
 
   private final String wire;
 
@@ -34,6 +39,14 @@ public enum SkipPolicy {
   /** Whether a diff skipped by this policy waits for a {@link SyncApproved} to go ahead. */
   public boolean waitsForApproval() {
     return this == MANUAL_APPROVAL || this == PRUNE_HELD;
+  }
+
+  /**
+   * Whether a diff skipped by this policy stays as it is until something else changes (a new
+   * revision, a new drift): the drift is left in place, not waiting for anyone.
+   */
+  public boolean leavesDriftInPlace() {
+    return this == PRUNE_DISABLED || this == SELF_HEAL_DISABLED || this == DETECT_ONLY;
   }
 
   /** The text on the log. */

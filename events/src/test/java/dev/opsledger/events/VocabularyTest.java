@@ -86,7 +86,15 @@ class VocabularyTest {
             "self-heal-disabled",
             "stale-revision",
             "already-applied",
-            "prune-held");
+            "prune-held",
+            "detect-only");
+  }
+
+  @Test
+  void prunesAndLiveEditsPolicyKeepsOffAndDetectOnlyLeaveTheDriftInPlace() {
+    assertThat(Arrays.stream(SkipPolicy.values()).filter(SkipPolicy::leavesDriftInPlace))
+        .containsExactly(
+            SkipPolicy.PRUNE_DISABLED, SkipPolicy.SELF_HEAL_DISABLED, SkipPolicy.DETECT_ONLY);
   }
 
   @Test

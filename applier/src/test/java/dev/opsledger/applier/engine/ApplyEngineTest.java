@@ -66,6 +66,7 @@ class ApplyEngineTest {
   static final String PRUNE = "prune";
   static final String NO_HEAL = "noheal";
   static final String UNGUARDED = "unguarded";
+  static final String DETECT = "detect";
   static final String TARGET = "test";
   static final Person ADA = new Person("Ada", "ada@example.org");
 
@@ -102,7 +103,8 @@ class ApplyEngineTest {
                   MANUAL, new SyncPolicy(false, false, true, false, true),
                   PRUNE, new SyncPolicy(true, true, true, false, true),
                   NO_HEAL, new SyncPolicy(true, false, false, false, true),
-                  UNGUARDED, new SyncPolicy(true, true, true, false, true, false)),
+                  UNGUARDED, new SyncPolicy(true, true, true, false, true, false),
+                  DETECT, new SyncPolicy(true, true, true, false, true, true, true)),
               SyncPolicy.DEFAULT),
           scheduler,
           recorder,
@@ -211,6 +213,46 @@ class ApplyEngineTest {
     var newRevision = drift(web, NO_HEAL, declare(web, NO_HEAL, "r2"));
     assertThat(succeeded(newRevision).outcome()).isEqualTo(ApplyOutcome.PATCHED);
     assertThat(cluster.live).containsEntry(web, "r2");
+  }
+
+  @Test
+  void aDetectOnlySourceRecordsEveryDiffAsSkippedAndNeverWrites() {
+    String r1 = declare(web, DETECT, "r1");
+    var missing = missing(web, DETECT, r1);
+    cluster.live.put(web, "by hand");
+    var drift = drift(web, DETECT, r1);
+    String r2 = remove(web, DETECT, "r2");
+    var extraneous = extraneous(web, DETECT, r2);
+
+    assertThat(List.of(missing, drift, extraneous))
+        .allSatisfy(
+            diff -> {
+              assertThat(causedBy(diff)).singleElement().isInstanceOf(ApplySkipped.class);
+              assertThat(skipped(diff).skipPolicy()).contains(SkipPolicy.DETECT_ONLY);
+            });
+    assertThat(cluster.applies).isEmpty();
+    assertThat(cluster.deletes).isEmpty();
+    assertThat(cluster.live).containsEntry(web, "by hand");
+    assertThat(engine.awaitingApprovals()).isZero();
+  }
+
+  @Test
+  void aResourceAnnotatedDetectIsNeverPrunedOnceGitNoLongerDeclaresIt() {
+    succeeded(missing(web, PRUNE, declare(web, PRUNE, "r1")));
+    ObjectNode detect = manifest(web, "r2");
+    ((ObjectNode) detect.path("metadata"))
+        .putObject("annotations")
+        .put("opsledger.dev/sync-policy", "detect");
+    engine.onDesired(
+        new DesiredStateChanged(
+            web, PRUNE, "r2", "apps/web.yaml", "hash-r2", detect, ADA, clock.instant(), null));
+    String r3 = remove(web, PRUNE, "r3");
+
+    var diff = extraneous(web, PRUNE, r3);
+
+    assertThat(skipped(diff).skipPolicy()).contains(SkipPolicy.DETECT_ONLY);
+    assertThat(cluster.deletes).isEmpty();
+    assertThat(cluster.live).containsKey(web);
   }
 
   @Test
