@@ -87,14 +87,18 @@ class VocabularyTest {
             "stale-revision",
             "already-applied",
             "prune-held",
-            "detect-only");
+            "detect-only",
+            "sync-window-closed");
   }
 
   @Test
-  void prunesAndLiveEditsPolicyKeepsOffAndDetectOnlyLeaveTheDriftInPlace() {
+  void policiesThatKeepAResourceOutOfSyncWithoutAnApprovalLeaveTheDriftInPlace() {
     assertThat(Arrays.stream(SkipPolicy.values()).filter(SkipPolicy::leavesDriftInPlace))
         .containsExactly(
-            SkipPolicy.PRUNE_DISABLED, SkipPolicy.SELF_HEAL_DISABLED, SkipPolicy.DETECT_ONLY);
+            SkipPolicy.PRUNE_DISABLED,
+            SkipPolicy.SELF_HEAL_DISABLED,
+            SkipPolicy.DETECT_ONLY,
+            SkipPolicy.SYNC_WINDOW_CLOSED);
   }
 
   @Test

@@ -41,16 +41,48 @@ public final class PolicyResolver {
 
   private final Map<String, SyncPolicy> bySource;
   private final SyncPolicy fallback;
+  private final Map<String, SyncWindows> windowsBySource;
+  private final SyncWindows fallbackWindows;
+
+  /**
+   * A resolver without sync windows.
+   *
+   * @param bySource policy per source id
+   * @param fallback the policy of unlisted sources
+   */
+  public PolicyResolver(Map<String, SyncPolicy> bySource, SyncPolicy fallback) {
+    this(bySource, fallback, Map.of(), SyncWindows.none());
+  }
 
   /**
    * A resolver.
    *
    * @param bySource policy per source id
    * @param fallback the policy of unlisted sources
+   * @param windowsBySource sync windows per source id
+   * @param fallbackWindows the sync windows of unlisted sources
    */
-  public PolicyResolver(Map<String, SyncPolicy> bySource, SyncPolicy fallback) {
+  public PolicyResolver(
+      Map<String, SyncPolicy> bySource,
+      SyncPolicy fallback,
+      Map<String, SyncWindows> windowsBySource,
+      SyncWindows fallbackWindows) {
     this.bySource = Map.copyOf(bySource);
     this.fallback = fallback;
+    this.windowsBySource = Map.copyOf(windowsBySource);
+    this.fallbackWindows = fallbackWindows;
+  }
+
+  /**
+   * The sync windows of a source: a setting of the source only, like the prune guard (a window is
+   * about when the source may change the system, which no single manifest speaks for).
+   *
+   * @param sourceId the source, may be {@code null}
+   */
+  public SyncWindows windows(String sourceId) {
+    return sourceId == null
+        ? fallbackWindows
+        : windowsBySource.getOrDefault(sourceId, fallbackWindows);
   }
 
   /**
