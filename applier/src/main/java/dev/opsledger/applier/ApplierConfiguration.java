@@ -12,6 +12,8 @@ import dev.opsledger.applier.engine.SecretValues;
 import dev.opsledger.applier.kubernetes.KubernetesApplier;
 import dev.opsledger.applier.policy.PolicyResolver;
 import dev.opsledger.applier.policy.SyncPolicy;
+import dev.opsledger.applier.policy.SyncWindow;
+import dev.opsledger.applier.policy.SyncWindows;
 import dev.opsledger.applier.stream.ApplierInputs;
 import dev.opsledger.applier.stream.LogReplay;
 import dev.opsledger.applier.stream.ReplayCheckpoints;
@@ -39,8 +41,12 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -51,6 +57,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.PropertySource;
 import org.springframework.messaging.Message;
+import org.springframework.scheduling.support.CronExpression;
 
 /**
  * Wires the applier: three stream consumers ({@code applierDiffsIn}, {@code applierDesiredIn},
@@ -162,6 +169,8 @@ public class ApplierConfiguration {
       ReplayCheckpoints applierReplayCheckpoints) {
     Map<String, SyncPolicy> bySource = new LinkedHashMap<>();
     props.sources().forEach((id, p) -> bySource.put(id, policyOf(p)));
+    Map<String, SyncWindows> windowsBySource = new LinkedHashMap<>();
+    props.sources().forEach((id, p) -> windowsBySource.put(id, windowsOf(id, p)));
     ApplierProperties.Retry retry = props.retry();
     Clock clock = Clock.systemUTC();
     DesiredBook desired = new DesiredBook();
@@ -191,7 +200,11 @@ public class ApplierConfiguration {
                 clock),
             desired,
             new Approvals(),
-            new PolicyResolver(bySource, policyOf(props.defaults())),
+            new PolicyResolver(
+                bySource,
+                policyOf(props.defaults()),
+                windowsBySource,
+                windowsOf("defaults", props.defaults())),
             applierRetryScheduler,
             recorder,
             props.desiredWaitTimeout(),
@@ -278,8 +291,52 @@ public class ApplierConfiguration {
         m.maxBodySize());
   }
 
+  /**
+   * The windows of a source, their cron expressions parsed here, at the edge: a bad expression,
+   * kind or time zone stops the applier at start with the source and window it is in.
+   */
+  static SyncWindows windowsOf(String sourceId, ApplierProperties.SourcePolicy p) {
+    List<SyncWindow> windows = new ArrayList<>();
+    for (int i = 0; i < p.windows().size(); i++) {
+      ApplierProperties.Window w = p.windows().get(i);
+      String where = "opsledger.applier.sources." + sourceId + ".windows[" + i + "]";
+      try {
+        SyncWindow.Kind kind = SyncWindow.Kind.valueOf(w.kind().trim().toUpperCase(Locale.ROOT));
+        CronExpression cron = CronExpression.parse(w.schedule());
+        ZoneId zone = ZoneId.of(w.timeZone());
+        SyncWindow.Schedule schedule =
+            after -> {
+              ZonedDateTime next = cron.next(after.atZone(zone));
+              return next == null ? null : next.toInstant();
+            };
+        windows.add(
+            new SyncWindow(
+                kind,
+                schedule,
+                w.duration(),
+                kind.name().toLowerCase(Locale.ROOT)
+                    + " \""
+                    + w.schedule()
+                    + "\" for "
+                    + w.duration()
+                    + " ("
+                    + zone
+                    + ")"));
+      } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        throw new IllegalStateException(where + ": " + e.getMessage(), e);
+      }
+    }
+    return new SyncWindows(windows);
+  }
+
   private static SyncPolicy policyOf(ApplierProperties.SourcePolicy p) {
     return new SyncPolicy(
-        p.autoSync(), p.prune(), p.selfHeal(), p.dryRun(), p.forceConflicts(), p.pruneGuard());
+        p.autoSync(),
+        p.prune(),
+        p.selfHeal(),
+        p.dryRun(),
+        p.forceConflicts(),
+        p.pruneGuard(),
+        p.detectOnly());
   }
 }

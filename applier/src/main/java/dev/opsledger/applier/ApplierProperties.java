@@ -78,6 +78,12 @@ public record ApplierProperties(
    *     own.
    * @param pruneGuard Hold the prunes of a revision that removes more than half of the source's
    *     resources, or all of them, until a {@code SyncApproved} names the source and revision.
+   * @param detectOnly Report drift and alert, but never apply or prune: every diff of the source is
+   *     recorded as {@code ApplySkipped(detect-only)}; overrides the settings above. A resource's
+   *     {@code opsledger.dev/sync-policy} annotation ({@code auto} or {@code manual}) overrides it.
+   * @param windows Sync windows: when applies and prunes may go. None: always. Inside a deny
+   *     window: never; with allow windows: only inside one. Drift is reported meanwhile and the
+   *     change waits for the window.
    */
   public record SourcePolicy(
       @DefaultValue("true") boolean autoSync,
@@ -85,7 +91,30 @@ public record ApplierProperties(
       @DefaultValue("true") boolean selfHeal,
       @DefaultValue("false") boolean dryRun,
       @DefaultValue("true") boolean forceConflicts,
-      @DefaultValue("true") boolean pruneGuard) {}
+      @DefaultValue("true") boolean pruneGuard,
+      @DefaultValue("false") boolean detectOnly,
+      @DefaultValue @Valid List<Window> windows) {
+
+    /** Copies the windows. */
+    public SourcePolicy {
+      windows = List.copyOf(windows);
+    }
+  }
+
+  /**
+   * A sync window.
+   *
+   * @param kind {@code allow} or {@code deny}.
+   * @param schedule When the window starts: a Spring cron expression (six fields, seconds first,
+   *     e.g. {@code "0 0 22 * * MON-FRI"}, or a macro such as {@code @daily}).
+   * @param duration How long it lasts from each start.
+   * @param timeZone The time zone the schedule is read in.
+   */
+  public record Window(
+      @NotBlank String kind,
+      @NotBlank String schedule,
+      @NotNull Duration duration,
+      @DefaultValue("UTC") @NotBlank String timeZone) {}
 
   /**
    * Exponential backoff of transient failures.

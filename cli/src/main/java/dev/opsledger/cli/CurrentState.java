@@ -33,6 +33,9 @@ import org.apache.kafka.common.TopicPartition;
  * @param drift the last drift report of each resource whose state is drifted
  * @param awaitingApproval resources whose last apply was skipped for manual approval, with the
  *     revision that waits
+ * @param leftAsIs resources whose last apply was skipped by a policy that leaves their drift in
+ *     place ({@code detect-only}, {@code self-heal-disabled}, {@code prune-disabled}): why they are
+ *     out of sync and not healed
  * @param warnings kinds the collector cannot observe now (a kind-level {@code ObservationFailed}
  *     with no observation of that kind since): a kind is not a resource, so it is no row
  */
@@ -40,6 +43,7 @@ public record CurrentState(
     List<ResourceState> resources,
     Map<ResourceKey, DriftDetected> drift,
     Map<ResourceKey, ApplySkipped> awaitingApproval,
+    Map<ResourceKey, ApplySkipped> leftAsIs,
     List<String> warnings) {
 
   private static final EnumSet<Topic> TOPICS =
@@ -66,6 +70,7 @@ public record CurrentState(
     private final AuditProjections.StateFold fold = new AuditProjections.StateFold();
     private final Map<ResourceKey, DriftDetected> lastDrift = new HashMap<>();
     private final Map<ResourceKey, ApplySkipped> waiting = new HashMap<>();
+    private final Map<ResourceKey, ApplySkipped> left = new HashMap<>();
     private final Map<ResourceKey, ObservationFailed> unobservedKinds = new LinkedHashMap<>();
     private long lastRead;
 
@@ -117,6 +122,12 @@ public record CurrentState(
       } else if (e.topic().equals(Topic.APPLIES.topicName()) && !(re instanceof FieldsConflicted)) {
         waiting.remove(re.resource());
       }
+      if (re instanceof ApplySkipped s
+          && s.skipPolicy().map(SkipPolicy::leavesDriftInPlace).orElse(false)) {
+        left.put(s.resource(), s);
+      } else if (e.topic().equals(Topic.APPLIES.topicName()) && !(re instanceof FieldsConflicted)) {
+        left.remove(re.resource());
+      }
     }
 
     private CurrentState state() {
@@ -144,7 +155,8 @@ public record CurrentState(
           state.resources().stream()
               .filter(r -> !r.resource().name().equals(ResourceKey.ANY_NAME))
               .toList();
-      return new CurrentState(resources, drift, Map.copyOf(waiting), List.copyOf(warnings));
+      return new CurrentState(
+          resources, drift, Map.copyOf(waiting), Map.copyOf(left), List.copyOf(warnings));
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.opsledger.cli;
 
 import dev.opsledger.audit.Answers.ResourceState;
+import dev.opsledger.events.ApplySkipped;
+import dev.opsledger.events.DiffState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -45,6 +47,20 @@ public class StatusCommand implements Callable<Integer> {
         out,
         List.of("RESOURCE", "TARGET", "SYNC", "HEALTH", "REVISION", "LIVE", "LAST APPLY"),
         rows);
+    for (ResourceState r : state.resources()) {
+      ApplySkipped left = state.leftAsIs().get(r.resource());
+      if (left != null && !DiffState.IN_SYNC.label().equals(r.syncState())) {
+        out.println(
+            "note: "
+                + r.resource().shortName()
+                + " is "
+                + r.syncState()
+                + " and not healed ("
+                + left.policy()
+                + "): "
+                + left.detail());
+      }
+    }
     state.warnings().forEach(w -> out.println("warning: " + w));
     return ExitCodes.OK;
   }

@@ -23,7 +23,18 @@ public enum SkipPolicy {
    * The revision would delete more than half of its source's resources, or all of them: its prunes
    * wait for a {@link SyncApproved} of the source and revision (see {@link PruneHeld}).
    */
-  PRUNE_HELD("prune-held");
+  PRUNE_HELD("prune-held"),
+  /**
+   * The resource, or its whole source, is detect-only: its drift is reported and alerted on, and
+   * nothing is ever applied or pruned.
+   */
+  DETECT_ONLY("detect-only"),
+  /**
+   * The source's sync windows refuse applies now (outside every allow window, or inside a deny
+   * window): the drift is reported and the apply waits; the same diff is applied when a window lets
+   * it through (its {@code ApplyStarted} names the same diff as its cause).
+   */
+  SYNC_WINDOW_CLOSED("sync-window-closed");
 
   private final String wire;
 
@@ -34,6 +45,18 @@ public enum SkipPolicy {
   /** Whether a diff skipped by this policy waits for a {@link SyncApproved} to go ahead. */
   public boolean waitsForApproval() {
     return this == MANUAL_APPROVAL || this == PRUNE_HELD;
+  }
+
+  /**
+   * Whether a diff skipped by this policy leaves the resource out of sync without waiting for an
+   * approval: until something else changes (a new revision, a new drift), or, for {@link
+   * #SYNC_WINDOW_CLOSED}, until a sync window lets the apply through.
+   */
+  public boolean leavesDriftInPlace() {
+    return this == PRUNE_DISABLED
+        || this == SELF_HEAL_DISABLED
+        || this == DETECT_ONLY
+        || this == SYNC_WINDOW_CLOSED;
   }
 
   /** The text on the log. */

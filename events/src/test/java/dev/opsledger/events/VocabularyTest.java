@@ -86,7 +86,19 @@ class VocabularyTest {
             "self-heal-disabled",
             "stale-revision",
             "already-applied",
-            "prune-held");
+            "prune-held",
+            "detect-only",
+            "sync-window-closed");
+  }
+
+  @Test
+  void policiesThatKeepAResourceOutOfSyncWithoutAnApprovalLeaveTheDriftInPlace() {
+    assertThat(Arrays.stream(SkipPolicy.values()).filter(SkipPolicy::leavesDriftInPlace))
+        .containsExactly(
+            SkipPolicy.PRUNE_DISABLED,
+            SkipPolicy.SELF_HEAL_DISABLED,
+            SkipPolicy.DETECT_ONLY,
+            SkipPolicy.SYNC_WINDOW_CLOSED);
   }
 
   @Test

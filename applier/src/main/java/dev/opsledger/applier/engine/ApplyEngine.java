@@ -3,6 +3,7 @@ package dev.opsledger.applier.engine;
 import dev.opsledger.applier.apply.Failure;
 import dev.opsledger.applier.policy.PolicyResolver;
 import dev.opsledger.applier.policy.SyncPolicy;
+import dev.opsledger.applier.policy.SyncWindows;
 import dev.opsledger.events.ApplyAction;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
@@ -38,6 +39,7 @@ public final class ApplyEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApplyEngine.class);
   private static final Duration DESIRED_POLL = Duration.ofSeconds(1);
+  private static final Duration WINDOW_RECHECK = Duration.ofHours(1);
 
   private final ResourceActions actions;
   private final DesiredBook desired;
@@ -51,6 +53,11 @@ public final class ApplyEngine {
   private final Map<ResourceKey, String> currentDiff = new ConcurrentHashMap<>();
   private final Map<ResourceKey, Work> awaitingApproval = new ConcurrentHashMap<>();
   private final java.util.Set<String> announcedHolds = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The diff each resource last recorded a window refusal for: one event per diff, not per check.
+   */
+  private final Map<ResourceKey, String> windowSkipped = new ConcurrentHashMap<>();
 
   /**
    * Wires the engine; see {@code ApplierConfiguration}. Takes over running the scheduler's due
@@ -283,6 +290,8 @@ public final class ApplyEngine {
       skip(work, s);
     } else if (decision instanceof Decision.HoldPrune h) {
       holdPrune(work, h);
+    } else if (decision instanceof Decision.WaitForWindow w) {
+      waitForWindow(work, w);
     } else if (decision instanceof Decision.Apply a) {
       actions.apply(work, view, a);
     } else if (decision instanceof Decision.Delete d) {
@@ -295,8 +304,34 @@ public final class ApplyEngine {
     String revision = work.revision();
     String sourceId = work.sourceId() != null ? work.sourceId() : sourceOf(view);
     SyncPolicy policy = policies.resolve(sourceId, view == null ? null : view.manifest());
-    return Decider.decide(
-        kind, revision, view, policy, () -> approvals.approves(work.key(), sourceId, revision));
+    Decision decision =
+        Decider.decide(
+            kind, revision, view, policy, () -> approvals.approves(work.key(), sourceId, revision));
+    return windowed(decision, policies.windows(sourceId));
+  }
+
+  /**
+   * A write the source's sync windows refuse now waits for them; a dry run writes nothing, and
+   * goes. Checked after every other rule, so an approval given while the window is closed is used
+   * when it opens.
+   */
+  private Decision windowed(Decision decision, SyncWindows windows) {
+    boolean writes =
+        (decision instanceof Decision.Apply a && !a.dryRun())
+            || (decision instanceof Decision.Delete d && !d.dryRun());
+    if (!writes) {
+      return decision;
+    }
+    SyncWindows.Verdict verdict = windows.verdict(now());
+    if (verdict.open()) {
+      return decision;
+    }
+    return new Decision.WaitForWindow(
+        verdict.opensAt(),
+        verdict.reason()
+            + (verdict.opensAt() == null
+                ? ": the change waits for a window to open (none in sight)"
+                : ": the change waits until " + verdict.opensAt()));
   }
 
   private void awaitDesired(Work work, Decision.AwaitDesired await) {
@@ -336,6 +371,22 @@ public final class ApplyEngine {
       announcedHolds.add(revisionKey);
     }
     skip(work, new Decision.Skip(SkipPolicy.PRUNE_HELD, hold.detail()));
+  }
+
+  /**
+   * Records the window's refusal once per diff (the {@code ApplySkipped(sync-window-closed)} is the
+   * decision on the log), and runs the diff again when the window opens: the retry that then
+   * applies names the same diff as its cause. A newer diff replaces the wait, as it replaces a
+   * retry. Without an opening in sight, the windows are asked again every {@link #WINDOW_RECHECK}.
+   */
+  private void waitForWindow(Work work, Decision.WaitForWindow w) {
+    if (!work.id().equals(windowSkipped.get(work.key()))) {
+      recorder.skipped(work, SkipPolicy.SYNC_WINDOW_CLOSED, w.detail());
+      windowSkipped.put(work.key(), work.id());
+    }
+    Duration wait =
+        w.opensAt() == null ? WINDOW_RECHECK : Duration.between(clock.instant(), w.opensAt());
+    scheduler.schedule(work, wait.isNegative() ? Duration.ZERO : wait);
   }
 
   private static String sourceOf(DesiredView view) {

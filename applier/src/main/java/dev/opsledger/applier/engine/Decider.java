@@ -10,10 +10,11 @@ import java.util.function.BooleanSupplier;
  * are tested without Kafka or a cluster.
  *
  * <p>Rules, in order: fencing (a diff for a revision older than the newest declared is skipped as
- * {@code stale-revision}; one for a revision not seen yet waits for it), then self-heal (drift
- * while the desired revision is the one last applied is a live edit), then prune (with its guard: a
- * revision that removes more than half of its source's resources, or all of them, holds its prunes
- * until the source and revision are approved), then manual approval.
+ * {@code stale-revision}; one for a revision not seen yet waits for it), then detect-only (every
+ * diff is skipped as {@code detect-only}: drift is reported, nothing is written), then self-heal
+ * (drift while the desired revision is the one last applied is a live edit), then prune (with its
+ * guard: a revision that removes more than half of its source's resources, or all of them, holds
+ * its prunes until the source and revision are approved), then manual approval.
  */
 public final class Decider {
 
@@ -39,6 +40,9 @@ public final class Decider {
     Decision fenced = fence(kind, revision, desired);
     if (fenced != null) {
       return fenced;
+    }
+    if (policy.detectOnly()) {
+      return new Decision.Skip(SkipPolicy.DETECT_ONLY, detectOnly(kind, revision));
     }
     if (kind == DiffState.EXTRANEOUS) {
       if (!policy.prune()) {
@@ -77,6 +81,16 @@ public final class Decider {
           "revision " + revision + " waits for a SyncApproved (manual sync)");
     }
     return new Decision.Apply(policy.dryRun(), policy.forceConflicts());
+  }
+
+  private static String detectOnly(DiffState kind, String revision) {
+    String what =
+        switch (kind) {
+          case EXTRANEOUS -> "Git no longer declares it";
+          case MISSING -> "revision " + revision + " declares it and it is missing live";
+          default -> "live differs from revision " + revision;
+        };
+    return what + "; left as is: the resource is detect-only";
   }
 
   /**

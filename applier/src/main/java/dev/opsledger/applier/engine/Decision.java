@@ -8,7 +8,8 @@ public sealed interface Decision
         Decision.Delete,
         Decision.Skip,
         Decision.HoldPrune,
-        Decision.AwaitDesired {
+        Decision.AwaitDesired,
+        Decision.WaitForWindow {
 
   /**
    * Apply the newest desired manifest.
@@ -48,4 +49,12 @@ public sealed interface Decision
 
   /** The diff names a revision not seen on {@code opsledger.desired} yet: look again soon. */
   record AwaitDesired(String detail) implements Decision {}
+
+  /**
+   * Apply or delete, but not now: the source's sync windows refuse writes until {@code opensAt}.
+   *
+   * @param opensAt when they let it through, or {@code null} when no window opens again
+   * @param detail a sentence for people
+   */
+  record WaitForWindow(java.time.Instant opensAt, String detail) implements Decision {}
 }

@@ -25,7 +25,8 @@ import java.util.Map;
  * and no final outcome was recorded for it (an {@code ApplySucceeded}, a terminal {@code
  * ApplyFailed} or an {@code ApplySkipped} whose causation is the diff's id), it is pending, at the
  * attempt after the last one started. If its final outcome is {@code ApplySkipped(manual-approval)}
- * or {@code ApplySkipped(prune-held)}, it waits for approval again.
+ * or {@code ApplySkipped(prune-held)}, it waits for approval again. An {@code
+ * ApplySkipped(sync-window-closed)} is no outcome: the diff is still pending.
  */
 public final class PendingWork {
 
@@ -91,6 +92,10 @@ public final class PendingWork {
       if (s.skippedBy(SkipPolicy.ALREADY_APPLIED)) {
         // A redelivery: the diff's own outcome stays what it was.
         finalWaitsForApproval.putIfAbsent(cause, false);
+      } else if (s.skippedBy(SkipPolicy.SYNC_WINDOW_CLOSED)) {
+        // Not an outcome: the diff waits for its window and is applied when it opens, so after a
+        // restart it is pending again (and waits again while the window stays closed).
+        return;
       } else {
         finalWaitsForApproval.put(
             cause, s.skipPolicy().map(SkipPolicy::waitsForApproval).orElse(false));

@@ -8,20 +8,23 @@ import java.util.Map;
  *
  * <table>
  *   <caption>Annotations</caption>
- *   <tr><td>{@value #SYNC_POLICY}</td><td>{@code manual} or {@code auto}</td></tr>
+ *   <tr><td>{@value #SYNC_POLICY}</td><td>{@code manual}, {@code auto} or {@code detect}</td></tr>
  *   <tr><td>{@value #PRUNE}</td><td>{@code "true"} or {@code "false"}</td></tr>
  *   <tr><td>{@value #SELF_HEAL}</td><td>{@code "true"} or {@code "false"}</td></tr>
  *   <tr><td>{@value #DRY_RUN}</td><td>{@code "true"} or {@code "false"}</td></tr>
  *   <tr><td>{@value #FORCE_CONFLICTS}</td><td>{@code "true"} or {@code "false"}</td></tr>
  * </table>
  *
- * Any other value leaves the source's setting in force. The prune guard is a setting of the source
- * only: it is about a whole revision, which no single manifest speaks for (and a revision that
- * empties the source leaves no manifest to carry an annotation).
+ * Any other value leaves the source's setting in force. {@code detect} makes the resource
+ * detect-only (drift reported, never applied or pruned) whatever its source says; {@code manual} or
+ * {@code auto} on a resource of a detect-only source lets the applier act on it again, with that
+ * sync mode: the resource speaks for itself. The prune guard is a setting of the source only: it is
+ * about a whole revision, which no single manifest speaks for (and a revision that empties the
+ * source leaves no manifest to carry an annotation).
  */
 public final class PolicyResolver {
 
-  /** {@code manual} or {@code auto}. */
+  /** {@code manual}, {@code auto} or {@code detect}. */
   public static final String SYNC_POLICY = "opsledger.dev/sync-policy";
 
   /** Whether to prune the resource once Git no longer declares it. */
@@ -38,16 +41,48 @@ public final class PolicyResolver {
 
   private final Map<String, SyncPolicy> bySource;
   private final SyncPolicy fallback;
+  private final Map<String, SyncWindows> windowsBySource;
+  private final SyncWindows fallbackWindows;
+
+  /**
+   * A resolver without sync windows.
+   *
+   * @param bySource policy per source id
+   * @param fallback the policy of unlisted sources
+   */
+  public PolicyResolver(Map<String, SyncPolicy> bySource, SyncPolicy fallback) {
+    this(bySource, fallback, Map.of(), SyncWindows.none());
+  }
 
   /**
    * A resolver.
    *
    * @param bySource policy per source id
    * @param fallback the policy of unlisted sources
+   * @param windowsBySource sync windows per source id
+   * @param fallbackWindows the sync windows of unlisted sources
    */
-  public PolicyResolver(Map<String, SyncPolicy> bySource, SyncPolicy fallback) {
+  public PolicyResolver(
+      Map<String, SyncPolicy> bySource,
+      SyncPolicy fallback,
+      Map<String, SyncWindows> windowsBySource,
+      SyncWindows fallbackWindows) {
     this.bySource = Map.copyOf(bySource);
     this.fallback = fallback;
+    this.windowsBySource = Map.copyOf(windowsBySource);
+    this.fallbackWindows = fallbackWindows;
+  }
+
+  /**
+   * The sync windows of a source: a setting of the source only, like the prune guard (a window is
+   * about when the source may change the system, which no single manifest speaks for).
+   *
+   * @param sourceId the source, may be {@code null}
+   */
+  public SyncWindows windows(String sourceId) {
+    return sourceId == null
+        ? fallbackWindows
+        : windowsBySource.getOrDefault(sourceId, fallbackWindows);
   }
 
   /**
@@ -66,15 +101,19 @@ public final class PolicyResolver {
       return base;
     }
     String sync = annotations.path(SYNC_POLICY).asText("");
-    boolean autoSync =
-        "manual".equalsIgnoreCase(sync) ? false : "auto".equalsIgnoreCase(sync) || base.autoSync();
+    boolean manual = "manual".equalsIgnoreCase(sync);
+    boolean auto = "auto".equalsIgnoreCase(sync);
+    boolean detect = "detect".equalsIgnoreCase(sync);
+    boolean autoSync = !manual && (auto || base.autoSync());
+    boolean detectOnly = detect || (base.detectOnly() && !manual && !auto);
     return new SyncPolicy(
         autoSync,
         flag(annotations, PRUNE, base.prune()),
         flag(annotations, SELF_HEAL, base.selfHeal()),
         flag(annotations, DRY_RUN, base.dryRun()),
         flag(annotations, FORCE_CONFLICTS, base.forceConflicts()),
-        base.pruneGuard());
+        base.pruneGuard(),
+        detectOnly);
   }
 
   private static boolean flag(JsonNode annotations, String name, boolean otherwise) {

@@ -11,6 +11,8 @@ import dev.opsledger.applier.apply.Outcome;
 import dev.opsledger.applier.apply.ResourceApplier;
 import dev.opsledger.applier.policy.PolicyResolver;
 import dev.opsledger.applier.policy.SyncPolicy;
+import dev.opsledger.applier.policy.SyncWindow;
+import dev.opsledger.applier.policy.SyncWindows;
 import dev.opsledger.events.ApplyAction;
 import dev.opsledger.events.ApplyFailed;
 import dev.opsledger.events.ApplyOutcome;
@@ -66,10 +68,12 @@ class ApplyEngineTest {
   static final String PRUNE = "prune";
   static final String NO_HEAL = "noheal";
   static final String UNGUARDED = "unguarded";
+  static final String DETECT = "detect";
+  static final String WINDOWED = "windowed";
   static final String TARGET = "test";
   static final Person ADA = new Person("Ada", "ada@example.org");
 
-  final Clock clock = Clock.fixed(Instant.parse("2026-01-01T10:00:00Z"), ZoneOffset.UTC);
+  final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T10:00:00Z"));
   final RecordingSink sink = new RecordingSink();
   final FakeCluster cluster = new FakeCluster();
   final RetryScheduler scheduler = new RetryScheduler(clock);
@@ -102,8 +106,12 @@ class ApplyEngineTest {
                   MANUAL, new SyncPolicy(false, false, true, false, true),
                   PRUNE, new SyncPolicy(true, true, true, false, true),
                   NO_HEAL, new SyncPolicy(true, false, false, false, true),
-                  UNGUARDED, new SyncPolicy(true, true, true, false, true, false)),
-              SyncPolicy.DEFAULT),
+                  UNGUARDED, new SyncPolicy(true, true, true, false, true, false),
+                  DETECT, new SyncPolicy(true, true, true, false, true, true, true),
+                  WINDOWED, new SyncPolicy(true, true, true, false, true)),
+              SyncPolicy.DEFAULT,
+              Map.of(WINDOWED, nightly()),
+              SyncWindows.none()),
           scheduler,
           recorder,
           Duration.ofMinutes(5),
@@ -265,6 +273,91 @@ class ApplyEngineTest {
     var newRevision = drift(web, NO_HEAL, declare(web, NO_HEAL, "r2"));
     assertThat(succeeded(newRevision).outcome()).isEqualTo(ApplyOutcome.PATCHED);
     assertThat(cluster.live).containsEntry(web, "r2");
+  }
+
+  @Test
+  void aDetectOnlySourceRecordsEveryDiffAsSkippedAndNeverWrites() {
+    String r1 = declare(web, DETECT, "r1");
+    var missing = missing(web, DETECT, r1);
+    cluster.live.put(web, "by hand");
+    var drift = drift(web, DETECT, r1);
+    String r2 = remove(web, DETECT, "r2");
+    var extraneous = extraneous(web, DETECT, r2);
+
+    assertThat(List.of(missing, drift, extraneous))
+        .allSatisfy(
+            diff -> {
+              assertThat(causedBy(diff)).singleElement().isInstanceOf(ApplySkipped.class);
+              assertThat(skipped(diff).skipPolicy()).contains(SkipPolicy.DETECT_ONLY);
+            });
+    assertThat(cluster.applies).isEmpty();
+    assertThat(cluster.deletes).isEmpty();
+    assertThat(cluster.live).containsEntry(web, "by hand");
+    assertThat(engine.awaitingApprovals()).isZero();
+  }
+
+  @Test
+  void aResourceAnnotatedDetectIsNeverPrunedOnceGitNoLongerDeclaresIt() {
+    succeeded(missing(web, PRUNE, declare(web, PRUNE, "r1")));
+    ObjectNode detect = manifest(web, "r2");
+    ((ObjectNode) detect.path("metadata"))
+        .putObject("annotations")
+        .put("opsledger.dev/sync-policy", "detect");
+    engine.onDesired(
+        new DesiredStateChanged(
+            web, PRUNE, "r2", "apps/web.yaml", "hash-r2", detect, ADA, clock.instant(), null));
+    String r3 = remove(web, PRUNE, "r3");
+
+    var diff = extraneous(web, PRUNE, r3);
+
+    assertThat(skipped(diff).skipPolicy()).contains(SkipPolicy.DETECT_ONLY);
+    assertThat(cluster.deletes).isEmpty();
+    assertThat(cluster.live).containsKey(web);
+  }
+
+  /** One allow window a day, 22:00 to midnight UTC; the tests start at 10:00. */
+  static SyncWindows nightly() {
+    return new SyncWindows(
+        List.of(
+            new SyncWindow(
+                SyncWindow.Kind.ALLOW,
+                after -> {
+                  Instant today = after.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+                  Instant start = today.plus(Duration.ofHours(22));
+                  return start.isAfter(after) ? start : start.plus(Duration.ofDays(1));
+                },
+                Duration.ofHours(2),
+                "allow nightly")));
+  }
+
+  @Test
+  void outsideItsAllowWindowADiffIsRecordedAsWaitingAndAppliedWhenTheWindowOpens() {
+    String rev = declare(web, WINDOWED, "r1");
+    var diff = missing(web, WINDOWED, rev);
+
+    ApplySkipped waiting = skipped(diff);
+    assertThat(waiting.skipPolicy()).contains(SkipPolicy.SYNC_WINDOW_CLOSED);
+    assertThat(waiting.detail())
+        .isEqualTo(
+            "outside every allow window of the source: the change waits until"
+                + " 2026-01-01T22:00:00Z");
+    assertThat(cluster.applies).isEmpty();
+    assertThat(scheduler.pendingOf(web)).isNotNull();
+
+    clock.set(Instant.parse("2026-01-01T22:00:00Z"));
+    scheduler.wake(k -> true);
+
+    await("the diff is applied once the window opens")
+        .until(() -> causedBy(diff).stream().anyMatch(ApplySucceeded.class::isInstance));
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.CREATED);
+    assertThat(causedBy(diff)).filteredOn(ApplySkipped.class::isInstance).hasSize(1);
+  }
+
+  @Test
+  void insideItsAllowWindowADiffIsAppliedAtOnce() {
+    clock.set(Instant.parse("2026-01-01T23:30:00Z"));
+    assertThat(succeeded(missing(web, WINDOWED, declare(web, WINDOWED, "r1"))).outcome())
+        .isEqualTo(ApplyOutcome.CREATED);
   }
 
   @Test
@@ -643,6 +736,34 @@ class ApplyEngineTest {
     return metrics.registry().find(meter).tag(tag, value).counters().stream()
         .mapToDouble(c -> c.count())
         .sum();
+  }
+
+  /** A clock the test moves. */
+  static final class MovableClock extends Clock {
+    private volatile Instant now;
+
+    MovableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant t) {
+      now = t;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
   }
 
   /** What reached Kafka, in order; can refuse to acknowledge final outcomes. */

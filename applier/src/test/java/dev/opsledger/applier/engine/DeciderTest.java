@@ -15,6 +15,7 @@ class DeciderTest {
   static final SyncPolicy PRUNE = new SyncPolicy(true, true, true, false, true);
   static final SyncPolicy NO_HEAL = new SyncPolicy(true, false, false, false, true);
   static final SyncPolicy DRY = new SyncPolicy(true, false, true, true, false);
+  static final SyncPolicy DETECT = new SyncPolicy(true, true, true, false, true, true, true);
 
   static DesiredView view(String newest, String lastApplied, boolean removed, String... order) {
     java.util.Map<String, Long> o = new java.util.HashMap<>();
@@ -174,5 +175,33 @@ class DeciderTest {
                   throw new AssertionError("asked for an approval");
                 }))
         .isEqualTo(new Decision.Delete(false));
+  }
+
+  @Test
+  void detectOnlySkipsEveryKindOfDiffWhateverElseThePolicySays() {
+    DesiredView declared = view("r2", "r1", false, "r1", "r2");
+    assertThat(Decider.decide(DiffState.MISSING, "r2", declared, DETECT, () -> true))
+        .isEqualTo(
+            new Decision.Skip(
+                SkipPolicy.DETECT_ONLY,
+                "revision r2 declares it and it is missing live; left as is: the resource is"
+                    + " detect-only"));
+    assertThat(Decider.decide(DiffState.DRIFTED, "r2", declared, DETECT, () -> true))
+        .isEqualTo(
+            new Decision.Skip(
+                SkipPolicy.DETECT_ONLY,
+                "live differs from revision r2; left as is: the resource is detect-only"));
+    Decision prune =
+        Decider.decide(
+            DiffState.EXTRANEOUS, "r2", view("r2", "r1", true, "r1", "r2"), DETECT, () -> true);
+    assertThat(((Decision.Skip) prune).policy()).isEqualTo(SkipPolicy.DETECT_ONLY);
+  }
+
+  @Test
+  void aStaleDiffOfADetectOnlyResourceIsStillSkippedAsStale() {
+    Decision d =
+        Decider.decide(
+            DiffState.DRIFTED, "r1", view("r2", "r1", false, "r1", "r2"), DETECT, () -> false);
+    assertThat(((Decision.Skip) d).policy()).isEqualTo(SkipPolicy.STALE_REVISION);
   }
 }

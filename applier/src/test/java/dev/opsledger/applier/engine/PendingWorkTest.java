@@ -69,6 +69,20 @@ class PendingWorkTest {
   }
 
   @Test
+  void aDiffWaitingForItsSyncWindowIsStillPendingAfterARestart() {
+    PendingWork work = new PendingWork();
+    var diff = missing(A, "r1");
+    work.diff(diff);
+    work.apply(outcome(diff, new ApplySkipped(A, "s", "r1", "sync-window-closed", "", NOW)));
+
+    PendingWork.Derived derived = work.derive(NOW);
+    assertThat(derived.pending())
+        .singleElement()
+        .satisfies(w -> assertThat(w.id()).isEqualTo(diff.id()));
+    assertThat(derived.done()).isEmpty();
+  }
+
+  @Test
   void aDiffSkippedForApprovalWaitsAgain() {
     PendingWork work = new PendingWork();
     var diff = missing(A, "r1");

@@ -44,4 +44,31 @@ class PolicyResolverTest {
     assertThat(resolver.resolve("prod", annotated(Map.of("opsledger.dev/prune", "maybe"))))
         .isEqualTo(PRUNING);
   }
+
+  @Test
+  void aDetectOnlySourceMakesEveryResourceDetectOnlyUnlessItsAnnotationSaysAutoOrManual() {
+    SyncPolicy watching = new SyncPolicy(true, true, true, false, true, true, true);
+    PolicyResolver r = new PolicyResolver(Map.of("watched", watching), SyncPolicy.DEFAULT);
+
+    assertThat(r.resolve("watched", null).detectOnly()).isTrue();
+    assertThat(r.resolve("watched", annotated(Map.of("opsledger.dev/prune", "false"))).detectOnly())
+        .isTrue();
+    assertThat(
+            r.resolve("watched", annotated(Map.of("opsledger.dev/sync-policy", "auto")))
+                .detectOnly())
+        .isFalse();
+    SyncPolicy manual =
+        r.resolve("watched", annotated(Map.of("opsledger.dev/sync-policy", "manual")));
+    assertThat(manual.detectOnly()).isFalse();
+    assertThat(manual.autoSync()).isFalse();
+  }
+
+  @Test
+  void theDetectAnnotationMakesOneResourceDetectOnly() {
+    SyncPolicy p =
+        resolver.resolve("prod", annotated(Map.of("opsledger.dev/sync-policy", "detect")));
+
+    assertThat(p.detectOnly()).isTrue();
+    assertThat(resolver.resolve("prod", null).detectOnly()).isFalse();
+  }
 }

@@ -6,6 +6,7 @@ import dev.opsledger.differ.diff.DiffResult.CannotCompare;
 import dev.opsledger.differ.diff.DiffResult.Drifted;
 import dev.opsledger.differ.diff.DiffResult.InSync;
 import dev.opsledger.differ.diff.DiffResult.Missing;
+import dev.opsledger.differ.normalize.AnnotatedIgnoreRules;
 import dev.opsledger.differ.normalize.Comparison;
 import dev.opsledger.differ.normalize.IgnoreRules;
 import dev.opsledger.differ.normalize.Normalizer;
@@ -102,14 +103,18 @@ public final class DiffEngine {
    * @param desired the desired manifest as JSON (Secret values sealed); not modified
    * @param live the live object as JSON (Secret values hashed), or {@code null}, a JSON {@code
    *     null} or a missing node when nothing lives under the manifest's name; not modified
-   * @param rules the ignore rules in force
+   * @param configured the configured ignore rules; the manifest's own ({@link
+   *     AnnotatedIgnoreRules}) are added for it
    * @return {@code InSync}, {@code Drifted}, {@code Missing} or {@code CannotCompare}; never throws
    *     for bad input
    */
-  public DiffResult diff(JsonNode desired, JsonNode live, IgnoreRules rules) {
-    Objects.requireNonNull(rules, "rules");
+  public DiffResult diff(JsonNode desired, JsonNode live, IgnoreRules configured) {
+    Objects.requireNonNull(configured, "rules");
     try {
       ManifestRef ref = ManifestRef.of(desired, "desired manifest");
+      // Checked before the live object is looked at: a malformed annotation is the manifest's
+      // fault, reported whether or not anything lives under its name.
+      IgnoreRules rules = AnnotatedIgnoreRules.forManifest(configured, ref, desired);
       if (live == null || live.isMissingNode() || live.isNull()) {
         return new Missing();
       }

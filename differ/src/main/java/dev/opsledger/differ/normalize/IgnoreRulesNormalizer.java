@@ -1,13 +1,17 @@
 package dev.opsledger.differ.normalize;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsledger.differ.tree.NotComparableException;
 import dev.opsledger.differ.tree.PairedWalk;
 import dev.opsledger.differ.tree.PairedWalk.Next;
 import dev.opsledger.differ.tree.Path;
 import dev.opsledger.differ.tree.Site;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies the user's {@link IgnoreRule}s: a field an applicable rule points at is not compared.
@@ -17,6 +21,10 @@ import java.util.List;
  * Deployment). An item of a list of named items is removed from the desired list. An item of a list
  * paired by position cannot be removed without shifting the others, so its live counterpart is made
  * to say what the desired item says instead.
+ *
+ * <p>A member the live object has no parent for (an ignored annotation of an object that has no
+ * annotations live) is out of the paired walk's reach: it is removed from the desired manifest too,
+ * by a walk of the desired objects alone, so that an ignored field never shows up as missing.
  */
 public final class IgnoreRulesNormalizer implements Normalizer {
 
@@ -42,6 +50,34 @@ public final class IgnoreRulesNormalizer implements Normalizer {
     // Walk order visits each list's items in ascending order: remove from the last one back.
     for (int i = keyedItems.size() - 1; i >= 0; i--) {
       keyedItems.get(i).list().remove(keyedItems.get(i).index());
+    }
+    for (List<String> pattern : patterns) {
+      removeUnpaired(comparison.desired(), comparison.live(), pattern, 0);
+    }
+  }
+
+  /**
+   * Removes the members a pattern names where the live object lacks their parent object. Only
+   * objects are followed: a list item is paired by the walk, or not compared at all.
+   */
+  private static void removeUnpaired(
+      ObjectNode desired, ObjectNode live, List<String> pattern, int depth) {
+    String token = pattern.get(depth);
+    boolean last = depth == pattern.size() - 1;
+    for (Iterator<Map.Entry<String, JsonNode>> it = desired.properties().iterator();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!"*".equals(token) && !token.equals(e.getKey())) {
+        continue;
+      }
+      if (last) {
+        if (live == null) {
+          it.remove();
+        }
+      } else if (e.getValue() instanceof ObjectNode child) {
+        JsonNode liveChild = live == null ? null : live.get(e.getKey());
+        removeUnpaired(child, liveChild instanceof ObjectNode l ? l : null, pattern, depth + 1);
+      }
     }
   }
 

@@ -370,8 +370,7 @@ public final class Digest {
     } else if (e instanceof ApplySkipped s) {
       if (s.skippedBy(SkipPolicy.MANUAL_APPROVAL)) {
         set(r, State.APPROVAL, t);
-      } else if (s.skippedBy(SkipPolicy.PRUNE_DISABLED)
-          || s.skippedBy(SkipPolicy.SELF_HEAL_DISABLED)) {
+      } else if (s.skipPolicy().map(SkipPolicy::leavesDriftInPlace).orElse(false)) {
         set(r, State.LEFT, t);
         r.reason = s.policy();
       }
@@ -457,9 +456,7 @@ public final class Digest {
       run.attempts++;
     } else if (e instanceof ApplySkipped s) {
       Episode ep = episodes.get(key);
-      if (ep != null
-          && (s.skippedBy(SkipPolicy.SELF_HEAL_DISABLED)
-              || s.skippedBy(SkipPolicy.PRUNE_DISABLED))) {
+      if (ep != null && s.skipPolicy().map(SkipPolicy::leavesDriftInPlace).orElse(false)) {
         ep.left = s.policy();
       }
     } else if (e instanceof ApplySucceeded a && a.dryRun()) {

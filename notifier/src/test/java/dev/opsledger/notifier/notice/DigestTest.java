@@ -177,6 +177,53 @@ class DigestTest {
   }
 
   @Test
+  void aCommitOfADetectOnlySourceIsSummarisedAsLeftAsIsWithItsDrift() {
+    ResourceKey web = Syncs.demo("prod").get(1);
+    feed(
+        List.of(
+            at(T0, "d1", Fixtures.desired(web, "watched", "d1", T0)),
+            at(T0.plusMillis(5), "d1", Fixtures.commit("watched", "d1", T0)),
+            at(T0.plusMillis(20), "d1", Fixtures.drift(web, "watched", "d1", T0.plusMillis(20))),
+            at(
+                T0.plusMillis(30),
+                "d1",
+                Fixtures.skipped(web, "watched", "d1", "detect-only", T0.plusMillis(30)))));
+    tickAt(T0.plusSeconds(60));
+
+    assertThat(held())
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.kind()).isEqualTo(NoticeKind.COMMIT_SETTLED);
+              assertThat(n.value("details"))
+                  .contains("left as is: " + web.shortName() + " (detect-only)");
+              assertThat(n.value("diffs")).contains("replicas");
+            });
+  }
+
+  @Test
+  void aLiveEditOfADetectOnlyResourceIsAlertedAsLeftInPlace() {
+    settleCommitOfDemo("c0");
+    ResourceKey web = Syncs.demo("prod").get(1);
+    feed(
+        List.of(
+            at(T0, "c0", Fixtures.drift(web, "shop", "c0", T0)),
+            at(
+                T0.plusMillis(5),
+                "c0",
+                Fixtures.skipped(web, "shop", "c0", "detect-only", T0.plusMillis(5)))));
+    tickAt(T0.plusSeconds(60));
+
+    assertThat(held())
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.kind()).isEqualTo(NoticeKind.DRIFT_DETECTED);
+              assertThat(n.value("outcome")).contains("left in place (detect-only)");
+            });
+  }
+
+  @Test
   void aRetryableFailureThatResolvesWithinTheGracePeriodSendsNothing() {
     settleCommitOfDemo("c0");
     ResourceKey web = Syncs.demo("prod").get(1);
