@@ -2,6 +2,7 @@ package dev.opsledger.service;
 
 import dev.opsledger.events.CloudEventHeaders;
 import dev.opsledger.events.EventType;
+import dev.opsledger.service.core.LogContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.Consumer;

@@ -11,6 +11,7 @@ import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.KafkaSettings;
+import dev.opsledger.service.core.LogContext;
 import dev.opsledger.testkit.SharedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;

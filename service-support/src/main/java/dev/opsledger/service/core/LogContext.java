@@ -1,12 +1,13 @@
-package dev.opsledger.service;
+package dev.opsledger.service.core;
 
 import org.slf4j.MDC;
 
 /**
  * The resource and the commit a log line is about, as SLF4J MDC entries ({@value #RESOURCE},
  * {@value #SHA}): with the JSON log format they are fields of every line written while the context
- * is open. Consumed records get one from their headers ({@link RecordLogContext}); code that
- * handles a resource on a thread of its own opens one with {@link #of}.
+ * is open. Consumed records get one from their headers (service-support's {@code
+ * RecordLogContext}); code that handles a resource on a thread of its own opens one with {@link
+ * #of}.
  *
  * <p>Closing restores what the thread had before, so contexts nest (a delivery inside a consumed
  * record's handling) and a pooled thread does not carry a resource into its next task.
@@ -20,7 +21,7 @@ public final class LogContext implements AutoCloseable {
   public static final String SHA = "sha";
 
   /** Values come from record headers anyone with write access can set: keep them one short line. */
-  static final int MAX_LENGTH = 512;
+  public static final int MAX_LENGTH = 512;
 
   private final String previousResource;
   private final String previousSha;
@@ -49,7 +50,7 @@ public final class LogContext implements AutoCloseable {
   }
 
   /** Sets or removes one key; the value is cut to one printable line of bounded length. */
-  static void put(String key, String value) {
+  public static void put(String key, String value) {
     String clean = clean(value);
     if (clean == null) {
       MDC.remove(key);
@@ -59,12 +60,13 @@ public final class LogContext implements AutoCloseable {
   }
 
   /** Removes both keys. */
-  static void clear() {
+  public static void clear() {
     MDC.remove(RESOURCE);
     MDC.remove(SHA);
   }
 
-  static String clean(String value) {
+  /** The value as one printable line of at most {@link #MAX_LENGTH} characters, or {@code null}. */
+  public static String clean(String value) {
     if (value == null || value.isEmpty()) {
       return null;
     }
