@@ -4,6 +4,7 @@ import dev.opsledger.audit.Answers.ResourceState;
 import dev.opsledger.events.DiffState;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.kafka.KafkaConnection;
+import dev.opsledger.service.OpsLedgerDefaultsPostProcessor;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,7 +152,9 @@ public class UpCommand implements Callable<Integer> {
     Instant started = Instant.now();
     Path data = dataDir.toAbsolutePath().normalize();
     Files.createDirectories(data);
-    // Before the first logger exists: everything but errors goes to the data directory's log.
+    // Before the first logger exists: everything but errors goes to the data directory's log,
+    // in the format asked for (a wrong one is refused here, not silently replaced by text).
+    logFormat();
     System.setProperty("opsledger.log.file", data.resolve("opsledger.log").toString());
     Thread hook = new Thread(this::stop, "opsledger-up-stop");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -192,6 +195,16 @@ public class UpCommand implements Callable<Integer> {
       } catch (IllegalStateException shuttingDown) {
         // The JVM is already stopping: the hook runs (or ran) stop().
       }
+    }
+  }
+
+  private static void logFormat() {
+    String format =
+        System.getProperty("opsledger.log.format", System.getenv("OPSLEDGER_LOG_FORMAT"));
+    try {
+      OpsLedgerDefaultsPostProcessor.structuredFormat(format);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
   }
 

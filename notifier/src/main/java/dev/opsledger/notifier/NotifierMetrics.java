@@ -2,6 +2,8 @@ package dev.opsledger.notifier;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +17,8 @@ import java.util.function.Supplier;
  *       the channel's token bucket (each counted once, however long it waited);
  *   <li>{@value #ATTEMPTS} (counter; tags {@code channel}, {@code result}): {@code ok}, {@code
  *       retryable}, {@code terminal};
+ *   <li>{@value #DELIVERY} (timer; tags {@code channel}, {@code result}): how long each delivery
+ *       attempt took, the channel's HTTP call included;
  *   <li>{@value #QUEUE} (gauge; tag {@code channel}): notifications waiting or being retried.
  * </ul>
  */
@@ -28,6 +32,9 @@ public final class NotifierMetrics {
 
   /** Delivery attempts by channel and result. */
   public static final String ATTEMPTS = "opsledger.notifier.attempts";
+
+  /** Delivery attempts' duration by channel and result. */
+  public static final String DELIVERY = "opsledger.notifier.delivery.duration";
 
   /** Notifications queued per channel. */
   public static final String QUEUE = "opsledger.notifier.queue";
@@ -54,9 +61,15 @@ public final class NotifierMetrics {
     registry.counter(RATE_LIMITED, "channel", channel).increment();
   }
 
-  /** Counts a delivery attempt. */
-  public void attempt(String channel, String result) {
+  /** Counts a delivery attempt and records how long it took. */
+  public void attempt(String channel, String result, Duration took) {
     registry.counter(ATTEMPTS, "channel", channel, "result", result).increment();
+    Timer.builder(DELIVERY)
+        .description("how long a delivery attempt took")
+        .tag("channel", channel)
+        .tag("result", result)
+        .register(registry)
+        .record(took);
   }
 
   /** Registers the queue gauge of a channel. */

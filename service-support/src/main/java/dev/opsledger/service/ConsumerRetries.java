@@ -69,6 +69,9 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
   /** The header with the reason a record was dead-lettered (what the binder wrote before). */
   public static final String EXCEPTION_MESSAGE_HEADER = "x-exception-message";
 
+  /** Records written to a dead-letter topic, per topic they were read from. */
+  public static final String DEAD_LETTERED = "opsledger.events.dead.lettered";
+
   private final KafkaConnection connection;
   private final MeterRegistry meters;
   private volatile KafkaTemplate<byte[], byte[]> deadLetterTemplate;
@@ -131,6 +134,7 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
     handler.setRetryListeners(attempts);
     container.setCommonErrorHandler(handler);
     intercept(container, attempts);
+    intercept(container, new RecordLogContext(group == null ? "" : group, meters));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -193,6 +197,9 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
         throw new IllegalStateException("not poison, not dead-lettered", exception);
       }
       publisher.accept(record, consumer, exception);
+      if (meters != null) {
+        meters.counter(DEAD_LETTERED, "topic", record.topic()).increment();
+      }
     };
   }
 

@@ -136,7 +136,14 @@ public class EventPublisher implements AutoCloseable {
   private void count(EventEnvelope<?> event, String outcome) {
     if (meters != null) {
       meters
-          .counter("opsledger.events.published", "type", event.type().ceType(), "outcome", outcome)
+          .counter(
+              "opsledger.events.published",
+              "topic",
+              event.type().topic().topicName(),
+              "type",
+              event.type().ceType(),
+              "outcome",
+              outcome)
           .increment();
     }
   }

@@ -1,6 +1,7 @@
 package dev.opsledger.applier.engine;
 
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.service.core.LogContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,7 +116,9 @@ public final class RetryScheduler implements AutoCloseable {
     if (p == null || p.token != token || !pending.remove(key, p)) {
       return;
     }
-    try {
+    // A retry runs on this thread, not the consumer's: its lines carry the resource and the
+    // revision's commit as the first attempt's did.
+    try (LogContext context = LogContext.of(key, p.work.diff().correlation())) {
       runner.accept(p.work);
     } catch (RuntimeException e) {
       // The runner reschedules its own failures; anything escaping is a bug, logged not lost.

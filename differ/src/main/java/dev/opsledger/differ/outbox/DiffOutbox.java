@@ -2,6 +2,7 @@ package dev.opsledger.differ.outbox;
 
 import dev.opsledger.differ.reconcile.ReconciliationStateChanged;
 import dev.opsledger.service.EventPublisher;
+import dev.opsledger.service.core.LogContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -65,6 +66,14 @@ public class DiffOutbox {
   /** Publishes one state change and waits for the broker's acknowledgement. */
   @EventHandler
   public void on(ReconciliationStateChanged change, EventMessage<?> message, TrackingToken token) {
+    // The tracking processor's thread: its lines carry the resource and the declared revision.
+    try (LogContext context = LogContext.of(change.resource(), change.desiredRevision())) {
+      publish(change, message, token);
+    }
+  }
+
+  private void publish(
+      ReconciliationStateChanged change, EventMessage<?> message, TrackingToken token) {
     var envelope = DiffEvents.toContract(change, message.getIdentifier(), source);
     if (envelope.isEmpty()) {
       return;

@@ -45,6 +45,7 @@ public final class EndToEndBenchmark {
       argv.add("--opsledger.kafka.bootstrap-servers=" + SharedKafka.bootstrapServers());
       DifferConfiguration.FUNCTIONS.forEach(f -> argv.add("--" + f.groupProperty() + "=" + target));
       argv.add("--spring.main.banner-mode=off");
+      argv.add("--spring.main.web-application-type=none");
       DifferApplication.disableAxonUpdateChecker();
       try (var differ =
           new SpringApplicationBuilder(DifferApplication.class).run(argv.toArray(String[]::new))) {

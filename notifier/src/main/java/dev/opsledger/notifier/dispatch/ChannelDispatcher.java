@@ -7,6 +7,7 @@ import dev.opsledger.notifier.notice.Notice;
 import dev.opsledger.notifier.once.SentLedger;
 import dev.opsledger.notifier.once.TokenBucket;
 import dev.opsledger.service.core.Backoff;
+import dev.opsledger.service.core.LogContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,24 +137,35 @@ public final class ChannelDispatcher implements AutoCloseable {
       return;
     }
     job.attempts++;
+    long started = System.nanoTime();
+    try (LogContext context = LogContext.of(n.subject(), n.revision())) {
+      send(job, n, started);
+    }
+  }
+
+  private void send(Job job, Notice n, long started) {
     try {
       channel.send(n);
-      metrics.attempt(channel.name(), "ok");
+      attempted("ok", started);
       pending.remove(job);
       outcomes.sent(channel, n, job.attempts);
     } catch (DeliveryException.Retryable e) {
+      attempted("retryable", started);
       retryOrFail(job, e);
     } catch (DeliveryException e) {
-      metrics.attempt(channel.name(), "terminal");
+      attempted("terminal", started);
       finishFailed(job, e.getMessage());
     } catch (RuntimeException e) {
-      metrics.attempt(channel.name(), "terminal");
+      attempted("terminal", started);
       finishFailed(job, "channel '" + channel.name() + "': " + e.getClass().getSimpleName());
     }
   }
 
+  private void attempted(String result, long started) {
+    metrics.attempt(channel.name(), result, Duration.ofNanos(System.nanoTime() - started));
+  }
+
   private void retryOrFail(Job job, DeliveryException.Retryable e) {
-    metrics.attempt(channel.name(), "retryable");
     job.lastError = e.getMessage();
     long now = System.nanoTime();
     if (job.attempts == 1 || job.firstFailureNanos == 0) {

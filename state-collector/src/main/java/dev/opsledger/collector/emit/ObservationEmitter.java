@@ -9,6 +9,7 @@ import dev.opsledger.events.EventType;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.service.core.EventSink;
+import dev.opsledger.service.core.LogContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -90,6 +91,13 @@ public final class ObservationEmitter implements AutoCloseable {
 
   /** Must be called on the emitter thread (inside {@link #submit}): decides and sends. */
   public void decide(Observation observation) {
+    // An observation belongs to no commit: its lines carry the resource only.
+    try (LogContext context = LogContext.of(observation.key(), null)) {
+      decideFor(observation);
+    }
+  }
+
+  private void decideFor(Observation observation) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Verdict verdict = ledger.record(observation, now);
     String target = observation.key().target();
