@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  *       were no news;
  *   <li>{@code opsledger.collector.api.errors} (counter; target, kind, reason): failed API calls
  *       and objects that could not be serialised;
- *   <li>{@code opsledger.collector.resync.duration} (timer; target): one full resync or AWS poll.
+ *   <li>{@code opsledger.collector.resync.duration} (timer; target): one full resync or AWS poll;
+ *   <li>{@code opsledger.collector.resources.health} (gauge; health): resources whose last reported
+ *       health is this one.
  * </ul>
  */
 public final class StateCollectorMetrics {
@@ -41,6 +43,14 @@ public final class StateCollectorMetrics {
         .tag("target", target)
         .tag("kind", kind)
         .description("objects the collector currently sees, per kind")
+        .register(registry);
+  }
+
+  /** Registers the gauge of resources last reported with one health. */
+  public void health(String health, Supplier<Number> count) {
+    Gauge.builder("opsledger.collector.resources.health", count)
+        .tag("health", health)
+        .description("resources whose last reported health is this one")
         .register(registry);
   }
 

@@ -6,6 +6,7 @@ import dev.opsledger.collector.observe.ObservationLedger;
 import dev.opsledger.collector.observe.Verdict;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.EventType;
+import dev.opsledger.events.HealthStatus;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.service.core.EventSink;
@@ -53,6 +54,9 @@ public final class ObservationEmitter implements AutoCloseable {
     this.source = source;
     this.metrics = metrics;
     this.clock = clock;
+    for (HealthStatus status : HealthStatus.values()) {
+      metrics.health(status.label(), () -> ledger.healthCount(status));
+    }
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {

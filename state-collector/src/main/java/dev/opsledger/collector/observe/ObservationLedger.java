@@ -38,7 +38,9 @@ public final class ObservationLedger {
   public static final String ABSENT = "absent";
 
   private final Map<ResourceKey, String> last = new HashMap<>();
-  private final Map<ResourceKey, HealthStatus> health = new HashMap<>();
+  // Concurrent: the metrics scrape counts it from another thread (healthCount).
+  private final Map<ResourceKey, HealthStatus> health =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Decides whether {@code observation} is news, remembering it if so. */
   public Verdict record(Observation observation, Instant now) {
@@ -87,6 +89,11 @@ public final class ObservationLedger {
    */
   public void forgetHealth(ResourceKey key, HealthStatus status) {
     health.remove(key, status);
+  }
+
+  /** How many resources were last reported with {@code status} (safe from any thread). */
+  public long healthCount(HealthStatus status) {
+    return health.values().stream().filter(status::equals).count();
   }
 
   /** The health last reported for {@code key}, or {@code null}. */
