@@ -196,24 +196,10 @@ public final class KubernetesApplier implements ResourceApplier {
       options.put("kind", "DeleteOptions");
       options.put("propagationPolicy", propagation(request.propagation()));
       options.put("preconditions", Map.of("uid", uid));
-      String answer =
-          client.raw(
-              path(context.get(), namespace, key.name()) + (request.dryRun() ? "?dryRun=All" : ""),
-              "DELETE",
-              options);
-      if (answer == null
-          && stillThere(operation(context.get(), namespace).withName(key.name()).get(), uid)) {
-        // raw() answers null for a 404. Right after the read that is either the object going on
-        // its own, or an API server that is starting (it answers 404 for paths it has not
-        // installed yet): DependencyFaultsE2E saw the second, and a Deleted then would have left
-        // the object live for good. Read again; one still there was not deleted.
-        return new Outcome.Failed(
-            new Failure.Retryable(
-                "Unreachable",
-                "the API server answered 404 to the delete of an object it still serves (starting"
-                    + " up?)",
-                404));
-      }
+      client.raw(
+          path(context.get(), namespace, key.name()) + (request.dryRun() ? "?dryRun=All" : ""),
+          "DELETE",
+          options);
       return new Outcome.Deleted();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
@@ -232,13 +218,6 @@ public final class KubernetesApplier implements ResourceApplier {
       }
       return new Outcome.Failed(failureOf(e));
     }
-  }
-
-  private static boolean stillThere(GenericKubernetesResource again, String uid) {
-    return again != null
-        && again.getMetadata() != null
-        && uid.equals(again.getMetadata().getUid())
-        && again.getMetadata().getDeletionTimestamp() == null;
   }
 
   @Override
