@@ -193,15 +193,8 @@ final class CrashCampaign implements AutoCloseable {
     Instant restarted = Instant.now();
     up.start();
     up.awaitUp(Duration.ofMinutes(10));
-    List<String> mismatches = new ArrayList<>();
-    boolean converged;
-    try {
-      awaitConverged(rev, sha, settings.convergeWithin());
-      converged = true;
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      converged = false;
-      mismatches.addAll(lastMismatches(rev, sha));
-    }
+    List<String> mismatches = converge(rev, sha);
+    boolean converged = mismatches.isEmpty();
     Duration in = Duration.between(restarted, Instant.now());
     LogLedger.Counts counts = ledger.count(sha, workload.changing(rev), workload.removed(rev));
     Run r =
@@ -249,15 +242,8 @@ final class CrashCampaign implements AutoCloseable {
         "fault began %.1f s after the push, with %d of %d ConfigMaps at the revision"
             .formatted(faultAfter.toMillis() / 1000.0, appliedBefore, Workload.CONFIG_MAPS - 5));
     Instant back = Instant.now();
-    List<String> mismatches = new ArrayList<>();
-    boolean converged;
-    try {
-      awaitConverged(rev, sha, settings.convergeWithin());
-      converged = true;
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      converged = false;
-      mismatches.addAll(lastMismatches(rev, sha));
-    }
+    List<String> mismatches = converge(rev, sha);
+    boolean converged = mismatches.isEmpty();
     Run r =
         new Run(
             n,
@@ -272,6 +258,20 @@ final class CrashCampaign implements AutoCloseable {
             ledger.deadLetters().size());
     say.accept(line(r));
     return r;
+  }
+
+  /** Waits for convergence; empty when it came, else what still differed when the wait gave up. */
+  private List<String> converge(Workload.Revision rev, String sha) {
+    try {
+      awaitConverged(rev, sha, settings.convergeWithin());
+      return List.of();
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      List<String> wrong = new ArrayList<>(lastMismatches(rev, sha));
+      if (wrong.isEmpty()) {
+        wrong.add("converged only after the wait gave up");
+      }
+      return wrong;
+    }
   }
 
   private void awaitConverged(Workload.Revision rev, String sha, Duration within) {
