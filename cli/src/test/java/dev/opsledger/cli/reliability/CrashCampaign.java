@@ -79,7 +79,6 @@ final class CrashCampaign implements AutoCloseable {
   private final Path clusterKubeconfig;
   private KubernetesClient client;
   private int runs;
-  private String lastSha;
 
   CrashCampaign(Path dir, Settings settings, Consumer<String> say) {
     this(dir, settings, say, null);
@@ -111,11 +110,6 @@ final class CrashCampaign implements AutoCloseable {
       up.option("--kubeconfig", clusterKubeconfig.toString());
     }
     this.ledger = new LogLedger(up.bootstrapServers());
-  }
-
-  /** The commit of the last fault run. */
-  String lastSha() {
-    return lastSha;
   }
 
   UpProcess up() {
@@ -225,7 +219,6 @@ final class CrashCampaign implements AutoCloseable {
     var slackBefore = slack.snapshot();
     var webhookBefore = webhook.snapshot();
     String sha = workload.push(git, rev);
-    lastSha = sha;
     Instant pushed = Instant.now();
     await("the sync of revision " + n + " has begun")
         .atMost(settings.convergeWithin())
