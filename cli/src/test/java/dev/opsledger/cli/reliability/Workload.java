@@ -36,6 +36,7 @@ final class Workload {
   static final int TOTAL = 1 + CONFIG_MAPS + SECRETS + 1 + WIDGETS;
 
   private final String target;
+  private Set<Integer> previousPruned = Set.of();
 
   Workload(String target) {
     this.target = target;
@@ -49,14 +50,22 @@ final class Workload {
     }
   }
 
-  /** Revision {@code number}, its removals drawn from {@code random}. */
+  /**
+   * Revision {@code number}, its removals drawn from {@code random} among the ConfigMaps the
+   * previous revision declared: one absent in both is no removal (Git says nothing new about it),
+   * and would be counted as a lost {@code DesiredStateRemoved}.
+   */
   Revision revision(int number, Random random) {
     Set<Integer> pruned = new TreeSet<>();
     if (number > 0) {
       while (pruned.size() < PRUNED) {
-        pruned.add(random.nextInt(CONFIG_MAPS));
+        int i = random.nextInt(CONFIG_MAPS);
+        if (!previousPruned.contains(i)) {
+          pruned.add(i);
+        }
       }
     }
+    previousPruned = pruned;
     return new Revision(number, pruned);
   }
 
