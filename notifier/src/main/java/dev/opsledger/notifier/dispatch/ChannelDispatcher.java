@@ -168,7 +168,7 @@ public final class ChannelDispatcher implements AutoCloseable {
   private void retryOrFail(Job job, DeliveryException.Retryable e) {
     job.lastError = e.getMessage();
     long now = System.nanoTime();
-    if (job.attempts == 1 || job.firstFailureNanos == 0) {
+    if (job.attempts == 1) { // a first attempt either succeeds, fails for good, or lands here
       job.firstFailureNanos = now;
     }
     Duration failingFor = Duration.ofNanos(now - job.firstFailureNanos);
