@@ -14,6 +14,7 @@ import dev.opsledger.differ.outbox.PublishedCheckpoints;
 import dev.opsledger.differ.outbox.ResourceStates;
 import dev.opsledger.differ.reconcile.DiffPolicy;
 import dev.opsledger.differ.reconcile.ResourceReconciliation;
+import dev.opsledger.differ.store.EventStoreSchema;
 import dev.opsledger.differ.stream.DifferInputs;
 import dev.opsledger.events.CheckpointTopic;
 import dev.opsledger.events.EventCodec;
@@ -32,7 +33,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.jdbc.UnitOfWorkAwareConnectionProviderWrapper;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.ConfigurerModule;
@@ -40,17 +44,28 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
+import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
+import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.PropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.messaging.Message;
 
 /**
@@ -106,6 +121,84 @@ public class DifferConfiguration {
         .findAndRegisterModules()
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+  }
+
+  /**
+   * The event store's tables, created or converted before Axon's JDBC engine and token store use
+   * them (they depend on the schemas below).
+   */
+  @Bean
+  public EventStoreSchema differEventStoreSchema(DataSource dataSource) {
+    return EventStoreSchema.prepare(dataSource);
+  }
+
+  /** The event and snapshot tables' names, for Axon's {@code JdbcEventStorageEngine}. */
+  @Bean
+  public EventSchema differEventSchema(EventStoreSchema differEventStoreSchema) {
+    return differEventStoreSchema.eventSchema();
+  }
+
+  /** The token table's names, for Axon's {@code JdbcTokenStore}. */
+  @Bean
+  public TokenSchema differTokenSchema(EventStoreSchema differEventStoreSchema) {
+    return differEventStoreSchema.tokenSchema();
+  }
+
+  /**
+   * The Spring transactions that Axon's units of work join: an event, the aggregate's snapshot and
+   * the outbox token are stored in one transaction.
+   */
+  @Bean
+  public JdbcTransactionManager differJdbcTransactions(DataSource dataSource) {
+    return new JdbcTransactionManager(dataSource);
+  }
+
+  /** Axon's view of {@link #differJdbcTransactions}. */
+  @Bean
+  public TransactionManager differAxonTransactions(JdbcTransactionManager differJdbcTransactions) {
+    return new SpringTransactionManager(differJdbcTransactions);
+  }
+
+  /** Connections bound to the current Spring transaction and Axon unit of work. */
+  @Bean
+  public ConnectionProvider differConnections(DataSource dataSource) {
+    return new UnitOfWorkAwareConnectionProviderWrapper(
+        new SpringDataSourceConnectionProvider(dataSource));
+  }
+
+  /**
+   * The event store. Declared here rather than left to Axon's JDBC auto-configuration, whose
+   * condition on a {@code DataSource} bean is evaluated before Spring Boot 4 has declared one.
+   */
+  @Bean
+  public EventStorageEngine differEventStorageEngine(
+      Serializer serializer,
+      @Qualifier("eventSerializer") Serializer eventSerializer,
+      org.axonframework.config.Configuration axon,
+      ConnectionProvider differConnections,
+      TransactionManager differAxonTransactions,
+      EventSchema differEventSchema) {
+    return JdbcEventStorageEngine.builder()
+        .snapshotSerializer(serializer)
+        .eventSerializer(eventSerializer)
+        .upcasterChain(axon.upcasterChain())
+        .snapshotFilter(axon.snapshotFilter())
+        .persistenceExceptionResolver(new JdbcSQLErrorCodesResolver())
+        .connectionProvider(differConnections)
+        .transactionManager(differAxonTransactions)
+        .schema(differEventSchema)
+        .build();
+  }
+
+  /** The processors' tokens, in the event store's database. */
+  @Bean
+  public TokenStore differTokenStore(
+      ConnectionProvider differConnections, Serializer serializer, TokenSchema differTokenSchema) {
+    return JdbcTokenStore.builder()
+        .connectionProvider(differConnections)
+        .serializer(serializer)
+        .schema(differTokenSchema)
+        .build();
   }
 
   /** The differ's meters (the application's registry, or a private one without actuator). */

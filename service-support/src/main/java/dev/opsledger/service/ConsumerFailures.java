@@ -53,7 +53,6 @@ public final class ConsumerFailures {
           "org.springframework.dao.DataAccessResourceFailureException",
           "org.springframework.transaction.CannotCreateTransactionException",
           "org.springframework.transaction.TransactionTimedOutException",
-          "org.hibernate.exception.JDBCConnectionException",
           "org.axonframework.common.AxonTransientException",
           "io.fabric8.kubernetes.client.KubernetesClientException");
 
