@@ -266,6 +266,8 @@ public final class Launcher {
     p.put("opsledger.secrets.key-file", data.resolve("secret.key").toString());
     p.put("server.port", Integer.toString(s.httpPort()));
     p.put("server.address", "127.0.0.1");
+    // One local user: two idle request threads instead of Tomcat's ten.
+    p.put("server.tomcat.threads.min-spare", "2");
     Fleet.sourceProperties(
         p,
         "demo",
