@@ -71,8 +71,8 @@ import org.springframework.messaging.Message;
 /**
  * Wires the differ: two stream consumers ({@code differDesiredIn}, {@code differObservedIn}, group
  * {@code opsledger-differ}) send commands to one {@code ResourceReconciliation} aggregate per
- * resource, stored in Axon's JPA event store (PostgreSQL when {@code spring.datasource.url} is set,
- * else an H2 file under {@code opsledger.differ.data-dir}); the tracking processor {@code
+ * resource, stored in Axon's JDBC event store (PostgreSQL when {@code spring.datasource.url} is
+ * set, else an H2 file under {@code opsledger.differ.data-dir}); the tracking processor {@code
  * differ-outbox} publishes their state changes to {@code opsledger.diffs}. Every bean name starts
  * with {@code differ} so that all services can share one context.
  */
