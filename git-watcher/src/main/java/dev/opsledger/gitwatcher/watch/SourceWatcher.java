@@ -25,6 +25,8 @@ import dev.opsledger.gitwatcher.render.RenderedFile;
 import dev.opsledger.gitwatcher.render.SourceRenderer;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.service.core.EventSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -394,8 +396,8 @@ public final class SourceWatcher implements AutoCloseable {
       byId.put(id, f.bytes());
       try {
         scan.file(f.path(), id, f.bytes().length, f::bytes);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
     renderedById = byId;
@@ -409,11 +411,13 @@ public final class SourceWatcher implements AutoCloseable {
     }
     long start = System.nanoTime();
     RenderResult result = renderer.render(root -> mirror.writeTree(sha, root));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    metrics.render(source.id(), took, result.errors().isEmpty());
     LOG.info(
         "source {}: rendered {} in {} ms: {} file(s), {} error(s)",
         source.id(),
         sha,
-        Duration.ofNanos(System.nanoTime() - start).toMillis(),
+        took.toMillis(),
         result.files().size(),
         result.errors().size());
     renderedTree = tree;

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -315,7 +316,11 @@ class RenderedSourcesIT {
         }
       }
       String key = d.resource().toString().substring(d.resource().target().length() + 1);
-      actual.put(key, Map.of("path", d.path(), "manifest", manifest));
+      // Ordered: Map.of iterates in an order that changes from one JVM to the next.
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("path", d.path());
+      entry.put("manifest", manifest);
+      actual.put(key, entry);
     }
     String text = JSON.writeValueAsString(actual) + "\n";
     Path golden = Path.of("src/test/resources/render").resolve(name).resolve("expected.json");
