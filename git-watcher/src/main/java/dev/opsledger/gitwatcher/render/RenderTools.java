@@ -1,5 +1,6 @@
 package dev.opsledger.gitwatcher.render;
 
+import com.marcnuri.helm.Helm;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,12 +51,42 @@ public record RenderTools(Optional<KustomizeBinary> kustomize, Duration timeout,
                 + " opsledger.git-watcher.render.kustomize-search-path");
       }
     }
+    List<String> charts =
+        sources.stream().filter(s -> !s.render().charts().isEmpty()).map(s -> s.id()).toList();
+    if (!charts.isEmpty()) {
+      helmLibraryProblem()
+          .ifPresent(
+              p ->
+                  problems.add(
+                      "sources "
+                          + charts
+                          + " render Helm charts but Helm's native library cannot be loaded on "
+                          + System.getProperty("os.name")
+                          + "/"
+                          + System.getProperty("os.arch")
+                          + " (helm-java ships one jar per platform; linux-amd64 is on the"
+                          + " classpath): "
+                          + p));
+    }
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
           "git-watcher cannot render:\n  - " + String.join("\n  - ", problems));
     }
     Path dir = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"));
     return new RenderTools(binary, timeout, dir);
+  }
+
+  /**
+   * Loads Helm's native library once (what the first render would do), so that a platform without
+   * one is a start-up error rather than a rejected commit.
+   */
+  private static Optional<String> helmLibraryProblem() {
+    try {
+      Helm.version().call();
+      return Optional.empty();
+    } catch (RuntimeException | LinkageError e) {
+      return Optional.of(e.toString());
+    }
   }
 
   /** A renderer for a source that renders something, or none. */

@@ -56,6 +56,7 @@ class RenderToolsTest {
     RenderTools tools =
         new GitWatcherConfiguration()
             .gitWatcherRenderTools(props, new GitWatcherSources(List.of(chart)));
+    // Helm's native library loaded at start: this machine's platform has one.
     assertThat(tools.kustomize()).isEmpty();
     assertThat(tools.rendererFor(chart)).isPresent();
   }

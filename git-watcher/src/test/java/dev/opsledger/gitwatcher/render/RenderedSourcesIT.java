@@ -123,6 +123,35 @@ class RenderedSourcesIT {
   }
 
   @Test
+  void aRestartRebuildsTheRenderedStateAndEmitsOnlyWhatChangedSince() throws IOException {
+    commitTree("kustomize");
+    try (SourceWatcher first = watcher(kustomize("deploy/overlays/prod"))) {
+      first.runOnce();
+    }
+    await("the first revision recorded").until(() -> log.observed().size() == 1);
+    String change =
+        git.commit("prod: 1.4.3")
+            .write(
+                "deploy/overlays/prod/kustomization.yaml",
+                Files.readString(
+                        resource("render/kustomize/deploy/overlays/prod/kustomization.yaml"))
+                    .replace("1.4.2", "1.4.3"))
+            .push();
+    try (SourceWatcher restarted = watcher(kustomize("deploy/overlays/prod"))) {
+      assertThat(restarted.runOnce()).isEqualTo(new WatchOutcome.Recorded(1, 0, change));
+    }
+    await("the changed Deployment").until(() -> log.changedAt(change).size() == 1);
+    assertThat(
+            log.changedAt(change)
+                .get(0)
+                .manifest()
+                .at("/spec/template/spec/containers/0/image")
+                .asText())
+        .isEqualTo("registry.example.com/web:1.4.3");
+    assertThat(log.removedAt(change)).isEmpty();
+  }
+
+  @Test
   void helmChartIsRenderedIntoTheGoldenDesiredSetWithValuesInOrder() throws IOException {
     String sha = commitTree("helm");
     try (SourceWatcher w =
