@@ -5,6 +5,7 @@ import dev.opsledger.events.SecretProtector;
 import dev.opsledger.gitwatcher.git.GitMirror;
 import dev.opsledger.gitwatcher.manifest.ManifestPipeline;
 import dev.opsledger.gitwatcher.manifest.ResourceScopes;
+import dev.opsledger.gitwatcher.render.RenderTools;
 import dev.opsledger.gitwatcher.source.SourceConfigValidator;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
@@ -65,6 +66,18 @@ public class GitWatcherConfiguration {
     return new GitWatcherSources(((SourceConfigValidator.Result.Valid) result).sources());
   }
 
+  /**
+   * The Kustomize binary and render settings, found at start.
+   *
+   * @throws IllegalStateException when a source renders Kustomize paths and no binary is found,
+   *     naming the source and the directories searched
+   */
+  @Bean
+  public RenderTools gitWatcherRenderTools(GitWatcherProperties props, GitWatcherSources sources) {
+    GitWatcherProperties.Rendering r = props.render();
+    return RenderTools.locate(r.kustomizeSearchPath(), r.timeout(), r.workDir(), sources.all());
+  }
+
   /** The git-watcher's meters. */
   @Bean
   public GitWatcherMetrics gitWatcherMetrics(ObjectProvider<MeterRegistry> registry) {
@@ -87,7 +100,8 @@ public class GitWatcherConfiguration {
       EventPublisher publisher,
       SecretProtector secrets,
       GitWatcherMetrics metrics,
-      FetchScheduler gitWatcherScheduler) {
+      FetchScheduler gitWatcherScheduler,
+      RenderTools gitWatcherRenderTools) {
     CommitLogCheckpoints checkpoints =
         new CommitLogCheckpoints(kafka.connection(), codec, props.publishTimeout());
     EventSink sink = publisher.sink(props.publishTimeout());
@@ -103,7 +117,8 @@ public class GitWatcherConfiguration {
               sink,
               metrics,
               props.maxFileBytes(),
-              props.publishBatchSize()));
+              props.publishBatchSize(),
+              gitWatcherRenderTools.rendererFor(s).orElse(null)));
     }
     return new GitWatcherService(watchers, gitWatcherScheduler);
   }

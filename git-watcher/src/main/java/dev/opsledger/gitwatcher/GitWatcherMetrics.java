@@ -41,6 +41,15 @@ public final class GitWatcherMetrics {
         .record(took);
   }
 
+  /** One render of a source's Kustomize paths and charts; {@code ok} when nothing failed. */
+  public void render(String source, Duration took, boolean ok) {
+    Timer.builder("opsledger.gitwatcher.render")
+        .tag("source", source)
+        .tag("outcome", ok ? "rendered" : "rejected")
+        .register(registry)
+        .record(took);
+  }
+
   /** Counts a recorded commit. */
   public void commitObserved(String source) {
     counter("opsledger.gitwatcher.commits.observed", "source", source).increment();

@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  *     (e.g. the kinds of cluster-scoped custom resource definitions); their resources get no
  *     namespace.
  * @param webhooks The push webhook receivers.
+ * @param render How Kustomize and Helm run, for the sources that render directories.
  */
 @Validated
 @ConfigurationProperties("opsledger.git-watcher")
@@ -40,7 +41,8 @@ public record GitWatcherProperties(
     @DefaultValue("60s") @NotNull Duration publishTimeout,
     @DefaultValue("1000") @Min(1) int publishBatchSize,
     @DefaultValue List<String> clusterScopedKinds,
-    @DefaultValue @Valid Webhooks webhooks) {
+    @DefaultValue @Valid Webhooks webhooks,
+    @DefaultValue @Valid Rendering render) {
 
   /** The default of {@code cacheDir} depends on the machine, so it is set here. */
   public GitWatcherProperties {
@@ -66,6 +68,8 @@ public record GitWatcherProperties(
    * @param recordAllCommits Whether every new commit on the branch is recorded ({@code true}), or
    *     only the head found by each fetch ({@code false}).
    * @param auth How to authenticate to the repository; nothing for public or local repositories.
+   * @param render Directories of the source rendered with Kustomize or Helm instead of read as
+   *     plain manifests.
    */
   public record Source(
       String id,
@@ -76,7 +80,55 @@ public record GitWatcherProperties(
       @DefaultValue("default") String defaultNamespace,
       @DefaultValue("30s") Duration pollInterval,
       @DefaultValue("true") boolean recordAllCommits,
-      @DefaultValue @Valid Auth auth) {}
+      @DefaultValue @Valid Auth auth,
+      @DefaultValue @Valid Render render) {}
+
+  /**
+   * What a source renders, as Flux's Kustomization and HelmRelease or Argo CD's kustomize and helm
+   * sources do. Paths are relative to the repository root and must be inside the source's path.
+   *
+   * @param kustomize Kustomize overlays.
+   * @param helm Helm charts.
+   */
+  public record Render(@DefaultValue @Valid Kustomize kustomize, @DefaultValue @Valid Helm helm) {}
+
+  /**
+   * Kustomize overlays of a source.
+   *
+   * @param paths Directories holding a {@code kustomization.yaml}, each built with {@code kustomize
+   *     build} (or {@code kubectl kustomize}).
+   */
+  public record Kustomize(@DefaultValue List<String> paths) {}
+
+  /**
+   * Helm charts of a source.
+   *
+   * @param charts The charts, each rendered with {@code helm template}.
+   */
+  public record Helm(@DefaultValue @Valid List<Chart> charts) {}
+
+  /**
+   * One Helm chart in the repository.
+   *
+   * @param path The chart directory (holding {@code Chart.yaml}).
+   * @param values Values files of the same revision, applied in order after the chart's own {@code
+   *     values.yaml} (later files win, as with {@code helm template -f a -f b}).
+   * @param releaseName {@code .Release.Name}; unset: the chart directory's name.
+   */
+  public record Chart(String path, @DefaultValue List<String> values, String releaseName) {}
+
+  /**
+   * How rendering runs.
+   *
+   * @param timeout The longest one Kustomize build or Helm template may take; a longer one rejects
+   *     the revision.
+   * @param kustomizeSearchPath Directories searched for {@code kustomize}, then {@code kubectl},
+   *     separated as in {@code PATH}; unset: the {@code PATH} of the process.
+   * @param workDir Where the revision's tree is written for rendering (deleted after each render);
+   *     unset: the temporary directory.
+   */
+  public record Rendering(
+      @DefaultValue("60s") @NotNull Duration timeout, String kustomizeSearchPath, Path workDir) {}
 
   /**
    * Credentials of a source. HTTPS takes a token or a username and password; SSH takes a private

@@ -35,6 +35,18 @@ class ArchitectureTest {
           .because("validation is a pure function of the bytes the Git edge pushes in");
 
   @ArchTest
+  static final ArchRule renderingSeesAWrittenTreeNotGitOrKafka =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.opsledger.gitwatcher.render..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.eclipse.jgit..", "org.apache.kafka..", "org.springframework..")
+          .because(
+              "a renderer reads only the tree the Git edge wrote for it, so it cannot reach"
+                  + " another revision, and a rendering error is data, never a publish");
+
+  @ArchTest
   static final ArchRule onlyTheGitEdgeUsesJgit =
       noClasses()
           .that()

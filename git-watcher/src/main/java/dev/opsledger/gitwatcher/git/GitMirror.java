@@ -3,6 +3,7 @@ package dev.opsledger.gitwatcher.git;
 import dev.opsledger.events.Person;
 import dev.opsledger.gitwatcher.manifest.DocumentReader;
 import dev.opsledger.gitwatcher.manifest.RevisionScan;
+import dev.opsledger.gitwatcher.source.RenderSettings;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -44,6 +46,10 @@ public final class GitMirror implements AutoCloseable {
 
   /** The longest symlink target read, in bytes: Linux's PATH_MAX. */
   static final long MAX_SYMLINK_BYTES = 4096;
+
+  /** The file names Kustomize reads as a kustomization. */
+  private static final Set<String> KUSTOMIZATION_FILES =
+      Set.of("kustomization.yaml", "kustomization.yml", "Kustomization");
 
   private final SourceSettings source;
   private final Path dir;
@@ -208,7 +214,7 @@ public final class GitMirror implements AutoCloseable {
   /**
    * Feeds every manifest file of a revision under the source's sub-path to a scan, one blob at a
    * time. Symlinks are checked: one that leaves the repository is an error; one to a manifest file
-   * inside it is read as that file.
+   * inside it is read as that file. Render inputs are skipped ({@link #renderInputs}).
    */
   public void scan(String sha, RevisionScan scan) {
     Repository repo = repo();
@@ -216,6 +222,7 @@ public final class GitMirror implements AutoCloseable {
         ObjectReader reader = repo.newObjectReader();
         TreeWalk tw = new TreeWalk(repo, reader)) {
       RevTree tree = walk.parseCommit(ObjectId.fromString(sha)).getTree();
+      Predicate<String> input = renderInputs(repo, tree);
       tw.addTree(tree);
       tw.setRecursive(true);
       if (!source.path().isEmpty()) {
@@ -225,6 +232,9 @@ public final class GitMirror implements AutoCloseable {
         String path = tw.getPathString();
         FileMode mode = tw.getFileMode(0);
         ObjectId id = tw.getObjectId(0);
+        if (input.test(path)) {
+          continue;
+        }
         if (mode == FileMode.SYMLINK) {
           symlink(reader, tree, path, id, scan);
         } else if ((mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE)
@@ -238,6 +248,87 @@ public final class GitMirror implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new GitAccessException("cannot read the tree of " + sha, e);
+    }
+  }
+
+  /**
+   * Files that are render inputs, not manifests: those under a configured Kustomize path or chart,
+   * the configured values files, and, in a source that renders anything, every directory holding a
+   * kustomization file (the bases an overlay builds on; a kustomization is never a manifest). A
+   * source that renders nothing reads every file, as before.
+   */
+  private Predicate<String> renderInputs(Repository repo, RevTree tree) throws IOException {
+    RenderSettings render = source.render();
+    if (render.isEmpty()) {
+      return path -> false;
+    }
+    List<String> dirs = new ArrayList<>(render.inputDirectories());
+    try (TreeWalk tw = new TreeWalk(repo)) {
+      tw.addTree(tree);
+      tw.setRecursive(true);
+      if (!source.path().isEmpty()) {
+        tw.setFilter(PathFilter.create(source.path()));
+      }
+      while (tw.next()) {
+        String path = tw.getPathString();
+        int slash = path.lastIndexOf('/');
+        if (KUSTOMIZATION_FILES.contains(path.substring(slash + 1))) {
+          dirs.add(slash < 0 ? "" : path.substring(0, slash));
+        }
+      }
+    }
+    Set<String> values = new HashSet<>(render.valuesFiles());
+    return path ->
+        values.contains(path) || dirs.stream().anyMatch(d -> RenderSettings.isUnder(path, d));
+  }
+
+  /**
+   * The id of the tree under the source's path at a revision: two revisions with the same id render
+   * the same (rendering reads nothing else).
+   */
+  public String renderTreeId(String sha) {
+    Repository repo = repo();
+    try (RevWalk walk = new RevWalk(repo)) {
+      RevTree tree = walk.parseCommit(ObjectId.fromString(sha)).getTree();
+      if (source.path().isEmpty()) {
+        return tree.name();
+      }
+      try (TreeWalk at = TreeWalk.forPath(repo, source.path(), tree)) {
+        return at == null ? "" : at.getObjectId(0).name();
+      }
+    } catch (IOException e) {
+      throw new GitAccessException("cannot read the tree of " + sha, e);
+    }
+  }
+
+  /**
+   * Writes the regular files under the source's path at a revision into {@code root}, with their
+   * repository paths. Symlinks are not written: a renderer then cannot follow one out of the tree.
+   */
+  public void writeTree(String sha, Path root) throws IOException {
+    Repository repo = repo();
+    try (RevWalk walk = new RevWalk(repo);
+        ObjectReader reader = repo.newObjectReader();
+        TreeWalk tw = new TreeWalk(repo, reader)) {
+      tw.addTree(walk.parseCommit(ObjectId.fromString(sha)).getTree());
+      tw.setRecursive(true);
+      if (!source.path().isEmpty()) {
+        tw.setFilter(PathFilter.create(source.path()));
+      }
+      while (tw.next()) {
+        FileMode mode = tw.getFileMode(0);
+        if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+          continue;
+        }
+        Path file = root.resolve(tw.getPathString()).normalize();
+        if (!file.startsWith(root)) {
+          continue;
+        }
+        Files.createDirectories(file.getParent());
+        try (var out = Files.newOutputStream(file)) {
+          reader.open(tw.getObjectId(0), Constants.OBJ_BLOB).copyTo(out);
+        }
+      }
     }
   }
 

@@ -55,13 +55,14 @@ public final class SourceConfigValidator {
       String name = at + (id == null ? "" : " (" + id + ")");
       RepositoryUrls.Kind kind = checkUrl(name, s.url(), problems);
       checkBranch(name, s.branch(), problems);
-      String path = checkPath(name, s.path(), problems);
+      String path = checkPath(name + ".path", s.path(), problems);
       checkTarget(name, s.target(), problems);
       checkNamespace(name, s.defaultNamespace(), problems);
       if (s.pollInterval() == null || s.pollInterval().compareTo(MIN_POLL) < 0) {
         problems.add(name + ".poll-interval must be at least 1s, got " + s.pollInterval());
       }
       checkAuth(name, kind, s.auth(), problems);
+      RenderSettings render = checkRender(name, path, s.render(), problems);
       if (problems.size() == before) {
         out.add(
             new SourceSettings(
@@ -74,7 +75,8 @@ public final class SourceConfigValidator {
                 s.defaultNamespace(),
                 s.pollInterval(),
                 s.recordAllCommits(),
-                s.auth() == null ? GitWatcherProperties.Auth.NONE : s.auth()));
+                s.auth() == null ? GitWatcherProperties.Auth.NONE : s.auth(),
+                render));
       }
     }
     return problems.isEmpty() ? new Result.Valid(List.copyOf(out)) : new Result.Invalid(problems);
@@ -139,15 +141,114 @@ public final class SourceConfigValidator {
       p = p.substring(0, p.length() - 1);
     }
     if (p.startsWith("/")) {
-      problems.add(name + ".path '" + path + "' must be relative to the repository root");
+      problems.add(name + " '" + path + "' must be relative to the repository root");
     }
     for (String seg : p.split("/")) {
       if (seg.equals("..")) {
-        problems.add(name + ".path '" + path + "' must not leave the repository ('..')");
+        problems.add(name + " '" + path + "' must not leave the repository ('..')");
         break;
       }
     }
     return p.equals(".") ? "" : p;
+  }
+
+  /**
+   * Render paths must be inside the source's path (only that part of the tree is written out for
+   * rendering, and it is what the source declares) and must not overlap: a file is the input of one
+   * rendering at most.
+   */
+  private static RenderSettings checkRender(
+      String name, String sourcePath, GitWatcherProperties.Render render, List<String> problems) {
+    if (render == null) {
+      return RenderSettings.NONE;
+    }
+    List<String> kustomize = new ArrayList<>();
+    List<String> kustomizeIn = render.kustomize() == null ? List.of() : render.kustomize().paths();
+    for (int i = 0; i < kustomizeIn.size(); i++) {
+      String at = name + ".render.kustomize.paths[" + i + "]";
+      String p = renderPath(at, kustomizeIn.get(i), sourcePath, problems);
+      if (p != null) {
+        kustomize.add(p);
+      }
+    }
+    List<RenderSettings.HelmChart> charts = new ArrayList<>();
+    Set<String> releases = new HashSet<>();
+    List<GitWatcherProperties.Chart> chartsIn =
+        render.helm() == null ? List.of() : render.helm().charts();
+    for (int i = 0; i < chartsIn.size(); i++) {
+      GitWatcherProperties.Chart c = chartsIn.get(i);
+      String at = name + ".render.helm.charts[" + i + "]";
+      String p = renderPath(at + ".path", c.path(), sourcePath, problems);
+      List<String> values = new ArrayList<>();
+      List<String> valuesIn = c.values() == null ? List.of() : c.values();
+      for (int v = 0; v < valuesIn.size(); v++) {
+        String vp = renderPath(at + ".values[" + v + "]", valuesIn.get(v), sourcePath, problems);
+        if (vp != null) {
+          values.add(vp);
+        }
+      }
+      if (p == null) {
+        continue;
+      }
+      String release =
+          isBlank(c.releaseName()) ? p.substring(p.lastIndexOf('/') + 1) : c.releaseName().trim();
+      if (!DNS_LABEL.matcher(release).matches() || release.length() > 53) {
+        problems.add(
+            at
+                + ".release-name '"
+                + release
+                + "' must be a DNS label of at most 53 characters, as Helm requires");
+      } else if (!releases.add(release)) {
+        problems.add(at + ".release-name '" + release + "' is used by another chart");
+      }
+      charts.add(new RenderSettings.HelmChart(p, values, release));
+    }
+    RenderSettings settings = new RenderSettings(kustomize, charts);
+    List<String> dirs = settings.inputDirectories();
+    for (int a = 0; a < dirs.size(); a++) {
+      for (int b = a + 1; b < dirs.size(); b++) {
+        if (RenderSettings.isUnder(dirs.get(a), dirs.get(b))
+            || RenderSettings.isUnder(dirs.get(b), dirs.get(a))) {
+          problems.add(
+              name
+                  + ".render: '"
+                  + dirs.get(a)
+                  + "' and '"
+                  + dirs.get(b)
+                  + "' overlap; a directory is rendered once, by one Kustomize path or chart");
+        }
+      }
+    }
+    return settings;
+  }
+
+  private static String renderPath(
+      String at, String raw, String sourcePath, List<String> problems) {
+    if (raw == null || raw.isBlank()) {
+      problems.add(at + " is required");
+      return null;
+    }
+    int before = problems.size();
+    String p = checkPath(at, raw, problems).replaceAll("/+", "/");
+    if (problems.size() > before) {
+      return null;
+    }
+    if (p.isEmpty()) {
+      problems.add(
+          at + " must name a directory or file below the repository root, got '" + raw + "'");
+      return null;
+    }
+    if (!RenderSettings.isUnder(p, sourcePath)) {
+      problems.add(
+          at
+              + " '"
+              + p
+              + "' is outside the source's path '"
+              + sourcePath
+              + "': only the source's path is written out for rendering");
+      return null;
+    }
+    return p;
   }
 
   private static void checkTarget(String name, String target, List<String> problems) {

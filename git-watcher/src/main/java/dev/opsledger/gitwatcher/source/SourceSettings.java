@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param pollInterval how often it is fetched
  * @param recordAllCommits every commit, or only the heads seen by each fetch
  * @param auth its credentials
+ * @param render the directories rendered with Kustomize or Helm
  */
 public record SourceSettings(
     String id,
@@ -27,7 +28,34 @@ public record SourceSettings(
     String defaultNamespace,
     Duration pollInterval,
     boolean recordAllCommits,
-    GitWatcherProperties.Auth auth) {
+    GitWatcherProperties.Auth auth,
+    RenderSettings render) {
+
+  /** A source whose manifests are all plain files. */
+  public SourceSettings(
+      String id,
+      String url,
+      RepositoryUrls.Kind kind,
+      String branch,
+      String path,
+      String target,
+      String defaultNamespace,
+      Duration pollInterval,
+      boolean recordAllCommits,
+      GitWatcherProperties.Auth auth) {
+    this(
+        id,
+        url,
+        kind,
+        branch,
+        path,
+        target,
+        defaultNamespace,
+        pollInterval,
+        recordAllCommits,
+        auth,
+        RenderSettings.NONE);
+  }
 
   /** The URL without credentials, for events and logs. */
   public String displayUrl() {

@@ -20,13 +20,19 @@ import dev.opsledger.gitwatcher.manifest.ManifestPipeline;
 import dev.opsledger.gitwatcher.manifest.RevisionIndex;
 import dev.opsledger.gitwatcher.manifest.RevisionOutcome;
 import dev.opsledger.gitwatcher.manifest.RevisionScan;
+import dev.opsledger.gitwatcher.render.RenderResult;
+import dev.opsledger.gitwatcher.render.RenderedFile;
+import dev.opsledger.gitwatcher.render.SourceRenderer;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.service.core.EventSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +65,15 @@ public final class SourceWatcher implements AutoCloseable {
   private final GitWatcherMetrics metrics;
   private final long maxFileBytes;
   private final int batchSize;
+  private final SourceRenderer renderer;
+
+  /** The tree id of the last render and its result: an unchanged tree is not rendered again. */
+  private String renderedTree;
+
+  private RenderResult rendered;
+
+  /** The rendered files of the revision being scanned, by id, for the blob readers. */
+  private Map<String, byte[]> renderedById = Map.of();
 
   private boolean initialized;
   private String lastRecorded;
@@ -87,6 +102,33 @@ public final class SourceWatcher implements AutoCloseable {
       GitWatcherMetrics metrics,
       long maxFileBytes,
       int batchSize) {
+    this(source, mirror, pipeline, checkpoints, sink, metrics, maxFileBytes, batchSize, null);
+  }
+
+  /**
+   * A watcher of one source that renders directories.
+   *
+   * @param source the source
+   * @param mirror its clone
+   * @param pipeline its manifest pipeline
+   * @param checkpoints reads its checkpoint at start
+   * @param sink publishes its events
+   * @param metrics meters
+   * @param maxFileBytes the size cap of manifest files (and of one rendered file)
+   * @param batchSize desired events sent before waiting for acknowledgement
+   * @param renderer renders its Kustomize paths and Helm charts; null when it renders nothing
+   */
+  public SourceWatcher(
+      SourceSettings source,
+      GitMirror mirror,
+      ManifestPipeline pipeline,
+      CheckpointReader checkpoints,
+      EventSink sink,
+      GitWatcherMetrics metrics,
+      long maxFileBytes,
+      int batchSize,
+      SourceRenderer renderer) {
+    this.renderer = renderer;
     this.source = source;
     this.mirror = mirror;
     this.pipeline = pipeline;
@@ -175,8 +217,8 @@ public final class SourceWatcher implements AutoCloseable {
     lastGoodIndex = RevisionIndex.empty();
     if (lastGood != null && mirror.has(lastGood)) {
       RevisionScan scan =
-          new RevisionScan(pipeline, RevisionIndex.empty(), maxFileBytes, mirror::readBlob);
-      mirror.scan(lastGood, scan);
+          new RevisionScan(pipeline, RevisionIndex.empty(), maxFileBytes, this::readBlob);
+      scan(lastGood, scan);
       if (scan.finish() instanceof RevisionOutcome.Accepted a) {
         lastGoodIndex = a.index();
       }
@@ -207,8 +249,8 @@ public final class SourceWatcher implements AutoCloseable {
     long sequence = lastSequence + 1;
     GitCommit commit = mirror.describe(sha);
     PullRequestRef pr = PullRequestParser.parse(commit.message(), source.url());
-    RevisionScan scan = new RevisionScan(pipeline, lastGoodIndex, maxFileBytes, mirror::readBlob);
-    mirror.scan(sha, scan);
+    RevisionScan scan = new RevisionScan(pipeline, lastGoodIndex, maxFileBytes, this::readBlob);
+    scan(sha, scan);
     Ids ids = new Ids(source.id(), sha, rewrittenFrom);
     CommitObserved observed = commitObserved(commit, pr, rewrittenFrom, sequence);
     boolean accepted;
@@ -278,7 +320,7 @@ public final class SourceWatcher implements AutoCloseable {
     List<EventEnvelope<?>> batch = new ArrayList<>(Math.min(batchSize, changes.changed().size()));
     for (var file : byFile.entrySet()) {
       String path = file.getKey();
-      byte[] bytes = mirror.readBlob(index.file(path).blobId());
+      byte[] bytes = readBlob(index.file(path).blobId());
       for (ManifestPipeline.Resource r :
           pipeline.process(path, bytes, index.declaredScopes()).resources()) {
         if (!file.getValue().contains(r.key())) {
@@ -333,6 +375,60 @@ public final class SourceWatcher implements AutoCloseable {
     flush(batch);
     metrics.desired(source.id(), "changed", changes.changed().size());
     metrics.desired(source.id(), "removed", changes.removed().size());
+  }
+
+  /**
+   * Feeds a revision to a scan: its plain manifest files, then what its Kustomize paths and charts
+   * render, each rendered file validated as a file of the revision. Rendering errors reject it.
+   */
+  private void scan(String sha, RevisionScan scan) {
+    mirror.scan(sha, scan);
+    if (renderer == null) {
+      return;
+    }
+    RenderResult result = render(sha);
+    for (ManifestError e : result.errors()) {
+      scan.error(e.file(), e.line(), e.reason());
+    }
+    Map<String, byte[]> byId = new HashMap<>();
+    for (RenderedFile f : result.files()) {
+      String id = f.id();
+      byId.put(id, f.bytes());
+      try {
+        scan.file(f.path(), id, f.bytes().length, f::bytes);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    renderedById = byId;
+  }
+
+  /** Renders a revision, or reuses the last render when the source's tree did not change. */
+  private RenderResult render(String sha) {
+    String tree = mirror.renderTreeId(sha);
+    if (tree.equals(renderedTree)) {
+      return rendered;
+    }
+    long start = System.nanoTime();
+    RenderResult result = renderer.render(root -> mirror.writeTree(sha, root));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    metrics.render(source.id(), took, result.errors().isEmpty());
+    LOG.info(
+        "source {}: rendered {} in {} ms: {} file(s), {} error(s)",
+        source.id(),
+        sha,
+        took.toMillis(),
+        result.files().size(),
+        result.errors().size());
+    renderedTree = tree;
+    rendered = result;
+    return result;
+  }
+
+  /** A blob of the repository, or a file rendered from the revision being recorded. */
+  private byte[] readBlob(String blobId) {
+    byte[] bytes = renderedById.get(blobId);
+    return bytes != null ? bytes : mirror.readBlob(blobId);
   }
 
   /** Logs and counts what the revision's manifests declared and was ignored (listed capped). */

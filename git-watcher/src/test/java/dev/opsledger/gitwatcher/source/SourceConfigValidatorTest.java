@@ -27,7 +27,7 @@ class SourceConfigValidatorTest {
       Duration pollInterval,
       Auth auth) {
     return new GitWatcherProperties.Source(
-        id, url, "main", path, target, namespace, pollInterval, true, auth);
+        id, url, "main", path, target, namespace, pollInterval, true, auth, null);
   }
 
   @Test
@@ -116,5 +116,74 @@ class SourceConfigValidatorTest {
         .doesNotContain("s3cr3t");
     assertThat(RepositoryUrls.hasCredentials("ssh://git@host/o/r.git")).isFalse();
     assertThat(RepositoryUrls.hasCredentials("git@github.com:o/r.git")).isFalse();
+  }
+
+  GitWatcherProperties.Source rendering(String path, GitWatcherProperties.Render render) {
+    return new GitWatcherProperties.Source(
+        "shop",
+        dir.toString(),
+        "main",
+        path,
+        "prod",
+        "default",
+        Duration.ofSeconds(30),
+        true,
+        Auth.NONE,
+        render);
+  }
+
+  static GitWatcherProperties.Render render(
+      List<String> kustomize, List<GitWatcherProperties.Chart> charts) {
+    return new GitWatcherProperties.Render(
+        new GitWatcherProperties.Kustomize(kustomize), new GitWatcherProperties.Helm(charts));
+  }
+
+  @Test
+  void renderPathsAreNormalisedAndReleaseNamesDefaultToTheChartDirectory() {
+    var result =
+        SourceConfigValidator.validate(
+            List.of(
+                rendering(
+                    "deploy",
+                    render(
+                        List.of("./deploy/overlays/prod/"),
+                        List.of(
+                            new GitWatcherProperties.Chart(
+                                "deploy/charts/web", List.of("deploy/env//prod.yaml"), null))))));
+    assertThat(result).isInstanceOf(SourceConfigValidator.Result.Valid.class);
+    RenderSettings r = ((SourceConfigValidator.Result.Valid) result).sources().get(0).render();
+    assertThat(r.kustomizePaths()).containsExactly("deploy/overlays/prod");
+    assertThat(r.charts())
+        .containsExactly(
+            new RenderSettings.HelmChart(
+                "deploy/charts/web", List.of("deploy/env/prod.yaml"), "web"));
+  }
+
+  @Test
+  void renderPathsOutsideTheSourceOverlappingOrLeavingTheRepositoryAreReportedTogether() {
+    var result =
+        SourceConfigValidator.validate(
+            List.of(
+                rendering(
+                    "deploy",
+                    render(
+                        List.of("other/overlay", "deploy/apps", "deploy/../../etc"),
+                        List.of(
+                            new GitWatcherProperties.Chart(
+                                "deploy/apps/chart", List.of("/etc/passwd"), "Not_A_Label"))))));
+    assertThat(result).isInstanceOf(SourceConfigValidator.Result.Invalid.class);
+    assertThat(((SourceConfigValidator.Result.Invalid) result).problems())
+        .containsExactlyInAnyOrder(
+            "opsledger.git-watcher.sources[0] (shop).render.kustomize.paths[0] 'other/overlay' is"
+                + " outside the source's path 'deploy': only the source's path is written out for"
+                + " rendering",
+            "opsledger.git-watcher.sources[0] (shop).render.kustomize.paths[2] 'deploy/../../etc'"
+                + " must not leave the repository ('..')",
+            "opsledger.git-watcher.sources[0] (shop).render.helm.charts[0].values[0] '/etc/passwd'"
+                + " must be relative to the repository root",
+            "opsledger.git-watcher.sources[0] (shop).render.helm.charts[0].release-name"
+                + " 'Not_A_Label' must be a DNS label of at most 53 characters, as Helm requires",
+            "opsledger.git-watcher.sources[0] (shop).render: 'deploy/apps' and 'deploy/apps/chart'"
+                + " overlap; a directory is rendered once, by one Kustomize path or chart");
   }
 }

@@ -8,6 +8,9 @@ import dev.opsledger.gitwatcher.GitWatcherProperties;
 import dev.opsledger.gitwatcher.git.GitMirror;
 import dev.opsledger.gitwatcher.manifest.ManifestPipeline;
 import dev.opsledger.gitwatcher.manifest.ResourceScopes;
+import dev.opsledger.gitwatcher.render.RenderTools;
+import dev.opsledger.gitwatcher.render.SourceRenderer;
+import dev.opsledger.gitwatcher.source.RenderSettings;
 import dev.opsledger.gitwatcher.source.RepositoryUrls;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
@@ -51,6 +54,23 @@ public final class Watchers {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** A source on a repository URL that renders directories, every commit recorded. */
+  public static SourceSettings source(String id, String url, String path, RenderSettings render) {
+    SourceSettings plain = source(id, url, path);
+    return new SourceSettings(
+        plain.id(),
+        plain.url(),
+        plain.kind(),
+        plain.branch(),
+        plain.path(),
+        plain.target(),
+        plain.defaultNamespace(),
+        plain.pollInterval(),
+        plain.recordAllCommits(),
+        plain.auth(),
+        render);
+  }
+
   /** A source on a repository URL, every commit recorded. */
   public static SourceSettings source(String id, String url, String path) {
     return new SourceSettings(
@@ -69,6 +89,26 @@ public final class Watchers {
   /** A watcher that records the order of everything it publishes in {@code published}. */
   public static SourceWatcher watcher(
       SourceSettings source, Path cacheDir, List<EventEnvelope<?>> published) {
+    return watcher(source, cacheDir, published, null);
+  }
+
+  /**
+   * A watcher that renders the source's Kustomize paths and charts with the tools found on the
+   * {@code PATH}, writing trees under {@code cacheDir}.
+   */
+  public static SourceWatcher renderingWatcher(
+      SourceSettings source, Path cacheDir, List<EventEnvelope<?>> published) {
+    RenderTools tools =
+        RenderTools.locate(
+            null, Duration.ofSeconds(60), cacheDir.resolve("render"), List.of(source));
+    return watcher(source, cacheDir, published, tools.rendererFor(source).orElseThrow());
+  }
+
+  private static SourceWatcher watcher(
+      SourceSettings source,
+      Path cacheDir,
+      List<EventEnvelope<?>> published,
+      SourceRenderer renderer) {
     EventLog.ensureTopics();
     EventSink sink =
         sink(
@@ -88,7 +128,8 @@ public final class Watchers {
         sink,
         new GitWatcherMetrics(new SimpleMeterRegistry()),
         2L * 1024 * 1024,
-        1000);
+        1000,
+        renderer);
   }
 
   /** A sink for a watcher, which only ever sends and waits, through {@code sendAndWait}. */
