@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -136,9 +138,49 @@ public class UpCommand implements Callable<Integer> {
   Path gitCredentialsFile;
 
   @Option(
+      names = "--kustomize",
+      paramLabel = "DIR",
+      description =
+          "a Kustomize directory of --repo (from its root, inside --path) rendered with"
+              + " 'kustomize build' or 'kubectl kustomize'; repeatable")
+  List<String> kustomize = new ArrayList<>();
+
+  @Option(
+      names = "--helm-chart",
+      paramLabel = "DIR[:VALUES,...]",
+      description =
+          "a Helm chart directory of --repo (from its root, inside --path), rendered in-process,"
+              + " with its values files from the same revision in order; repeatable")
+  List<String> helmCharts = new ArrayList<>();
+
+  @Option(
       names = "--exit-when-synced",
       description = "stop once every declared resource is in sync (for scripts and timing)")
   boolean exitWhenSynced;
+
+  /** The source's render settings for {@code --kustomize} and {@code --helm-chart}. */
+  static Map<String, Object> renderProperties(List<String> kustomize, List<String> helmCharts) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    String source = "opsledger.git-watcher.sources[0].render.";
+    for (int i = 0; i < kustomize.size(); i++) {
+      p.put(source + "kustomize.paths[" + i + "]", kustomize.get(i));
+    }
+    for (int i = 0; i < helmCharts.size(); i++) {
+      String chart = helmCharts.get(i);
+      int colon = chart.indexOf(':');
+      String dir = colon < 0 ? chart : chart.substring(0, colon);
+      if (dir.isBlank()) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--helm-chart needs a chart directory: DIR[:VALUES,...], not " + chart);
+      }
+      p.put(source + "helm.charts[" + i + "].path", dir);
+      if (colon >= 0 && colon < chart.length() - 1) {
+        p.put(source + "helm.charts[" + i + "].values", chart.substring(colon + 1));
+      }
+    }
+    return p;
+  }
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Launcher.Running running;
@@ -148,7 +190,8 @@ public class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     RepoCredentials.refuseInUrl(repo);
     Map<String, Object> credentials =
-        RepoCredentials.properties(repo, System.getenv(), gitCredentialsFile);
+        new LinkedHashMap<>(RepoCredentials.properties(repo, System.getenv(), gitCredentialsFile));
+    credentials.putAll(renderProperties(kustomize, helmCharts));
     Instant started = Instant.now();
     Path data = dataDir.toAbsolutePath().normalize();
     Files.createDirectories(data);
