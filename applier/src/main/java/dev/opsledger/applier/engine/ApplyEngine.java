@@ -194,6 +194,39 @@ public final class ApplyEngine {
         });
   }
 
+  /**
+   * Pauses again, at start, the resources that rollbacks on the log paused and that no {@code
+   * SyncResumed} followed, unless their source has moved past the pause meanwhile (a declaration
+   * read at start has a higher sequence): then Git's newest state is applied as its diffs come, as
+   * after a resume.
+   */
+  public void restorePauses(List<EventEnvelope<RollbackRequested>> rollbacks) {
+    for (EventEnvelope<RollbackRequested> e : rollbacks) {
+      RollbackRequested r = e.data();
+      if (handles(r.resource()) && !sourceMovedPast(r)) {
+        pauses.pause(r, e.id());
+      }
+    }
+    if (pauses.size() > 0) {
+      LOG.info("restored from the log: {} resources paused by a rollback", pauses.size());
+    }
+  }
+
+  private boolean sourceMovedPast(RollbackRequested r) {
+    if (r.pausedSequence() == null) {
+      return false;
+    }
+    boolean[] moved = {false};
+    desired.forEach(
+        (key, view) -> {
+          if (r.sourceId().equals(view.sourceId())
+              && view.order().values().stream().anyMatch(p -> p > r.pausedSequence())) {
+            moved[0] = true;
+          }
+        });
+    return moved[0];
+  }
+
   /** Resources a rollback paused (auto-sync held until Git moves). */
   public int pausedResources() {
     return pauses.size();

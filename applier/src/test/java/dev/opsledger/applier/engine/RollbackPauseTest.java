@@ -29,6 +29,7 @@ class RollbackPauseTest {
   final ApplyEngineTest t = new ApplyEngineTest();
   final ResourceKey web = ApplyEngineTest.configMap("web");
   final ResourceKey other = ApplyEngineTest.configMap("other");
+  final List<DesiredStateChanged> declared = new java.util.ArrayList<>();
 
   @AfterEach
   void stop() {
@@ -118,6 +119,52 @@ class RollbackPauseTest {
     assertThat(t.engine.pausedResources()).isZero();
   }
 
+  @Test
+  void aPauseSurvivesARestartRebuiltFromTheLogAndASnapshotOfIt() {
+    deployedGoodThenBad();
+    var rollback = rollBack(web, "good", "bad", 2);
+
+    ApplyEngineTest restarted = restart(rollback, true);
+
+    var drift = restarted.drift(web, ApplyEngineTest.AUTO, "bad");
+    assertThat(restarted.skipped(drift).skipPolicy()).contains(SkipPolicy.ROLLBACK_PAUSED);
+    assertThat(restarted.cluster.applies).isEmpty();
+    restarted.stopRetries();
+  }
+
+  @Test
+  void aRollbackGitHasMovedPastDoesNotPauseAfterARestart() {
+    deployedGoodThenBad();
+    var rollback = rollBack(web, "good", "bad", 2);
+    declare(other, "third", 3);
+
+    ApplyEngineTest restarted = restart(rollback, false);
+
+    assertThat(restarted.engine.pausedResources()).isZero();
+    restarted.stopRetries();
+  }
+
+  /**
+   * A fresh engine restored from the log this test wrote (declarations, the rollback, the applier's
+   * own events), folded by {@link ReplayState}, optionally through a snapshot of it.
+   */
+  private ApplyEngineTest restart(EventEnvelope<RollbackRequested> rollback, boolean snapshot) {
+    ReplayState state =
+        new ReplayState(new dev.opsledger.events.EventCodec(), 100, java.time.Duration.ZERO);
+    declared.forEach(state::desired);
+    state.approval(rollback);
+    t.sink.events.forEach(state::apply);
+    if (snapshot) {
+      ReplayState copy =
+          new ReplayState(new dev.opsledger.events.EventCodec(), 100, java.time.Duration.ZERO);
+      state.entries(copy::restore);
+      state = copy;
+    }
+    ApplyEngineTest restarted = new ApplyEngineTest();
+    state.restore(restarted.engine, restarted.engine::handles, t.clock.instant());
+    return restarted;
+  }
+
   private void deployedGoodThenBad() {
     declare(web, "good", 1);
     t.succeeded(t.missing(web, ApplyEngineTest.AUTO, "good"));
@@ -148,7 +195,9 @@ class RollbackPauseTest {
   }
 
   private void declare(ResourceKey key, String revision, long sequence) {
-    t.engine.onDesired(changed(key, ApplyEngineTest.AUTO, revision, sequence));
+    DesiredStateChanged c = changed(key, ApplyEngineTest.AUTO, revision, sequence);
+    declared.add(c);
+    t.engine.onDesired(c);
   }
 
   private DesiredStateChanged changed(
