@@ -16,6 +16,7 @@ import dev.opsledger.applier.policy.SyncWindow;
 import dev.opsledger.applier.policy.SyncWindows;
 import dev.opsledger.applier.stream.ApplierInputs;
 import dev.opsledger.applier.stream.LogReplay;
+import dev.opsledger.applier.stream.LogRollbackPlans;
 import dev.opsledger.applier.stream.ReplayCheckpoints;
 import dev.opsledger.applier.web.ApproverTokens;
 import dev.opsledger.applier.web.HostCheck;
@@ -270,15 +271,19 @@ public class ApplierConfiguration {
   }
 
   /**
-   * The management port: {@code POST /api/v1/approvals} behind approver tokens, apart from the HTTP
-   * port that serves health and webhooks.
+   * The management port: {@code POST /api/v1/approvals} and {@code POST /api/v1/rollbacks} behind
+   * approver tokens, apart from the HTTP port that serves health and webhooks.
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnProperty(
       name = "opsledger.applier.management.enabled",
       havingValue = "true",
       matchIfMissing = true)
-  public ManagementServer applierManagementServer(EventPublisher publisher, ApplierProperties props)
+  public ManagementServer applierManagementServer(
+      EventPublisher publisher,
+      ApplierProperties props,
+      OpsLedgerKafkaProperties kafka,
+      EventCodec codec)
       throws IOException {
     ApplierProperties.Management m = props.management();
     return new ManagementServer(
@@ -288,7 +293,8 @@ public class ApplierConfiguration {
         props.publishTimeout(),
         new ApproverTokens(m.tokens()),
         new HostCheck(m.allowedHosts()),
-        m.maxBodySize());
+        m.maxBodySize(),
+        new LogRollbackPlans(kafka.connection(), codec, props.replayTimeout()));
   }
 
   /**

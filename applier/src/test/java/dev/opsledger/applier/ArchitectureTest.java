@@ -27,7 +27,8 @@ class ArchitectureTest {
   private static final String[] CORE = {
     "dev.opsledger.applier.engine..",
     "dev.opsledger.applier.policy..",
-    "dev.opsledger.applier.apply.."
+    "dev.opsledger.applier.apply..",
+    "dev.opsledger.applier.rollback.."
   };
 
   @ArchTest

@@ -35,7 +35,9 @@ import dev.opsledger.events.PruneHeld;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.RollbackRequested;
 import dev.opsledger.events.SyncApproved;
+import dev.opsledger.events.SyncResumed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,7 +84,10 @@ public final class AuditProjections {
               e.event().type().ceType(),
               summary(data),
               revision,
-              commit != null ? commit.author() : authorOf(data),
+              // A rollback names an old revision; who acted is who asked, not its author.
+              data instanceof RollbackRequested r
+                  ? r.requestedBy()
+                  : commit != null ? commit.author() : authorOf(data),
               commit != null ? commit.pullRequest() : null,
               e.event().id(),
               EventJson.mapper().valueToTree(data)));
@@ -372,6 +377,18 @@ public final class AuditProjections {
                 r.errors().size() + " manifest error(s), first: " + r.errors().get(0),
                 List.of(),
                 null));
+      } else if (d instanceof RollbackRequested r) {
+        out.add(
+            new Change(
+                r.requestedAt(),
+                "rollback",
+                r.requestedBy(),
+                null,
+                r.targetRevision(),
+                null,
+                rollbackSummary(r),
+                List.of(r.resource().toString()),
+                null));
       } else if (d instanceof SyncApproved a) {
         out.add(
             new Change(
@@ -431,6 +448,15 @@ public final class AuditProjections {
     if (d instanceof SyncApproved a) {
       return "sync approved by " + a.approvedBy();
     }
+    if (d instanceof RollbackRequested r) {
+      return rollbackSummary(r);
+    }
+    if (d instanceof SyncResumed r) {
+      return "auto-sync resumed: Git moved to "
+          + shortSha(r.revision())
+          + " after the rollback to "
+          + shortSha(r.rolledBackTo());
+    }
     if (d instanceof PruneHeld h) {
       return "prunes held: revision "
           + shortSha(h.revision())
@@ -450,6 +476,17 @@ public final class AuditProjections {
       return "notification to " + n.channel() + " folded into a storm summary";
     }
     throw new IllegalArgumentException("unknown event " + d);
+  }
+
+  private static String rollbackSummary(RollbackRequested r) {
+    return "rolled back to "
+        + shortSha(r.targetRevision())
+        + " by "
+        + r.requestedBy()
+        + " (auto-sync paused, Git's "
+        + shortSha(r.pausedRevision())
+        + " not applied until Git moves)"
+        + (r.reason().isEmpty() ? "" : ": " + r.reason());
   }
 
   private static String diffSummary(DiffEvent d) {
@@ -517,6 +554,12 @@ public final class AuditProjections {
     if (d instanceof PruneHeld h) {
       return h.revision();
     }
+    if (d instanceof RollbackRequested r) {
+      return r.targetRevision();
+    }
+    if (d instanceof SyncResumed r) {
+      return r.revision();
+    }
     return null;
   }
 
@@ -529,6 +572,9 @@ public final class AuditProjections {
     }
     if (d instanceof SyncApproved a) {
       return a.approvedBy();
+    }
+    if (d instanceof RollbackRequested r) {
+      return r.requestedBy();
     }
     return null;
   }

@@ -234,6 +234,44 @@ class AuditProjectionsTest {
         .containsExactly("opsledger.diffs/3@7: NOT_JSON: body is not JSON");
   }
 
+  @Test
+  void historyShowsARollbackWithWhoAskedAndTheResumeWhenGitMoved() {
+    Person bob = new Person("Bob", "bob@example.com");
+    String sha3 = "c".repeat(40);
+    at(0, Topic.COMMITS, SHA1, commit(SHA1, T0, null, 1));
+    at(1, Topic.DESIRED, SHA1, declared());
+    at(
+        30,
+        Topic.APPROVALS,
+        SHA1,
+        new dev.opsledger.events.RollbackRequested(
+            CM, "src", "src", SHA1, SHA2, 2L, manifest(), bob, "bad config", T0.plusSeconds(30)));
+    at(
+        60,
+        Topic.APPLIES,
+        sha3,
+        new dev.opsledger.events.SyncResumed(CM, "src", SHA1, sha3, T0.plusSeconds(60)));
+
+    var entries = AuditProjections.history(log, CM).entries();
+
+    assertThat(entries).hasSize(3);
+    assertThat(entries.get(1).type()).isEqualTo("dev.opsledger.sync.rollback");
+    assertThat(entries.get(1).author()).isEqualTo(bob);
+    assertThat(entries.get(1).revision()).isEqualTo(SHA1);
+    assertThat(entries.get(1).summary())
+        .startsWith("rolled back to aaaaaaaaaaaa by Bob <bob@example.com>")
+        .contains("bad config");
+    assertThat(entries.get(2).summary())
+        .isEqualTo(
+            "auto-sync resumed: Git moved to cccccccccccc after the rollback to aaaaaaaaaaaa");
+    assertThat(AuditProjections.who(log, T0, T0.plusSeconds(90)))
+        .anySatisfy(
+            c -> {
+              assertThat(c.kind()).isEqualTo("rollback");
+              assertThat(c.who()).isEqualTo(bob);
+            });
+  }
+
   private DesiredStateChanged declared() {
     var manifest = JsonNodeFactory.instance.objectNode().put("kind", "ConfigMap");
     return new DesiredStateChanged(

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       DiffCommand.class,
       SyncCommand.class,
+      RollbackCommand.class,
       AuditCommand.class,
       ReplayCommand.class
     })

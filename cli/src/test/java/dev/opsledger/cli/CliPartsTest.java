@@ -87,6 +87,7 @@ class CliPartsTest {
             new String[] {"status", "--help"},
             new String[] {"diff", "--help"},
             new String[] {"sync", "--help"},
+            new String[] {"rollback", "--help"},
             new String[] {"audit", "history", "--help"},
             new String[] {"replay", "--help"})) {
       java.io.StringWriter out = new java.io.StringWriter();
@@ -97,5 +98,14 @@ class CliPartsTest {
       assertThat(cl.execute(args)).as(String.join(" ", args)).isZero();
       assertThat(out.toString()).contains("Usage: opsledger " + args[0]);
     }
+  }
+
+  @Test
+  void rollbackToReadsATimeWhenItLooksLikeOneAndAShaOtherwise() {
+    assertThat(RollbackCommand.isTime("2026-11-27T10:00:00Z")).isTrue();
+    assertThat(RollbackCommand.isTime("now")).isTrue();
+    assertThat(RollbackCommand.isTime("2h")).isTrue();
+    assertThat(RollbackCommand.isTime("3f2c9e1")).isFalse();
+    assertThat(RollbackCommand.isTime("9f2c1e7a4b3d5c6e8f0a1b2c3d4e5f60718293a4")).isFalse();
   }
 }

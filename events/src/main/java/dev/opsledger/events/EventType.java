@@ -34,6 +34,8 @@ public enum EventType {
   PRUNE_HELD("dev.opsledger.apply.pruneheld", PruneHeld.class, 1, Topic.APPLIES),
   FIELDS_CONFLICTED("dev.opsledger.apply.conflicted", FieldsConflicted.class, 1, Topic.APPLIES),
   SYNC_APPROVED("dev.opsledger.sync.approved", SyncApproved.class, 1, Topic.APPROVALS),
+  ROLLBACK_REQUESTED("dev.opsledger.sync.rollback", RollbackRequested.class, 1, Topic.APPROVALS),
+  SYNC_RESUMED("dev.opsledger.sync.resumed", SyncResumed.class, 1, Topic.APPLIES),
   NOTIFICATION_SENT(
       "dev.opsledger.notification.sent", NotificationSent.class, 1, Topic.NOTIFICATIONS),
   NOTIFICATION_FAILED(

@@ -9,7 +9,9 @@ public sealed interface ResourceEvent extends OpsLedgerEvent
         ObservationFailed,
         ResourceHealthChanged,
         DiffEvent,
-        ApplyEvent {
+        ApplyEvent,
+        RollbackRequested,
+        SyncResumed {
 
   /** The resource the event is about. */
   ResourceKey resource();

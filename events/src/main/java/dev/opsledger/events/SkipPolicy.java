@@ -34,7 +34,13 @@ public enum SkipPolicy {
    * window): the drift is reported and the apply waits; the same diff is applied when a window lets
    * it through (its {@code ApplyStarted} names the same diff as its cause).
    */
-  SYNC_WINDOW_CLOSED("sync-window-closed");
+  SYNC_WINDOW_CLOSED("sync-window-closed"),
+  /**
+   * A rollback ({@link RollbackRequested}) paused auto-sync of the resource: drift from Git's head
+   * is reported and not healed until Git moves (a newer revision of the source, {@link
+   * SyncResumed}).
+   */
+  ROLLBACK_PAUSED("rollback-paused");
 
   private final String wire;
 
@@ -56,7 +62,8 @@ public enum SkipPolicy {
     return this == PRUNE_DISABLED
         || this == SELF_HEAL_DISABLED
         || this == DETECT_ONLY
-        || this == SYNC_WINDOW_CLOSED;
+        || this == SYNC_WINDOW_CLOSED
+        || this == ROLLBACK_PAUSED;
   }
 
   /** The text on the log. */

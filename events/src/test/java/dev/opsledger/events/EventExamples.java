@@ -403,6 +403,26 @@ final class EventExamples {
             new SyncApproved(
                 BUCKET, SOURCE_ID, SHA, ADA, "approved in change CHG-2291 for the release", T0)),
         caused(
+            "5e2a7c41-3b9d-4f08-a1c6-2d7e9b0f4a53",
+            "/opsledger/applier",
+            driftId,
+            new RollbackRequested(
+                DEPLOYMENT,
+                SOURCE_ID,
+                SOURCE_ID,
+                PARENT_SHA,
+                SHA,
+                8L,
+                json(DEPLOYMENT_MANIFEST),
+                ADA,
+                "9f2c1e7 ships a bad image tag",
+                T0)),
+        caused(
+            "6f3b8d52-4c0e-4a19-b2d7-3e8f0c1a5b64",
+            "/opsledger/applier",
+            driftId,
+            new SyncResumed(DEPLOYMENT, SOURCE_ID, PARENT_SHA, MERGED_BRANCH_SHA, T0)),
+        caused(
             "8b5e0f2c-9d1a-4e3b-8c4d-5e6f7a8b9c0d",
             "/opsledger/notifier",
             driftId,

@@ -88,7 +88,8 @@ class VocabularyTest {
             "already-applied",
             "prune-held",
             "detect-only",
-            "sync-window-closed");
+            "sync-window-closed",
+            "rollback-paused");
   }
 
   @Test
@@ -98,7 +99,8 @@ class VocabularyTest {
             SkipPolicy.PRUNE_DISABLED,
             SkipPolicy.SELF_HEAL_DISABLED,
             SkipPolicy.DETECT_ONLY,
-            SkipPolicy.SYNC_WINDOW_CLOSED);
+            SkipPolicy.SYNC_WINDOW_CLOSED,
+            SkipPolicy.ROLLBACK_PAUSED);
   }
 
   @Test

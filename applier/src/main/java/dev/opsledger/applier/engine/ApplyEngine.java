@@ -1,9 +1,11 @@
 package dev.opsledger.applier.engine;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsledger.applier.apply.Failure;
 import dev.opsledger.applier.policy.PolicyResolver;
 import dev.opsledger.applier.policy.SyncPolicy;
 import dev.opsledger.applier.policy.SyncWindows;
+import dev.opsledger.applier.rollback.Pauses;
 import dev.opsledger.events.ApplyAction;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
@@ -11,8 +13,10 @@ import dev.opsledger.events.DiffState;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.RollbackRequested;
 import dev.opsledger.events.SkipPolicy;
 import dev.opsledger.events.SyncApproved;
+import dev.opsledger.events.SyncResumed;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +57,11 @@ public final class ApplyEngine {
   private final Map<ResourceKey, String> currentDiff = new ConcurrentHashMap<>();
   private final Map<ResourceKey, Work> awaitingApproval = new ConcurrentHashMap<>();
   private final java.util.Set<String> announcedHolds = ConcurrentHashMap.newKeySet();
+
+  /** Resources a rollback paused, and the diff each last held back (run again on resume). */
+  private final Pauses pauses = new Pauses();
+
+  private final Map<ResourceKey, Work> heldByPause = new ConcurrentHashMap<>();
 
   /**
    * The diff each resource last recorded a window refusal for: one event per diff, not per check.
@@ -144,6 +153,126 @@ public final class ApplyEngine {
     if (isNew && scheduler.pendingOf(event.resource()) != null) {
       ResourceKey key = event.resource();
       scheduler.wake(key::equals);
+    }
+    if (isNew && pauses.size() > 0) {
+      resumeMovedPast(event);
+    }
+  }
+
+  /**
+   * Handles one {@code RollbackRequested}: pauses auto-sync of the resource and applies the
+   * manifest the rollback names, as a manual sync would (the policy's dry-run and force-conflicts
+   * hold; detect-only and sync windows, which govern automatic writes, do not stop an operator's
+   * explicit rollback). A newer diff or rollback of the resource replaces any pending work.
+   *
+   * <p>Idempotent: the dedupe key is the rollback's {@code ce_id}; one handled to a final outcome
+   * is not applied, nor paused, again.
+   */
+  public void onRollback(EventEnvelope<RollbackRequested> rollback) {
+    ResourceKey key = rollback.data().resource();
+    if (!handles(key)) {
+      return;
+    }
+    locks.run(
+        key,
+        () -> {
+          if (recorder.handled(rollback.id())) {
+            return;
+          }
+          pauses.pause(rollback.data(), rollback.id());
+          heldByPause.remove(key);
+          currentDiff.put(key, rollback.id());
+          scheduler.cancel(key);
+          awaitingApproval.remove(key);
+          LOG.info(
+              "{}: rolling back to {} for {}; auto-sync paused until source {} moves",
+              key,
+              rollback.data().targetRevision(),
+              rollback.data().requestedBy(),
+              rollback.data().sourceId());
+          run(new Work(rollback, 1, now()));
+        });
+  }
+
+  /**
+   * Pauses again, at start, the resources that rollbacks on the log paused and that no {@code
+   * SyncResumed} followed, unless their source has moved past the pause meanwhile (a declaration
+   * read at start has a higher sequence): then Git's newest state is applied as its diffs come, as
+   * after a resume.
+   */
+  public void restorePauses(List<EventEnvelope<RollbackRequested>> rollbacks) {
+    for (EventEnvelope<RollbackRequested> e : rollbacks) {
+      RollbackRequested r = e.data();
+      if (handles(r.resource()) && !sourceMovedPast(r)) {
+        pauses.pause(r, e.id());
+      }
+    }
+    if (pauses.size() > 0) {
+      LOG.info("restored from the log: {} resources paused by a rollback", pauses.size());
+    }
+  }
+
+  private boolean sourceMovedPast(RollbackRequested r) {
+    if (r.pausedSequence() == null) {
+      return false;
+    }
+    boolean[] moved = {false};
+    desired.forEach(
+        (key, view) -> {
+          if (r.sourceId().equals(view.sourceId())
+              && view.order().values().stream().anyMatch(p -> p > r.pausedSequence())) {
+            moved[0] = true;
+          }
+        });
+    return moved[0];
+  }
+
+  /** Resources a rollback paused (auto-sync held until Git moves). */
+  public int pausedResources() {
+    return pauses.size();
+  }
+
+  /**
+   * Ends the pauses a new declaration of their source moves past: records {@code SyncResumed} and
+   * runs again the diff the pause held back, when it still names the resource's newest revision (a
+   * resource the new revision changed gets a new diff of its own).
+   */
+  private void resumeMovedPast(ResourceEvent event) {
+    String sourceId =
+        event instanceof DesiredStateChanged c
+            ? c.sourceId()
+            : ((DesiredStateRemoved) event).sourceId();
+    Long sequence =
+        event instanceof DesiredStateChanged c
+            ? c.sequence()
+            : ((DesiredStateRemoved) event).sequence();
+    String revision =
+        event instanceof DesiredStateChanged c
+            ? c.revision()
+            : ((DesiredStateRemoved) event).revision();
+    for (ResourceKey key : pauses.movedPast(sourceId, sequence)) {
+      locks.run(key, () -> resume(key, revision));
+    }
+  }
+
+  /** Ends the resource's pause; the caller holds its lock. */
+  private void resume(ResourceKey key, String revision) {
+    Pauses.Pause pause = pauses.resume(key);
+    if (pause == null) {
+      return;
+    }
+    RollbackRequested r = pause.request();
+    recorder.resumed(
+        new SyncResumed(key, r.sourceId(), r.targetRevision(), revision, now()), pause.requestId());
+    LOG.info("{}: Git moved to {}; auto-sync resumed after the rollback", key, revision);
+    Work held = heldByPause.remove(key);
+    DesiredView view = desired.view(key);
+    if (held != null
+        && held.id().equals(currentDiff.get(key))
+        && view != null
+        && held.revision() != null
+        && held.revision().equals(view.newestRevision())) {
+      run(new Work(held.diff(), 1, now()));
     }
   }
 
@@ -282,8 +411,15 @@ public final class ApplyEngine {
 
   /** Decides what the diff calls for and does it; the caller holds the resource's lock. */
   private void run(Work work) {
+    if (work.rollback() != null) {
+      rollBack(work);
+      return;
+    }
     DesiredView view = desired.view(work.key());
     Decision decision = decide(work, view);
+    if (heldByRollback(work, view, decision)) {
+      return;
+    }
     if (decision instanceof Decision.AwaitDesired a) {
       awaitDesired(work, a);
     } else if (decision instanceof Decision.Skip s) {
@@ -297,6 +433,51 @@ public final class ApplyEngine {
     } else if (decision instanceof Decision.Delete d) {
       actions.delete(work, view, d);
     }
+  }
+
+  /**
+   * Applies a rollback's manifest, as a manual sync: the source's dry-run and force-conflicts
+   * settings hold. Its outcome names the target revision, which becomes the revision last applied.
+   */
+  private void rollBack(Work work) {
+    RollbackRequested r = work.rollback();
+    Pauses.Pause pause = pauses.of(work.key());
+    if (pause == null || !pause.requestId().equals(work.id())) {
+      // Git moved, or another rollback replaced this one, before a retry came due.
+      return;
+    }
+    if (!(r.manifest() instanceof ObjectNode manifest)) {
+      return;
+    }
+    DesiredView view =
+        new DesiredView(r.sourceId(), r.pausedRevision(), manifest, false, null, Map.of());
+    SyncPolicy policy = policies.resolve(r.sourceId(), manifest);
+    actions.apply(work, view, new Decision.Apply(policy.dryRun(), policy.forceConflicts()));
+  }
+
+  /**
+   * Holds back a write while a rollback pauses the resource, as {@code
+   * ApplySkipped(rollback-paused)}: its drift is reported, not healed. A diff that names a revision
+   * declared after the pause means Git moved (the declaration may still be on its way to this
+   * applier's desired consumer): the pause ends and the diff goes on.
+   */
+  private boolean heldByRollback(Work work, DesiredView view, Decision decision) {
+    Pauses.Pause pause = pauses.of(work.key());
+    boolean writes =
+        (decision instanceof Decision.Apply a && !a.dryRun())
+            || (decision instanceof Decision.Delete d && !d.dryRun())
+            || decision instanceof Decision.WaitForWindow;
+    if (pause == null || !writes) {
+      return false;
+    }
+    Long position = view == null ? null : view.order().get(work.revision());
+    if (position != null && pause.movedPast(pause.request().sourceId(), position)) {
+      resume(work.key(), work.revision());
+      return false;
+    }
+    heldByPause.put(work.key(), work);
+    recorder.skipped(work, SkipPolicy.ROLLBACK_PAUSED, pause.detail(work.revision()));
+    return true;
   }
 
   private Decision decide(Work work, DesiredView view) {

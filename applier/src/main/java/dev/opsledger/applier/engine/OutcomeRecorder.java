@@ -16,6 +16,7 @@ import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.PruneHeld;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.SkipPolicy;
+import dev.opsledger.events.SyncResumed;
 import dev.opsledger.service.core.Backoff;
 import dev.opsledger.service.core.EventSink;
 import java.nio.charset.StandardCharsets;
@@ -308,6 +309,28 @@ public final class OutcomeRecorder {
                 work.key(), sourceOfDiff(work), work.revision(), policy, detail, now()));
     if (sent) {
       metrics.outcome("skipped", work.key().kind());
+    }
+  }
+
+  /**
+   * Records that Git moved past a rollback's pause ({@code SyncResumed}), caused by the rollback.
+   * Waited for; should Kafka not acknowledge it, it is logged and the resource acts again anyway:
+   * the pause is the applier's, the event tells readers.
+   */
+  public void resumed(SyncResumed event, String rollbackId) {
+    try {
+      events.sendAndWait(
+          new EventEnvelope<OpsLedgerEvent>(
+              UUID.randomUUID().toString(),
+              source,
+              now(),
+              event.revision(),
+              rollbackId,
+              null,
+              event));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "SyncResumed of {} not acknowledged by Kafka ({})", event.resource(), e.getMessage());
     }
   }
 

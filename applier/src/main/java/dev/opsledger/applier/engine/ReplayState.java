@@ -16,7 +16,9 @@ import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceRemoved;
+import dev.opsledger.events.RollbackRequested;
 import dev.opsledger.events.SyncApproved;
+import dev.opsledger.events.SyncResumed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,18 +26,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * What the applier rebuilds from the log at start, as a pure fold over events: the desired state of
  * every resource ({@link DesiredBook}), the latest diffs and their outcomes ({@link PendingWork})
- * and the approvals. It can be written as snapshot entries and restored from them; restoring a
- * snapshot and folding the records after it gives the state a fold of the whole log gives, which is
- * what lets a restart read only the records after the newest snapshot.
+ * the approvals and the rollbacks that still pause a resource. It can be written as snapshot
+ * entries and restored from them; restoring a snapshot and folding the records after it gives the
+ * state a fold of the whole log gives, which is what lets a restart read only the records after the
+ * newest snapshot.
  *
  * <p>Memory is bounded by {@link #compact}: diff ids beyond the redelivery window ({@code
  * dedupe-capacity}) and resources whose latest diff says they were removed longer ago than {@code
@@ -53,6 +58,12 @@ public final class ReplayState {
   private final DesiredBook desired = new DesiredBook();
   private final PendingWork work = new PendingWork();
   private final Map<String, EventEnvelope<SyncApproved>> approvals = new LinkedHashMap<>();
+
+  /** The newest rollback of each resource, and the rollbacks Git has moved past since. */
+  private final Map<ResourceKey, EventEnvelope<RollbackRequested>> rollbacks =
+      new LinkedHashMap<>();
+
+  private final Set<String> resumed = new HashSet<>();
 
   /**
    * An empty state.
@@ -82,6 +93,9 @@ public final class ReplayState {
 
   /** Folds a record of {@code opsledger.applies}, in log order. */
   public void apply(EventEnvelope<? extends OpsLedgerEvent> event) {
+    if (event.data() instanceof SyncResumed) {
+      resumed.add(event.causation());
+    }
     work.apply(event);
   }
 
@@ -90,6 +104,8 @@ public final class ReplayState {
   public void approval(EventEnvelope<? extends OpsLedgerEvent> event) {
     if (event.data() instanceof SyncApproved) {
       approvals.put(event.id(), (EventEnvelope<SyncApproved>) event);
+    } else if (event.data() instanceof RollbackRequested r) {
+      rollbacks.put(r.resource(), (EventEnvelope<RollbackRequested>) event);
     }
   }
 
@@ -151,6 +167,12 @@ public final class ReplayState {
             all.done(),
             lastApplied),
         approvals.values().stream().map(EventEnvelope::data).toList());
+    engine.restorePauses(pausing().stream().filter(r -> ours.test(r.data().resource())).toList());
+  }
+
+  /** The rollbacks that still pause their resource: none of them was followed by a resume. */
+  private List<EventEnvelope<RollbackRequested>> pausing() {
+    return rollbacks.values().stream().filter(r -> !resumed.contains(r.id())).toList();
   }
 
   /** The work derived now: for tests that compare two states. */
@@ -191,6 +213,10 @@ public final class ReplayState {
     for (EventEnvelope<SyncApproved> a : approvals.values()) {
       out.accept(eventEntry("approval", a));
     }
+    // Only the pauses still in force: a resumed rollback changes nothing after a restart.
+    for (EventEnvelope<RollbackRequested> r : pausing()) {
+      out.accept(eventEntry("rollback", r));
+    }
   }
 
   /**
@@ -211,7 +237,7 @@ public final class ReplayState {
                   entry.has("attempts") ? entry.get("attempts").asInt() : null));
       case "applied" ->
           work.restoreApplied(ResourceKey.parse(text(entry, "resource")), text(entry, "revision"));
-      case "approval" -> approval(event(entry));
+      case "approval", "rollback" -> approval(event(entry));
       default -> throw new IllegalArgumentException("an entry of unknown kind '" + kind + "'");
     }
   }

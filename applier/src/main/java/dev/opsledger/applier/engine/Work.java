@@ -5,10 +5,11 @@ import dev.opsledger.events.DiffState;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.events.RollbackRequested;
 import java.time.Instant;
 
 /**
- * One diff to act on, with the attempt it is at.
+ * One diff (or rollback) to act on, with the attempt it is at.
  *
  * @param diff the diff event
  * @param attempt 1 for the first attempt
@@ -31,14 +32,28 @@ public record Work(EventEnvelope<? extends ResourceEvent> diff, int attempt, Ins
     return diff.data() instanceof DiffEvent d ? d.state() : null;
   }
 
-  /** The revision the diff names (the removing one for a prune), or {@code null}. */
+  /**
+   * The revision the diff names (the removing one for a prune; the target of a rollback), or {@code
+   * null}.
+   */
   public String revision() {
+    if (diff.data() instanceof RollbackRequested r) {
+      return r.targetRevision();
+    }
     return diff.data() instanceof DiffEvent d ? d.revision() : null;
   }
 
-  /** The source the diff names, or {@code null}. */
+  /** The source the diff (or rollback) names, or {@code null}. */
   public String sourceId() {
+    if (diff.data() instanceof RollbackRequested r) {
+      return r.sourceId();
+    }
     return diff.data() instanceof DiffEvent d ? d.sourceId() : null;
+  }
+
+  /** The rollback this work carries out, or {@code null} for a diff. */
+  public RollbackRequested rollback() {
+    return diff.data() instanceof RollbackRequested r ? r : null;
   }
 
   /** Whether the event is a diff the applier converges (missing, drifted, extraneous). */

@@ -4,6 +4,7 @@ import dev.opsledger.applier.engine.ApplyEngine;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.RollbackRequested;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.events.Topic;
 import dev.opsledger.service.EventMessages;
@@ -48,11 +49,19 @@ public class ApplierInputs {
   }
 
   /**
-   * A record of {@code opsledger.approvals}. Idempotent: approvals are a set; a diff applied after
-   * an approval is in the dedupe ledger and is not applied again.
+   * A record of {@code opsledger.approvals}: an approval or a rollback. Idempotent: approvals are a
+   * set; a diff applied after an approval, and a rollback applied, are in the dedupe ledger (by
+   * {@code ce_id}) and are not applied again.
    */
   public void approval(Message<byte[]> m) {
     EventEnvelope<OpsLedgerEvent> e = messages.decode(m);
+    if (e.data() instanceof RollbackRequested) {
+      @SuppressWarnings("unchecked")
+      EventEnvelope<RollbackRequested> rollback =
+          (EventEnvelope<RollbackRequested>) (EventEnvelope<?>) e;
+      engine.onRollback(rollback);
+      return;
+    }
     if (!(e.data() instanceof SyncApproved approval)) {
       throw new PoisonRecordException(
           e.type().ceType() + " does not belong on " + Topic.APPROVALS.topicName());

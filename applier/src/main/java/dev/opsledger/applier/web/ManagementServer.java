@@ -2,9 +2,13 @@ package dev.opsledger.applier.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.opsledger.applier.rollback.RollbackPlan;
+import dev.opsledger.applier.rollback.RollbackPlans;
+import dev.opsledger.applier.rollback.RollbackRefused;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.EventJson;
 import dev.opsledger.events.Person;
+import dev.opsledger.events.RollbackRequested;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.service.EventPublisher;
 import java.io.IOException;
@@ -15,6 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -23,9 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The applier's management port: {@code POST /api/v1/approvals}, on a server of its own, apart from
- * the HTTP port that serves health and the git-watcher's webhooks, so that a NetworkPolicy can let
- * only operators reach it.
+ * The applier's management port: {@code POST /api/v1/approvals} and {@code POST /api/v1/rollbacks},
+ * on a server of its own, apart from the HTTP port that serves health and the git-watcher's
+ * webhooks, so that a NetworkPolicy can let only operators reach it.
  *
  * <p>Each request is checked in this order, and the first failure answers: the {@code Host} header
  * names a loopback name or an allowed host (else 421); the path and method (404, 405); a bearer
@@ -33,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * max-body-size} bytes (413); JSON (415, 400, see {@link ApprovalRequest}). Then a {@code
  * SyncApproved} with the token's identity as {@code approvedBy} is written to {@code
  * opsledger.approvals}, and 202 answers once Kafka has it (503 if not). The applier acts on the
- * event, not on the request.
+ * event, not on the request. A rollback is planned from the log first (404 for a source, resource
+ * or revision it does not know, 409 for an ambiguous SHA prefix or a target that changes nothing,
+ * see {@link RollbackRefused}), then written as one {@code RollbackRequested} per resource, with
+ * the token's identity as {@code requestedBy}.
  */
 public final class ManagementServer implements AutoCloseable {
 
@@ -41,6 +51,9 @@ public final class ManagementServer implements AutoCloseable {
 
   /** The approvals endpoint. */
   public static final String APPROVALS = "/api/v1/approvals";
+
+  /** The rollbacks endpoint. */
+  public static final String ROLLBACKS = "/api/v1/rollbacks";
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -50,6 +63,20 @@ public final class ManagementServer implements AutoCloseable {
   private final ApproverTokens tokens;
   private final HostCheck hosts;
   private final int maxBodySize;
+  private final RollbackPlans rollbacks;
+
+  /** Starts the server without rollbacks ({@code /api/v1/rollbacks} answers 404). */
+  public ManagementServer(
+      InetSocketAddress address,
+      EventPublisher publisher,
+      String source,
+      Duration timeout,
+      ApproverTokens tokens,
+      HostCheck hosts,
+      int maxBodySize)
+      throws IOException {
+    this(address, publisher, source, timeout, tokens, hosts, maxBodySize, null);
+  }
 
   /**
    * Starts the server.
@@ -61,6 +88,7 @@ public final class ManagementServer implements AutoCloseable {
    * @param tokens the approvers' tokens
    * @param hosts the Host headers answered
    * @param maxBodySize the largest body read, in bytes
+   * @param rollbacks plans rollbacks from the log, or {@code null} to offer none
    */
   public ManagementServer(
       InetSocketAddress address,
@@ -69,8 +97,10 @@ public final class ManagementServer implements AutoCloseable {
       Duration timeout,
       ApproverTokens tokens,
       HostCheck hosts,
-      int maxBodySize)
+      int maxBodySize,
+      RollbackPlans rollbacks)
       throws IOException {
+    this.rollbacks = rollbacks;
     this.publisher = publisher;
     this.source = source;
     this.timeout = timeout;
@@ -125,7 +155,9 @@ public final class ManagementServer implements AutoCloseable {
       refuse(ex, 421, "this server does not answer for the host named in the Host header");
       return;
     }
-    if (!APPROVALS.equals(ex.getRequestURI().getPath())) {
+    String path = ex.getRequestURI().getPath();
+    boolean rollback = ROLLBACKS.equals(path) && rollbacks != null;
+    if (!APPROVALS.equals(path) && !rollback) {
       refuse(ex, 404, "no such endpoint: " + ex.getRequestURI().getPath());
       return;
     }
@@ -148,6 +180,10 @@ public final class ManagementServer implements AutoCloseable {
     String type = ex.getRequestHeaders().getFirst("Content-Type");
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
       refuse(ex, 415, "Content-Type must be application/json");
+      return;
+    }
+    if (rollback) {
+      rollBack(ex, body, approver.get());
       return;
     }
     SyncApproved approval;
@@ -182,6 +218,81 @@ public final class ManagementServer implements AutoCloseable {
             "approvedBy", approval.approvedBy().toString(),
             "subject", approval.subject(),
             "revision", approval.revision()));
+  }
+
+  /**
+   * Plans the rollback from the log and writes one {@code RollbackRequested} per resource it rolls
+   * back, with the token's identity as {@code requestedBy}; 202 once Kafka has them all, with what
+   * was rolled back, left as is and unchanged. The applier acts on the events.
+   */
+  private void rollBack(HttpExchange ex, String body, Person who) throws IOException {
+    RollbackRequest request;
+    try {
+      request = RollbackRequest.read(body);
+    } catch (IllegalArgumentException e) {
+      refuse(ex, 400, e.getMessage());
+      return;
+    }
+    RollbackPlan plan;
+    try {
+      plan = rollbacks.plan(request.target());
+    } catch (RollbackRefused e) {
+      refuse(ex, e.status(), e.getMessage());
+      return;
+    }
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    List<String> rolledBack = new ArrayList<>();
+    for (RollbackPlan.Step step : plan.steps()) {
+      RollbackRequested event =
+          new RollbackRequested(
+              step.resource(),
+              plan.sourceId(),
+              request.target().scope(),
+              plan.targetRevision(),
+              step.pausedRevision(),
+              plan.headSequence(),
+              step.manifest(),
+              who,
+              request.reason(),
+              now);
+      try {
+        publisher.publishAndWait(
+            EventEnvelope.create(source, plan.targetRevision(), event), timeout);
+      } catch (EventPublisher.PublishFailedException e) {
+        send(
+            ex,
+            503,
+            Map.of(
+                "error",
+                "Kafka did not accept the rollback ("
+                    + rolledBack.size()
+                    + " of "
+                    + plan.steps().size()
+                    + " resources written); try again"));
+        return;
+      }
+      rolledBack.add(step.resource().toString());
+    }
+    LOG.info(
+        "{} rolled back {} to revision {}: {} resources, {} left as is",
+        who,
+        request.target().scope(),
+        plan.targetRevision(),
+        rolledBack.size(),
+        plan.leftAsIs().size());
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("requestedBy", who.toString());
+    answer.put("sourceId", plan.sourceId());
+    answer.put("targetRevision", plan.targetRevision());
+    answer.put("headRevision", plan.headRevision());
+    answer.put("rolledBack", rolledBack);
+    answer.put(
+        "leftAsIs",
+        plan.leftAsIs().stream()
+            .map(l -> Map.of("resource", l.resource().toString(), "why", l.why()))
+            .toList());
+    answer.put("unchanged", plan.unchanged().stream().map(Object::toString).toList());
+    send(ex, 202, answer);
   }
 
   /** The body as text, or {@code null} when it is larger than the cap (not read further). */
