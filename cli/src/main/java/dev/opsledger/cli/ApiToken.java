@@ -59,6 +59,21 @@ public final class ApiToken {
     return token.isEmpty() ? null : token;
   }
 
+  /**
+   * The token a command sends: the one in {@code tokenFile} when given (a usage error if it is
+   * missing), else the one {@code up} wrote into {@code dataDir}; {@code null} when there is none.
+   */
+  public static String read(Path tokenFile, Path dataDir) throws IOException {
+    if (tokenFile == null) {
+      return read(dataDir);
+    }
+    if (!Files.isRegularFile(tokenFile)) {
+      throw new CliException(ExitCodes.USAGE, "no token file " + tokenFile);
+    }
+    String token = Files.readString(tokenFile).strip();
+    return token.isEmpty() ? null : token;
+  }
+
   /** The identity of the token: the local user. */
   public static String identity() {
     String user = System.getProperty("user.name");

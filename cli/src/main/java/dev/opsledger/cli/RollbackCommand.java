@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,14 +124,7 @@ public class RollbackCommand implements Callable<Integer> {
   }
 
   private String token() throws IOException {
-    if (tokenFile != null) {
-      if (!Files.isRegularFile(tokenFile)) {
-        throw new CliException(ExitCodes.USAGE, "no token file " + tokenFile);
-      }
-      String token = Files.readString(tokenFile).strip();
-      return token.isEmpty() ? null : token;
-    }
-    return ApiToken.read(connection.dataDir);
+    return ApiToken.read(tokenFile, connection.dataDir);
   }
 
   private static JsonNode post(URI url, String token, String body) throws InterruptedException {

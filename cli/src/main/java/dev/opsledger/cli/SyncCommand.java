@@ -18,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -180,14 +179,7 @@ public class SyncCommand implements Callable<Integer> {
   }
 
   private String token() throws IOException {
-    if (tokenFile != null) {
-      if (!Files.isRegularFile(tokenFile)) {
-        throw new CliException(ExitCodes.USAGE, "no token file " + tokenFile);
-      }
-      String token = Files.readString(tokenFile).strip();
-      return token.isEmpty() ? null : token;
-    }
-    return ApiToken.read(connection.dataDir);
+    return ApiToken.read(tokenFile, connection.dataDir);
   }
 
   private void approveViaApi(URI url, String token, List<Wanted> wanted, PrintWriter out)

@@ -1,13 +1,9 @@
 package dev.opsledger.applier.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsledger.applier.rollback.RollbackTarget;
-import dev.opsledger.events.EventJson;
 import dev.opsledger.events.ResourceKey;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -30,32 +26,12 @@ record RollbackRequest(RollbackTarget target, String reason) {
    * @throws IllegalArgumentException with a message for the client when the body is refused
    */
   static RollbackRequest read(String body) {
-    JsonNode json;
-    try {
-      json = EventJson.mapper().readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("the body is not JSON");
-    }
-    if (json == null || !json.isObject()) {
-      throw new IllegalArgumentException("the body must be a JSON object");
-    }
-    for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (name.equals("requestedBy")) {
-        throw new IllegalArgumentException(
-            "requestedBy is not accepted: who asked is the identity of the bearer token");
-      }
-      if (!FIELDS.contains(name)) {
-        throw new IllegalArgumentException(
-            "unknown field '"
-                + (name.length() <= 40 ? name : name.substring(0, 40) + "…")
-                + "'; accepted: sourceId or resource, revision or at, reason");
-      }
-    }
-    String resource = text(json, "resource", 1000);
-    String sourceId = text(json, "sourceId", 253);
-    String revision = text(json, "revision", 200);
-    String at = text(json, "at", 64);
+    JsonBody json =
+        JsonBody.parse(body, FIELDS, "requestedBy", "sourceId or resource, revision or at, reason");
+    String resource = json.text("resource", 1000);
+    String sourceId = json.text("sourceId", 253);
+    String revision = json.text("revision", 200);
+    String at = json.text("at", 64);
     if ((resource == null) == (sourceId == null)) {
       throw new IllegalArgumentException(
           "name a sourceId or a resource to roll back (one of them)");
@@ -77,23 +53,8 @@ record RollbackRequest(RollbackTarget target, String reason) {
       }
     }
     ResourceKey key = resource == null ? null : ResourceKey.parse(resource);
-    String reason = text(json, "reason", 2000);
+    String reason = json.text("reason", 2000);
     return new RollbackRequest(
         new RollbackTarget(sourceId, key, revision, time), reason == null ? "" : reason);
-  }
-
-  private static String text(JsonNode json, String field, int max) {
-    JsonNode v = json.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isTextual()) {
-      throw new IllegalArgumentException(field + " must be a string");
-    }
-    String s = v.asText().strip();
-    if (s.length() > max) {
-      throw new IllegalArgumentException(field + " is longer than " + max + " characters");
-    }
-    return s.isEmpty() ? null : s;
   }
 }
