@@ -34,7 +34,20 @@ public enum SkipPolicy {
    * window): the drift is reported and the apply waits; the same diff is applied when a window lets
    * it through (its {@code ApplyStarted} names the same diff as its cause).
    */
-  SYNC_WINDOW_CLOSED("sync-window-closed");
+  SYNC_WINDOW_CLOSED("sync-window-closed"),
+  /**
+   * A resource of a lower sync wave of the same source (annotation {@code opsledger.dev/sync-wave})
+   * is not applied, in sync and healthy yet, or, for a prune, one of a higher wave is not pruned
+   * yet: the detail names the wave and the resources it waits for. Not an outcome: the same diff is
+   * applied when they get there.
+   */
+  WAITING_FOR_WAVE("waiting-for-wave"),
+  /**
+   * A source this resource's source depends on ({@code depends-on}) is not in sync and healthy at
+   * its current revision: the detail names the source and what it waits for. Not an outcome: the
+   * same diff is applied when it gets there.
+   */
+  WAITING_FOR_SOURCE("waiting-for-source");
 
   private final String wire;
 
@@ -50,13 +63,23 @@ public enum SkipPolicy {
   /**
    * Whether a diff skipped by this policy leaves the resource out of sync without waiting for an
    * approval: until something else changes (a new revision, a new drift), or, for {@link
-   * #SYNC_WINDOW_CLOSED}, until a sync window lets the apply through.
+   * #SYNC_WINDOW_CLOSED}, until a sync window lets the apply through, or, for those that {@link
+   * #waitsForOrder()}, until what they wait for has converged.
    */
   public boolean leavesDriftInPlace() {
     return this == PRUNE_DISABLED
         || this == SELF_HEAL_DISABLED
         || this == DETECT_ONLY
-        || this == SYNC_WINDOW_CLOSED;
+        || this == SYNC_WINDOW_CLOSED
+        || waitsForOrder();
+  }
+
+  /**
+   * Whether the diff waits for other resources to converge first (sync waves, {@code depends-on}):
+   * not a final outcome, the same diff is applied once they have.
+   */
+  public boolean waitsForOrder() {
+    return this == WAITING_FOR_WAVE || this == WAITING_FOR_SOURCE;
   }
 
   /** The text on the log. */

@@ -88,7 +88,9 @@ class VocabularyTest {
             "already-applied",
             "prune-held",
             "detect-only",
-            "sync-window-closed");
+            "sync-window-closed",
+            "waiting-for-wave",
+            "waiting-for-source");
   }
 
   @Test
@@ -98,7 +100,9 @@ class VocabularyTest {
             SkipPolicy.PRUNE_DISABLED,
             SkipPolicy.SELF_HEAL_DISABLED,
             SkipPolicy.DETECT_ONLY,
-            SkipPolicy.SYNC_WINDOW_CLOSED);
+            SkipPolicy.SYNC_WINDOW_CLOSED,
+            SkipPolicy.WAITING_FOR_WAVE,
+            SkipPolicy.WAITING_FOR_SOURCE);
   }
 
   @Test
