@@ -280,6 +280,11 @@ public class ApplierConfiguration {
    * sources and cycles so that a bad setting stops the applier at start.
    */
   static OrderGate orderGate(ApplierProperties props) {
+    if (!props.defaults().dependsOn().isEmpty()) {
+      // A default would make every unlisted source, the one depended on included, wait for it.
+      throw new IllegalStateException(
+          "opsledger.applier.defaults.depends-on is not supported: set depends-on on each source");
+    }
     Map<String, List<String>> dependsOn = new LinkedHashMap<>();
     props
         .sources()
