@@ -63,15 +63,15 @@ public enum SkipPolicy {
   /**
    * Whether a diff skipped by this policy leaves the resource out of sync without waiting for an
    * approval: until something else changes (a new revision, a new drift), or, for {@link
-   * #SYNC_WINDOW_CLOSED}, until a sync window lets the apply through, or, for those that {@link
-   * #waitsForOrder()}, until what they wait for has converged.
+   * #SYNC_WINDOW_CLOSED}, until a sync window lets the apply through. Waits for order ({@link
+   * #waitsForOrder()}) are not among them: they end by themselves, usually within seconds, and a
+   * reader that reported them as drift left in place would raise an alarm for an ordered rollout.
    */
   public boolean leavesDriftInPlace() {
     return this == PRUNE_DISABLED
         || this == SELF_HEAL_DISABLED
         || this == DETECT_ONLY
-        || this == SYNC_WINDOW_CLOSED
-        || waitsForOrder();
+        || this == SYNC_WINDOW_CLOSED;
   }
 
   /**

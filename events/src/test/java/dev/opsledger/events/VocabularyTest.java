@@ -100,9 +100,7 @@ class VocabularyTest {
             SkipPolicy.PRUNE_DISABLED,
             SkipPolicy.SELF_HEAL_DISABLED,
             SkipPolicy.DETECT_ONLY,
-            SkipPolicy.SYNC_WINDOW_CLOSED,
-            SkipPolicy.WAITING_FOR_WAVE,
-            SkipPolicy.WAITING_FOR_SOURCE);
+            SkipPolicy.SYNC_WINDOW_CLOSED);
   }
 
   @Test
