@@ -136,7 +136,7 @@ class SyncOrderTest {
 
     clock.set(clock.instant().plusSeconds(31));
 
-    await("the safety-net recheck applies the wave 0 resource once the grace is over")
+    await("the wave 0 resource is applied once the grace is over")
         .atMost(Duration.ofSeconds(15))
         .until(() -> appliedNames().equals(List.of("db", "app")));
   }
