@@ -5,6 +5,7 @@ import dev.opsledger.applier.engine.ApplyEngine;
 import dev.opsledger.applier.engine.Approvals;
 import dev.opsledger.applier.engine.DesiredBook;
 import dev.opsledger.applier.engine.DiffLedger;
+import dev.opsledger.applier.engine.OrderGate;
 import dev.opsledger.applier.engine.OutcomeRecorder;
 import dev.opsledger.applier.engine.ResourceActions;
 import dev.opsledger.applier.engine.RetryScheduler;
@@ -86,6 +87,9 @@ public class ApplierConfiguration {
   /** The consumer of {@code opsledger.approvals}. */
   public static final String APPROVALS_IN = "applierApprovalsIn";
 
+  /** The consumer of the health reports on {@code opsledger.observed} (sync waves, depends-on). */
+  public static final String HEALTH_IN = "applierHealthIn";
+
   private static final String GROUP = "opsledger-applier";
 
   /**
@@ -98,7 +102,8 @@ public class ApplierConfiguration {
       List.of(
           StreamFunction.of(DIFFS_IN, Topic.DIFFS, GROUP).consumer("concurrency", "3"),
           StreamFunction.of(DESIRED_IN, Topic.DESIRED, GROUP),
-          StreamFunction.of(APPROVALS_IN, Topic.APPROVALS, GROUP));
+          StreamFunction.of(APPROVALS_IN, Topic.APPROVALS, GROUP),
+          StreamFunction.of(HEALTH_IN, Topic.OBSERVED, GROUP));
 
   /** The applier's defaults: its properties file and its bindings. */
   public static final class Defaults extends StreamBindingsPropertySource {
@@ -209,7 +214,8 @@ public class ApplierConfiguration {
             applierRetryScheduler,
             recorder,
             props.desiredWaitTimeout(),
-            clock);
+            clock,
+            orderGate(props));
     applierMetrics.gauges(applierRetryScheduler::size, engine::awaitingApprovals);
     applierReplayCheckpoints.restore(engine, engine::handles);
     return engine;
@@ -259,6 +265,43 @@ public class ApplierConfiguration {
   @Bean(DESIRED_IN)
   public Consumer<Message<byte[]>> applierDesiredIn(ApplierInputs applierInputs) {
     return applierInputs::desired;
+  }
+
+  /**
+   * Consumes the health reports on {@code opsledger.observed}; other observations are ignored
+   * unread. Idempotent: the latest health of a resource replaces the last.
+   */
+  @Bean(HEALTH_IN)
+  public Consumer<Message<byte[]>> applierHealthIn(ApplierInputs applierInputs) {
+    return applierInputs::health;
+  }
+
+  /**
+   * The order of writes: sync waves, and each source's {@code depends-on}, checked here for unknown
+   * sources and cycles so that a bad setting stops the applier at start.
+   */
+  static OrderGate orderGate(ApplierProperties props) {
+    if (!props.defaults().dependsOn().isEmpty()) {
+      // A default would make every unlisted source, the one depended on included, wait for it.
+      throw new IllegalStateException(
+          "opsledger.applier.defaults.depends-on is not supported: set depends-on on each source");
+    }
+    Map<String, List<String>> dependsOn = new LinkedHashMap<>();
+    props
+        .sources()
+        .forEach(
+            (id, p) -> {
+              if (!p.dependsOn().isEmpty()) {
+                dependsOn.put(id, p.dependsOn());
+              }
+            });
+    try {
+      OrderGate.requireNoCycle(dependsOn);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "opsledger.applier.sources.<id>.depends-on: " + e.getMessage(), e);
+    }
+    return new OrderGate(dependsOn, props.healthGrace());
   }
 
   /**

@@ -39,6 +39,9 @@ import org.springframework.validation.annotation.Validated;
  * @param forgetRemovedAfter How long a resource removed from Git (and from the cluster) is
  *     remembered after its last diff; zero remembers every resource forever.
  * @param publishTimeout How long to wait for Kafka to acknowledge an outcome event.
+ * @param healthGrace How long a resource found in sync, whose health has not been reported since it
+ *     changed (or is {@code Unknown}), holds the sync waves after it and the sources that depend on
+ *     it; past it, its last reported health decides and {@code Unknown} no longer holds.
  * @param kubernetes The Kubernetes cluster this applier converges.
  * @param aws The AWS account and region this applier converges.
  * @param management The management port, which serves approvals.
@@ -56,6 +59,7 @@ public record ApplierProperties(
     @DefaultValue("10m") @NotNull Duration checkpointInterval,
     @DefaultValue("7d") @NotNull Duration forgetRemovedAfter,
     @DefaultValue("30s") @NotNull Duration publishTimeout,
+    @DefaultValue("30s") @NotNull Duration healthGrace,
     @DefaultValue @Valid Kubernetes kubernetes,
     @DefaultValue @Valid Aws aws,
     @DefaultValue @Valid Management management) {
@@ -84,6 +88,9 @@ public record ApplierProperties(
    * @param windows Sync windows: when applies and prunes may go. None: always. Inside a deny
    *     window: never; with allow windows: only inside one. Drift is reported meanwhile and the
    *     change waits for the window.
+   * @param dependsOn Sources this one waits for: its resources are applied only when every resource
+   *     of each of them is in sync and healthy at its current revision. A cycle stops the applier
+   *     at start.
    */
   public record SourcePolicy(
       @DefaultValue("true") boolean autoSync,
@@ -93,11 +100,13 @@ public record ApplierProperties(
       @DefaultValue("true") boolean forceConflicts,
       @DefaultValue("true") boolean pruneGuard,
       @DefaultValue("false") boolean detectOnly,
-      @DefaultValue @Valid List<Window> windows) {
+      @DefaultValue @Valid List<Window> windows,
+      @DefaultValue List<String> dependsOn) {
 
-    /** Copies the windows. */
+    /** Copies the windows and the sources it depends on. */
     public SourcePolicy {
       windows = List.copyOf(windows);
+      dependsOn = List.copyOf(dependsOn);
     }
   }
 

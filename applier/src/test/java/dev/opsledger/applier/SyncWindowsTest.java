@@ -24,7 +24,7 @@ class SyncWindowsTest {
     return ApplierConfiguration.windowsOf(
         "shop",
         new ApplierProperties.SourcePolicy(
-            true, false, true, false, true, true, false, List.of(windows)));
+            true, false, true, false, true, true, false, List.of(windows), List.of()));
   }
 
   static Instant at(String t) {

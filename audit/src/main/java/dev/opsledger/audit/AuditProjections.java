@@ -36,6 +36,7 @@ import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.RollbackRequested;
+import dev.opsledger.events.SkipPolicy;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.events.SyncResumed;
 import java.time.Duration;
@@ -522,7 +523,12 @@ public final class AuditProjections {
               .map(f -> f.path() + " (" + f.manager() + ")")
               .collect(java.util.stream.Collectors.joining(", "));
     }
-    return "apply skipped by policy " + ((ApplySkipped) d).policy();
+    ApplySkipped skipped = (ApplySkipped) d;
+    if (skipped.skipPolicy().map(SkipPolicy::waitsForOrder).orElse(false)) {
+      // Not an outcome: the same diff is applied later, and the timeline says what it waits for.
+      return "waiting (" + skipped.policy() + "): " + skipped.detail();
+    }
+    return "apply skipped by policy " + skipped.policy();
   }
 
   private static boolean revisionMatches(OpsLedgerEvent d, String sha) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opsledger.events.ApplyFailed;
+import dev.opsledger.events.ApplyOutcome;
 import dev.opsledger.events.ApplySkipped;
+import dev.opsledger.events.ApplySucceeded;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
@@ -212,6 +214,38 @@ class AuditProjectionsTest {
     assertThat(timeline.firstDesiredMillis()).isZero();
     assertThat(timeline.firstDiffMillis()).isEqualTo(2000);
     assertThat(timeline.allInSyncMillis()).isEqualTo(2000);
+  }
+
+  @Test
+  void aTimelineShowsAWriteWaitingForItsOrderAndThenTheApply() {
+    at(0, Topic.DESIRED, SHA1, declared());
+    at(1, Topic.DIFFS, SHA1, new ResourceMissing(CM, "src", SHA1, T0.plusSeconds(1)));
+    at(
+        2,
+        Topic.APPLIES,
+        SHA1,
+        new ApplySkipped(
+            CM,
+            "src",
+            SHA1,
+            SkipPolicy.WAITING_FOR_SOURCE,
+            "source src waits for source platform to be in sync and healthy: x (Progressing)",
+            T0.plusSeconds(2)));
+    at(
+        5,
+        Topic.APPLIES,
+        SHA1,
+        new ApplySucceeded(CM, "src", SHA1, ApplyOutcome.CREATED, false, 1, T0.plusSeconds(5), 20));
+
+    var timeline = AuditProjections.timeline(log, SHA1);
+
+    assertThat(timeline.steps())
+        .extracting(Answers.TimelineStep::summary)
+        .containsSubsequence(
+            "waiting (waiting-for-source): source src waits for source platform to be in sync and"
+                + " healthy: x (Progressing)",
+            "applied: CREATED");
+    assertThat(timeline.firstApplyMillis()).isEqualTo(5000);
   }
 
   @Test

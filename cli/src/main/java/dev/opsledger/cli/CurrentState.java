@@ -35,7 +35,7 @@ import org.apache.kafka.common.TopicPartition;
  *     revision that waits
  * @param leftAsIs resources whose last apply was skipped by a policy that leaves their drift in
  *     place ({@code detect-only}, {@code self-heal-disabled}, {@code prune-disabled}): why they are
- *     out of sync and not healed
+ *     out of sync and not healed; or by a wait for a sync wave or a source: what they wait for
  * @param warnings kinds the collector cannot observe now (a kind-level {@code ObservationFailed}
  *     with no observation of that kind since): a kind is not a resource, so it is no row
  */
@@ -123,7 +123,8 @@ public record CurrentState(
         waiting.remove(re.resource());
       }
       if (re instanceof ApplySkipped s
-          && s.skipPolicy().map(SkipPolicy::leavesDriftInPlace).orElse(false)) {
+          && s.skipPolicy().map(p -> p.leavesDriftInPlace() || p.waitsForOrder()).orElse(false)) {
+        // A wait for a sync wave or a source is noted too: status says what it waits for.
         left.put(s.resource(), s);
       } else if (e.topic().equals(Topic.APPLIES.topicName()) && !(re instanceof FieldsConflicted)) {
         left.remove(re.resource());

@@ -3,6 +3,7 @@ package dev.opsledger.cli;
 import dev.opsledger.audit.Answers.ResourceState;
 import dev.opsledger.events.ApplySkipped;
 import dev.opsledger.events.DiffState;
+import dev.opsledger.events.SkipPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -55,7 +56,9 @@ public class StatusCommand implements Callable<Integer> {
                 + r.resource().shortName()
                 + " is "
                 + r.syncState()
-                + " and not healed ("
+                + (left.skipPolicy().map(SkipPolicy::waitsForOrder).orElse(false)
+                    ? " and waits ("
+                    : " and not healed (")
                 + left.policy()
                 + "): "
                 + left.detail());

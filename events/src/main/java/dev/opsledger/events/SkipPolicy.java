@@ -40,7 +40,20 @@ public enum SkipPolicy {
    * is reported and not healed until Git moves (a newer revision of the source, {@link
    * SyncResumed}).
    */
-  ROLLBACK_PAUSED("rollback-paused");
+  ROLLBACK_PAUSED("rollback-paused"),
+  /**
+   * A resource of a lower sync wave of the same source (annotation {@code opsledger.dev/sync-wave})
+   * is not applied, in sync and healthy yet, or, for a prune, one of a higher wave is not pruned
+   * yet: the detail names the wave and the resources it waits for. Not an outcome: the same diff is
+   * applied when they get there.
+   */
+  WAITING_FOR_WAVE("waiting-for-wave"),
+  /**
+   * A source this resource's source depends on ({@code depends-on}) is not in sync and healthy at
+   * its current revision: the detail names the source and what it waits for. Not an outcome: the
+   * same diff is applied when it gets there.
+   */
+  WAITING_FOR_SOURCE("waiting-for-source");
 
   private final String wire;
 
@@ -56,7 +69,9 @@ public enum SkipPolicy {
   /**
    * Whether a diff skipped by this policy leaves the resource out of sync without waiting for an
    * approval: until something else changes (a new revision, a new drift), or, for {@link
-   * #SYNC_WINDOW_CLOSED}, until a sync window lets the apply through.
+   * #SYNC_WINDOW_CLOSED}, until a sync window lets the apply through. Waits for order ({@link
+   * #waitsForOrder()}) are not among them: they end by themselves, usually within seconds, and a
+   * reader that reported them as drift left in place would raise an alarm for an ordered rollout.
    */
   public boolean leavesDriftInPlace() {
     return this == PRUNE_DISABLED
@@ -64,6 +79,14 @@ public enum SkipPolicy {
         || this == DETECT_ONLY
         || this == SYNC_WINDOW_CLOSED
         || this == ROLLBACK_PAUSED;
+  }
+
+  /**
+   * Whether the diff waits for other resources to converge first (sync waves, {@code depends-on}):
+   * not a final outcome, the same diff is applied once they have.
+   */
+  public boolean waitsForOrder() {
+    return this == WAITING_FOR_WAVE || this == WAITING_FOR_SOURCE;
   }
 
   /** The text on the log. */

@@ -89,7 +89,9 @@ class VocabularyTest {
             "prune-held",
             "detect-only",
             "sync-window-closed",
-            "rollback-paused");
+            "rollback-paused",
+            "waiting-for-wave",
+            "waiting-for-source");
   }
 
   @Test

@@ -9,8 +9,10 @@ import dev.opsledger.applier.rollback.Pauses;
 import dev.opsledger.events.ApplyAction;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.DiffEvent;
 import dev.opsledger.events.DiffState;
 import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.HealthStatus;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.RollbackRequested;
@@ -45,6 +47,9 @@ public final class ApplyEngine {
   private static final Duration DESIRED_POLL = Duration.ofSeconds(1);
   private static final Duration WINDOW_RECHECK = Duration.ofHours(1);
 
+  /** A safety net: diffs and health reports wake a write waiting for order at once. */
+  private static final Duration ORDER_RECHECK = Duration.ofSeconds(5);
+
   private final ResourceActions actions;
   private final DesiredBook desired;
   private final Approvals approvals;
@@ -68,6 +73,16 @@ public final class ApplyEngine {
    */
   private final Map<ResourceKey, String> windowSkipped = new ConcurrentHashMap<>();
 
+  private final OrderGate order;
+
+  /** The source of each resource whose write waits for order (sync waves, depends-on). */
+  private final Map<ResourceKey, String> waitingForOrder = new ConcurrentHashMap<>();
+
+  /**
+   * The diff and what it waits for, last recorded per resource: one event per wait, not per check.
+   */
+  private final Map<ResourceKey, String> orderSkipped = new ConcurrentHashMap<>();
+
   /**
    * Wires the engine; see {@code ApplierConfiguration}. Takes over running the scheduler's due
    * work.
@@ -90,6 +105,34 @@ public final class ApplyEngine {
       OutcomeRecorder recorder,
       Duration desiredWaitTimeout,
       Clock clock) {
+    this(
+        actions,
+        desired,
+        approvals,
+        policies,
+        scheduler,
+        recorder,
+        desiredWaitTimeout,
+        clock,
+        OrderGate.none());
+  }
+
+  /**
+   * Wires the engine with an order between writes (sync waves, depends-on between sources).
+   *
+   * @param order the gate that holds a write until what it must follow has converged
+   */
+  public ApplyEngine(
+      ResourceActions actions,
+      DesiredBook desired,
+      Approvals approvals,
+      PolicyResolver policies,
+      RetryScheduler scheduler,
+      OutcomeRecorder recorder,
+      Duration desiredWaitTimeout,
+      Clock clock,
+      OrderGate order) {
+    this.order = order;
     this.actions = actions;
     this.desired = desired;
     this.approvals = approvals;
@@ -122,6 +165,9 @@ public final class ApplyEngine {
     locks.run(
         key,
         () -> {
+          if (diff.data() instanceof DiffEvent d) {
+            order.noteDiff(d);
+          }
           if (recorder.handled(diff.id())) {
             recorder.duplicate(new Work(diff, 1, now()));
             return;
@@ -135,6 +181,19 @@ public final class ApplyEngine {
           }
           run(new Work(diff, 1, now()));
         });
+    wakeOrdered(key);
+  }
+
+  /**
+   * Handles one {@code ResourceHealthChanged} of {@code opsledger.observed}: writes that wait for
+   * this resource to be healthy are asked again. Idempotent: the latest health replaces the last.
+   */
+  public void onHealth(ResourceKey key, HealthStatus health) {
+    if (!handles(key)) {
+      return;
+    }
+    order.noteHealth(key, health);
+    wakeOrdered(key);
   }
 
   /**
@@ -149,6 +208,10 @@ public final class ApplyEngine {
       isNew = desired.removed(r);
     } else {
       return;
+    }
+    if (isNew) {
+      order.noteDesired(event.resource(), desired.view(event.resource()));
+      wakeOrdered(event.resource());
     }
     if (isNew && scheduler.pendingOf(event.resource()) != null) {
       ResourceKey key = event.resource();
@@ -333,6 +396,15 @@ public final class ApplyEngine {
    */
   public void restoreDesired(ResourceKey key, DesiredView view) {
     desired.restore(key, view);
+    order.noteDesired(key, view);
+  }
+
+  /**
+   * Puts back a resource's latest diff as a replay at start found it (before {@link #restore}), so
+   * that the order of writes knows what has converged.
+   */
+  public void restoreDiff(DiffEvent diff) {
+    order.noteDiff(diff);
   }
 
   /**
@@ -352,6 +424,7 @@ public final class ApplyEngine {
                 && scheduler.pendingOf(key) == null
                 && !awaitingApproval.containsKey(key)) {
               desired.forget(key);
+              order.forget(key);
               currentDiff.remove(key);
             }
           });
@@ -411,7 +484,9 @@ public final class ApplyEngine {
 
   /** Decides what the diff calls for and does it; the caller holds the resource's lock. */
   private void run(Work work) {
+    waitingForOrder.remove(work.key());
     if (work.rollback() != null) {
+      // A rollback is a manual sync: it goes now, whatever the waves and depends-on wait for.
       rollBack(work);
       return;
     }
@@ -428,6 +503,8 @@ public final class ApplyEngine {
       holdPrune(work, h);
     } else if (decision instanceof Decision.WaitForWindow w) {
       waitForWindow(work, w);
+    } else if (decision instanceof Decision.WaitForOrder o) {
+      waitForOrder(work, o);
     } else if (decision instanceof Decision.Apply a) {
       actions.apply(work, view, a);
     } else if (decision instanceof Decision.Delete d) {
@@ -488,7 +565,61 @@ public final class ApplyEngine {
     Decision decision =
         Decider.decide(
             kind, revision, view, policy, () -> approvals.approves(work.key(), sourceId, revision));
-    return windowed(decision, policies.windows(sourceId));
+    return windowed(ordered(work, decision), policies.windows(sourceId));
+  }
+
+  /**
+   * A write waits for what it must follow (sync waves, depends-on); a dry run writes nothing, and
+   * goes. Checked before the sync windows, so a write released by its order still waits for a
+   * window.
+   */
+  private Decision ordered(Work work, Decision decision) {
+    boolean apply = decision instanceof Decision.Apply a && !a.dryRun();
+    boolean delete = decision instanceof Decision.Delete d && !d.dryRun();
+    if (!apply && !delete) {
+      return decision;
+    }
+    Decision.WaitForOrder wait = order.check(work.key(), delete, this::prunes, now());
+    return wait == null ? decision : wait;
+  }
+
+  /** Whether a resource Git no longer declares would be pruned by its policy. */
+  private boolean prunes(ResourceKey key) {
+    DesiredView view = desired.view(key);
+    SyncPolicy policy = policies.resolve(sourceOf(view), view == null ? null : view.manifest());
+    return policy.prune() && !policy.detectOnly();
+  }
+
+  /**
+   * Records the wait once per diff and thing waited for (the {@code ApplySkipped} is on the log,
+   * and is no outcome: the same diff is applied later, its {@code ApplyStarted} caused by it), and
+   * parks the diff until a diff, a declaration or a health report of its source, or of a source it
+   * depends on, wakes it; {@link #ORDER_RECHECK} is the safety net (and lets a health grace run
+   * out).
+   */
+  private void waitForOrder(Work work, Decision.WaitForOrder w) {
+    int colon = w.detail().indexOf(':');
+    String what = work.id() + "|" + (colon < 0 ? w.detail() : w.detail().substring(0, colon));
+    if (!what.equals(orderSkipped.get(work.key()))) {
+      recorder.skipped(work, w.policy(), w.detail());
+      orderSkipped.put(work.key(), what);
+    }
+    String sourceId = order.sourceOf(work.key());
+    waitingForOrder.put(work.key(), sourceId == null ? "" : sourceId);
+    scheduler.schedule(work, ORDER_RECHECK);
+  }
+
+  /** Wakes the writes a change of this resource may release. */
+  private void wakeOrdered(ResourceKey changed) {
+    if (waitingForOrder.isEmpty()) {
+      return;
+    }
+    String sourceId = order.sourceOf(changed);
+    if (sourceId == null) {
+      return;
+    }
+    java.util.Set<String> released = order.releasedBy(sourceId);
+    scheduler.wake(k -> released.contains(waitingForOrder.get(k)));
   }
 
   /**

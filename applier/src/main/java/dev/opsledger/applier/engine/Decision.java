@@ -9,7 +9,8 @@ public sealed interface Decision
         Decision.Skip,
         Decision.HoldPrune,
         Decision.AwaitDesired,
-        Decision.WaitForWindow {
+        Decision.WaitForWindow,
+        Decision.WaitForOrder {
 
   /**
    * Apply the newest desired manifest.
@@ -57,4 +58,13 @@ public sealed interface Decision
    * @param detail a sentence for people
    */
   record WaitForWindow(java.time.Instant opensAt, String detail) implements Decision {}
+
+  /**
+   * Apply or delete, but after other resources: a lower sync wave of the source, or a source this
+   * one depends on, has not converged yet (see {@link OrderGate}).
+   *
+   * @param policy {@code waiting-for-wave} or {@code waiting-for-source}
+   * @param detail a sentence for people, naming the wave or source and what it waits for
+   */
+  record WaitForOrder(SkipPolicy policy, String detail) implements Decision {}
 }

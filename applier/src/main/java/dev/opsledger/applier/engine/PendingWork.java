@@ -26,7 +26,8 @@ import java.util.Map;
  * ApplyFailed} or an {@code ApplySkipped} whose causation is the diff's id), it is pending, at the
  * attempt after the last one started. If its final outcome is {@code ApplySkipped(manual-approval)}
  * or {@code ApplySkipped(prune-held)}, it waits for approval again. An {@code
- * ApplySkipped(sync-window-closed)} is no outcome: the diff is still pending.
+ * ApplySkipped(sync-window-closed)}, {@code waiting-for-wave} or {@code waiting-for-source} is no
+ * outcome: the diff is still pending.
  */
 public final class PendingWork {
 
@@ -92,9 +93,10 @@ public final class PendingWork {
       if (s.skippedBy(SkipPolicy.ALREADY_APPLIED)) {
         // A redelivery: the diff's own outcome stays what it was.
         finalWaitsForApproval.putIfAbsent(cause, false);
-      } else if (s.skippedBy(SkipPolicy.SYNC_WINDOW_CLOSED)) {
-        // Not an outcome: the diff waits for its window and is applied when it opens, so after a
-        // restart it is pending again (and waits again while the window stays closed).
+      } else if (s.skippedBy(SkipPolicy.SYNC_WINDOW_CLOSED)
+          || s.skipPolicy().map(SkipPolicy::waitsForOrder).orElse(false)) {
+        // Not an outcome: the diff waits for its window, or for the resources it must follow, and
+        // is applied then, so after a restart it is pending again (and waits again if it must).
         return;
       } else {
         finalWaitsForApproval.put(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.DiffEvent;
 import dev.opsledger.events.EncodedEvent;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventDecodingException;
@@ -141,8 +142,8 @@ public final class ReplayState {
   }
 
   /**
-   * Restores the engine: the desired state and last applied revisions of its resources, the dedupe
-   * ledger, pending work and approvals.
+   * Restores the engine: the desired state, latest diffs (for the order of writes) and last applied
+   * revisions of its resources, the dedupe ledger, pending work and approvals.
    */
   public void restore(ApplyEngine engine, Predicate<ResourceKey> ours, Instant now) {
     desired.forEach(
@@ -151,6 +152,11 @@ public final class ReplayState {
             engine.restoreDesired(key, view);
           }
         });
+    for (EventEnvelope<? extends ResourceEvent> diff : work.latestDiffs()) {
+      if (diff.data() instanceof DiffEvent d && ours.test(d.resource())) {
+        engine.restoreDiff(d);
+      }
+    }
     PendingWork.Derived all = work.derive(now);
     Map<ResourceKey, String> lastApplied = new HashMap<>();
     all.lastApplied()

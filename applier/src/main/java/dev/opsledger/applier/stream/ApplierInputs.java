@@ -1,18 +1,22 @@
 package dev.opsledger.applier.stream;
 
 import dev.opsledger.applier.engine.ApplyEngine;
+import dev.opsledger.events.CloudEventHeaders;
 import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.EventType;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.RollbackRequested;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.events.Topic;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.PoisonRecordException;
+import java.nio.charset.StandardCharsets;
 import org.springframework.messaging.Message;
 
 /**
- * Turns the records of the applier's three bindings into the {@code events/} records the {@link
+ * Turns the records of the applier's bindings into the {@code events/} records the {@link
  * ApplyEngine} takes. A record that cannot be decoded, or an event that does not belong on its
  * topic, is a {@link PoisonRecordException}: the binder sends it to the topic's DLQ and goes on.
  *
@@ -67,6 +71,32 @@ public class ApplierInputs {
           e.type().ceType() + " does not belong on " + Topic.APPROVALS.topicName());
     }
     engine.onApproval(approval);
+  }
+
+  /**
+   * A record of {@code opsledger.observed}: only health reports matter here, and they are told by
+   * their {@code ce_type} header, so the (large) observations are not decoded. A health report that
+   * cannot be decoded is left to the topic's own consumer (the differ) to dead-letter: one record,
+   * one DLQ entry. Idempotent: the latest health of a resource replaces the last.
+   */
+  public void health(Message<byte[]> m) {
+    Object type = m.getHeaders().get(CloudEventHeaders.TYPE);
+    String text =
+        type instanceof byte[] b
+            ? new String(b, StandardCharsets.UTF_8)
+            : type == null ? null : type.toString();
+    if (!EventType.RESOURCE_HEALTH_CHANGED.ceType().equals(text)) {
+      return;
+    }
+    EventEnvelope<OpsLedgerEvent> e;
+    try {
+      e = messages.decode(m);
+    } catch (PoisonRecordException ex) {
+      return;
+    }
+    if (e.data() instanceof ResourceHealthChanged h) {
+      engine.onHealth(h.resource(), h.health());
+    }
   }
 
   @SuppressWarnings("unchecked")
