@@ -91,8 +91,10 @@ public final class PendingWork {
       finalWaitsForApproval.put(cause, false);
     } else if (data instanceof ApplySkipped s) {
       if (s.skippedBy(SkipPolicy.ALREADY_APPLIED)) {
-        // A redelivery: the diff's own outcome stays what it was.
-        finalWaitsForApproval.putIfAbsent(cause, false);
+        // A redelivery says nothing of the diff's own outcome, which is earlier on the same
+        // partition when there is one. A diff that only waited (for its window or its order) was
+        // redelivered while it waited: it is still pending, not done.
+        return;
       } else if (s.skippedBy(SkipPolicy.SYNC_WINDOW_CLOSED)
           || s.skipPolicy().map(SkipPolicy::waitsForOrder).orElse(false)) {
         // Not an outcome: the diff waits for its window, or for the resources it must follow, and

@@ -83,6 +83,25 @@ class PendingWorkTest {
   }
 
   @Test
+  void aWaitingDiffRedeliveredWhileItWaitedIsStillPendingAfterARestart() {
+    for (String wait :
+        new String[] {"sync-window-closed", "waiting-for-wave", "waiting-for-source"}) {
+      PendingWork work = new PendingWork();
+      var diff = missing(A, "r1");
+      work.diff(diff);
+      work.apply(outcome(diff, new ApplySkipped(A, "s", "r1", wait, "", NOW)));
+      work.apply(outcome(diff, new ApplySkipped(A, "s", "r1", "already-applied", "", NOW)));
+
+      PendingWork.Derived derived = work.derive(NOW);
+      assertThat(derived.pending())
+          .as(wait)
+          .singleElement()
+          .satisfies(w -> assertThat(w.id()).isEqualTo(diff.id()));
+      assertThat(derived.done()).as(wait).isEmpty();
+    }
+  }
+
+  @Test
   void aDiffSkippedForApprovalWaitsAgain() {
     PendingWork work = new PendingWork();
     var diff = missing(A, "r1");
