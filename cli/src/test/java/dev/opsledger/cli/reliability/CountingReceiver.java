@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +72,11 @@ final class CountingReceiver implements AutoCloseable {
   /** Whether a request answered 200 had {@code text} in its body. */
   boolean deliveredContaining(String text) {
     return bodies.stream().anyMatch(b -> b.contains(text));
+  }
+
+  /** The bodies of the requests answered 200, in arrival order. */
+  List<String> bodies() {
+    return List.copyOf(bodies);
   }
 
   /** Distinct deliveries (by identity) answered 200. */

@@ -5,6 +5,7 @@ import static dev.opsledger.testkit.TestAwait.await;
 import dev.opsledger.cli.CurrentState;
 import dev.opsledger.events.DiffState;
 import dev.opsledger.events.ResourceKey;
+import dev.opsledger.testkit.CanaryScan;
 import dev.opsledger.testkit.GitFixture;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -114,6 +115,20 @@ final class CrashCampaign implements AutoCloseable {
 
   UpProcess up() {
     return up;
+  }
+
+  /**
+   * The campaign's canary scan (the security issue's, point 5 of the reliability issue): every
+   * record of every topic, {@code up}'s log and terminal, and every body the receivers got, for any
+   * Secret value of the workload, plain or in base64. Call it while {@code up}'s files exist.
+   */
+  CanaryScan canaryScan() {
+    return CanaryScan.of(List.of(Workload.CANARY))
+        .topics(up.bootstrapServers())
+        .file(up.logFile())
+        .file(up.terminal())
+        .texts("slack", slack.bodies())
+        .texts("webhook", webhook.bodies());
   }
 
   GitFixture git() {

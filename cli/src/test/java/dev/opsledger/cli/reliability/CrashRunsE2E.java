@@ -2,6 +2,7 @@ package dev.opsledger.cli.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opsledger.testkit.CanaryScan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +53,7 @@ class CrashRunsE2E {
         "crash campaign: %d runs, seed %d (rerun: -Dreliability.seed=%d), started %s"
             .formatted(runs, seed, seed, Instant.now()));
     List<CrashCampaign.Run> results = new ArrayList<>();
+    CanaryScan canaries;
     try (CrashCampaign campaign =
         new CrashCampaign(
             dir, new CrashCampaign.Settings(seed, maxKill, Duration.ofMinutes(5)), say)) {
@@ -72,7 +74,11 @@ class CrashRunsE2E {
                   campaign.webhook().distinct(),
                   campaign.slack().duplicated(),
                   campaign.webhook().duplicated()));
+      canaries = campaign.canaryScan();
+      say.accept(
+          "canary scan: %s scanned, %d hits".formatted(canaries.scanned(), canaries.hits().size()));
     }
+    canaries.assertClean();
 
     assertThat(results)
         .as("every run (seed %d; the table is in %s)", seed, report)

@@ -9,6 +9,7 @@ import dev.opsledger.events.NotificationSent;
 import dev.opsledger.events.ObservationFailed;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.Topic;
+import dev.opsledger.testkit.CanaryScan;
 import dev.opsledger.testkit.kube.RealKubernetes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,6 +57,7 @@ class DependencyFaultsE2E {
     List<OpsLedgerEvent> notificationsFailed = new ArrayList<>();
     List<String> retryLines = new ArrayList<>();
     boolean heldBackDelivered;
+    CanaryScan canaries;
     try (kube;
         CrashCampaign campaign =
             new CrashCampaign(
@@ -158,7 +160,11 @@ class DependencyFaultsE2E {
           "Slack: notices held back by the outage delivered after it: %s; NotificationFailed: %d;"
                   .formatted(heldBackDelivered, notificationsFailed.size())
               + " retry log lines: %d".formatted(retryLines.size()));
+      canaries = campaign.canaryScan();
+      say.accept(
+          "canary scan: %s scanned, %d hits".formatted(canaries.scanned(), canaries.hits().size()));
     }
+    canaries.assertClean();
 
     assertThat(run.converged()).as("converged after the outage: %s", run.mismatches()).isTrue();
     assertThat(run.log().commitRecorded()).isTrue();

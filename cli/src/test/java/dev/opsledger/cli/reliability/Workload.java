@@ -266,9 +266,15 @@ final class Workload {
     return "w-%02d".formatted(i);
   }
 
+  /**
+   * What every Secret value starts with. Nine bytes: base64 turns them into the same first twelve
+   * characters whatever follows, so one canary finds every value in plain text and in base64.
+   */
+  static final String CANARY = "canary-pw";
+
   /** A value that must never reach the log, a receiver or the terminal in plain text. */
   static String password(int i, int rev) {
-    return "canary-pw-" + rev + "-" + i;
+    return CANARY + "-" + rev + "-" + i;
   }
 
   private static String b64(String s) {
