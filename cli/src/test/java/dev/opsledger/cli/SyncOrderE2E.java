@@ -54,9 +54,17 @@ class SyncOrderE2E {
       await("the Deployment is live and reported Progressing")
           .atMost(Duration.ofSeconds(60))
           .until(() -> health(running, "db", HealthStatus.PROGRESSING));
+      // The first wait can be for the rest of the revision's declarations (OrderGate.SETTLE);
+      // the applier then names the Deployment it waits for.
+      await("the wait names the wave 0 Deployment")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  waiting(running, "app", SkipPolicy.WAITING_FOR_WAVE)
+                      .detail()
+                      .contains("apps/Deployment/" + NS + "/db"));
       assertThat(waiting(running, "app", SkipPolicy.WAITING_FOR_WAVE).detail())
-          .startsWith("wave 1 waits for wave 0 of source demo: ")
-          .contains("apps/Deployment/" + NS + "/db");
+          .startsWith("wave 1 waits for wave 0 of source demo: ");
       assertThat(started(running, "app")).isFalse();
       assertThat(client.configMaps().inNamespace(NS).withName("app").get()).isNull();
       assertThat(DetectOnlyE2E.status(running))

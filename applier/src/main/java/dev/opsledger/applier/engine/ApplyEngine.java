@@ -210,7 +210,7 @@ public final class ApplyEngine {
       return;
     }
     if (isNew) {
-      order.noteDesired(event.resource(), desired.view(event.resource()));
+      order.noteDesired(event.resource(), desired.view(event.resource()), now());
       wakeOrdered(event.resource());
     }
     if (isNew && scheduler.pendingOf(event.resource()) != null) {

@@ -53,6 +53,16 @@ public final class OrderGate {
   private final Map<ResourceKey, Member> members = new ConcurrentHashMap<>();
   private final Map<ResourceKey, Synced> synced = new ConcurrentHashMap<>();
   private final Map<ResourceKey, Health> health = new ConcurrentHashMap<>();
+  private final Map<String, Instant> revisionSeen = new ConcurrentHashMap<>();
+
+  /**
+   * How long after the applier saw a revision's first declaration a higher-wave write of it waits
+   * for the rest: the declarations of one revision are on different partitions, and the diff of a
+   * wave 1 resource can be checked while the wave 0 one's declaration, written with it, is still a
+   * few records behind in the consumer (seen in CI: 4 ms). Argo CD waits 2 s between waves too.
+   */
+  static final Duration SETTLE = Duration.ofSeconds(2);
+
   private volatile boolean wavesSeen;
 
   /**
@@ -127,11 +137,29 @@ public final class OrderGate {
     path.remove(path.size() - 1);
   }
 
-  /** Records what the log now declares of a resource ({@code null}: nothing). */
+  /**
+   * Records what the log declared of a resource before now, as a restart replays it: no write waits
+   * for the rest of its revision ({@link #SETTLE}).
+   */
   public void noteDesired(ResourceKey key, DesiredView view) {
+    noteDesired(key, view, Instant.MIN);
+  }
+
+  /**
+   * Records what the log now declares of a resource ({@code null}: nothing), seen at {@code
+   * seenAt}: a higher-wave write of its revision waits {@link #SETTLE} from the revision's first
+   * declaration seen.
+   */
+  public void noteDesired(ResourceKey key, DesiredView view, Instant seenAt) {
     if (view == null || view.sourceId() == null) {
       members.remove(key);
       return;
+    }
+    if (view.newestRevision() != null
+        && revisionSeen.putIfAbsent(view.sourceId() + " " + view.newestRevision(), seenAt) == null
+        && revisionSeen.size() > 1000) {
+      Instant settled = seenAt.minus(SETTLE);
+      revisionSeen.values().removeIf(t -> t.isBefore(settled));
     }
     int wave = waveOf(view.manifest());
     if (wave != 0) {
@@ -198,8 +226,36 @@ public final class OrderGate {
     return wave != null ? wave : sourceOrder(self, now);
   }
 
-  /** Applies of wave N wait for every declared resource of a lower wave of the source. */
+  /**
+   * Applies of wave N wait for every declared resource of a lower wave of the source and, for
+   * {@link #SETTLE} after the revision was first seen, for the declarations of it still on their
+   * way when N is above the lowest wave declared so far.
+   */
   private Decision.WaitForOrder waveOrder(ResourceKey key, Member self, Instant now) {
+    Instant seen = revisionSeen.get(self.sourceId() + " " + self.revision());
+    if (seen != null && now.isBefore(seen.plus(SETTLE))) {
+      int lowest = self.wave();
+      for (Member m : members.values()) {
+        if (!m.removed() && m.sourceId().equals(self.sourceId())) {
+          lowest = Math.min(lowest, m.wave());
+        }
+      }
+      if (lowest < self.wave()) {
+        return new Decision.WaitForOrder(
+            SkipPolicy.WAITING_FOR_WAVE,
+            "wave "
+                + self.wave()
+                + " waits for wave "
+                + lowest
+                + " of source "
+                + self.sourceId()
+                + ": the rest of revision "
+                + self.revision()
+                + "'s declarations ("
+                + SETTLE.toSeconds()
+                + " s)");
+      }
+    }
     TreeMap<Integer, List<String>> blocked = new TreeMap<>();
     for (Map.Entry<ResourceKey, Member> e : members.entrySet()) {
       Member m = e.getValue();

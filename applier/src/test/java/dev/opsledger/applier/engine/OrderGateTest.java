@@ -55,6 +55,34 @@ class OrderGateTest {
   }
 
   @Test
+  void aHigherWaveWaitsForTheRestOfItsRevisionWhoseDeclarationsAreStillOnTheirWay() {
+    ResourceKey ns = key("ns");
+    ResourceKey app = key("app");
+    ResourceKey db = key("db");
+    // The namespace and the wave 1 app of revision r1 are seen; the wave 0 db, declared with them
+    // on another partition, is still a few records behind.
+    gate.noteDesired(ns, declared("shop", 0, "r1", ns), T0);
+    gate.noteDesired(app, declared("shop", 1, "r1", app), T0.plusMillis(3));
+    gate.noteDiff(new ResourceInSync(ns, "shop", "r1", "h", T0));
+    gate.noteHealth(ns, HealthStatus.HEALTHY);
+
+    Decision.WaitForOrder wait = gate.check(app, false, k -> true, T0.plusMillis(10));
+
+    assertThat(wait.policy()).isEqualTo(SkipPolicy.WAITING_FOR_WAVE);
+    assertThat(wait.detail())
+        .isEqualTo(
+            "wave 1 waits for wave 0 of source shop: the rest of revision r1's declarations (2 s)");
+    gate.noteDesired(db, declared("shop", 0, "r1", db), T0.plusMillis(14));
+    assertThat(gate.check(app, false, k -> true, T0.plusMillis(20)).detail())
+        .startsWith("wave 1 waits for wave 0 of source shop: the rest");
+    assertThat(gate.check(app, false, k -> true, T0.plus(OrderGate.SETTLE)).detail())
+        .isEqualTo("wave 1 waits for wave 0 of source shop: " + db + " (not in sync at r1)");
+    assertThat(gate.check(ns, false, k -> true, T0.plusMillis(20)))
+        .as("the lowest wave declared so far goes at once")
+        .isNull();
+  }
+
+  @Test
   void aLowerWaveInSyncAndHealthyReleasesTheNextOne() {
     ResourceKey db = key("db");
     ResourceKey app = key("app");

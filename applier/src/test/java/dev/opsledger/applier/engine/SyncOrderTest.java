@@ -99,6 +99,8 @@ class SyncOrderTest {
   void aWaveOneResourceIsAppliedOnlyAfterWaveZeroIsInSyncAndHealthy() {
     declare(db, SHOP, "r1", 0);
     declare(app, SHOP, "r1", 1);
+    // Both declarations were seen a while ago: nothing of r1 is still on its way.
+    clock.set(clock.instant().plus(OrderGate.SETTLE));
 
     var appDiff = handle(new ResourceMissing(app, SHOP, "r1", clock.instant()));
     ApplySkipped waiting = only(appDiff, ApplySkipped.class);
