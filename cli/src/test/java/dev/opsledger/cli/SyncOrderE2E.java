@@ -54,8 +54,8 @@ class SyncOrderE2E {
       await("the Deployment is live and reported Progressing")
           .atMost(Duration.ofSeconds(60))
           .until(() -> health(running, "db", HealthStatus.PROGRESSING));
-      // The first wait can be for the rest of the revision's declarations (OrderGate.SETTLE);
-      // the applier then names the Deployment it waits for.
+      // The first wait can be for the rest of the revision's declarations (OrderGate.SETTLE),
+      // recorded as such; the applier then records the Deployment it waits for.
       await("the wait names the wave 0 Deployment")
           .atMost(Duration.ofSeconds(30))
           .until(

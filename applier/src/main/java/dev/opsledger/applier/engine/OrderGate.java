@@ -229,29 +229,31 @@ public final class OrderGate {
   /**
    * Applies of wave N wait for every declared resource of a lower wave of the source and, for
    * {@link #SETTLE} after the revision was first seen, for the declarations of it still on their
-   * way when N is above the lowest wave declared so far.
+   * way when N is above 0 or above the lowest wave declared so far.
    */
   private Decision.WaitForOrder waveOrder(ResourceKey key, Member self, Instant now) {
     Instant seen = revisionSeen.get(self.sourceId() + " " + self.revision());
     if (seen != null && now.isBefore(seen.plus(SETTLE))) {
-      int lowest = self.wave();
+      // Wave 0 is every resource without the annotation: assume some are on their way.
+      int lowest = Math.min(0, self.wave());
       for (Member m : members.values()) {
         if (!m.removed() && m.sourceId().equals(self.sourceId())) {
           lowest = Math.min(lowest, m.wave());
         }
       }
       if (lowest < self.wave()) {
+        // Its own text before the colon: the engine records a wait again only when that changes.
         return new Decision.WaitForOrder(
             SkipPolicy.WAITING_FOR_WAVE,
             "wave "
                 + self.wave()
-                + " waits for wave "
-                + lowest
+                + " waits for the rest of revision "
+                + self.revision()
                 + " of source "
                 + self.sourceId()
-                + ": the rest of revision "
-                + self.revision()
-                + "'s declarations ("
+                + ": declarations of wave "
+                + lowest
+                + " and up may still be on their way ("
                 + SETTLE.toSeconds()
                 + " s)");
       }

@@ -71,14 +71,28 @@ class OrderGateTest {
     assertThat(wait.policy()).isEqualTo(SkipPolicy.WAITING_FOR_WAVE);
     assertThat(wait.detail())
         .isEqualTo(
-            "wave 1 waits for wave 0 of source shop: the rest of revision r1's declarations (2 s)");
+            "wave 1 waits for the rest of revision r1 of source shop: declarations of wave 0 and"
+                + " up may still be on their way (2 s)");
     gate.noteDesired(db, declared("shop", 0, "r1", db), T0.plusMillis(14));
     assertThat(gate.check(app, false, k -> true, T0.plusMillis(20)).detail())
-        .startsWith("wave 1 waits for wave 0 of source shop: the rest");
+        .startsWith("wave 1 waits for the rest of revision r1");
     assertThat(gate.check(app, false, k -> true, T0.plus(OrderGate.SETTLE)).detail())
         .isEqualTo("wave 1 waits for wave 0 of source shop: " + db + " (not in sync at r1)");
     assertThat(gate.check(ns, false, k -> true, T0.plusMillis(20)))
         .as("the lowest wave declared so far goes at once")
+        .isNull();
+  }
+
+  @Test
+  void aHigherWaveSeenFirstOfItsRevisionWaitsForTheWaveZeroResourcesStillOnTheirWay() {
+    ResourceKey app = key("app");
+    gate.noteDesired(app, declared("shop", 1, "r1", app), T0);
+
+    assertThat(gate.check(app, false, k -> true, T0.plusMillis(5)).detail())
+        .startsWith(
+            "wave 1 waits for the rest of revision r1 of source shop: declarations of wave 0");
+    assertThat(gate.check(app, false, k -> true, T0.plus(OrderGate.SETTLE)))
+        .as("nothing else was declared with it")
         .isNull();
   }
 
