@@ -8,8 +8,10 @@ import dev.opsledger.notifier.NotifierMetrics;
 import dev.opsledger.notifier.channel.Channel;
 import dev.opsledger.notifier.notice.Notice;
 import dev.opsledger.notifier.once.SentLedger;
+import dev.opsledger.service.ConsumerFailures;
 import dev.opsledger.service.core.EventSink;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,14 +32,32 @@ public final class LogOutcomes implements Outcomes {
   private final Clock clock;
   private final String source;
 
+  /** The first wait before recording an outcome again; it doubles up to {@link #MAX_BACKOFF}. */
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private final Duration firstBackoff;
+
   /** Records through this sink with this {@code ce_source}. */
   public LogOutcomes(
       EventSink events, SentLedger ledger, NotifierMetrics metrics, Clock clock, String source) {
+    this(events, ledger, metrics, clock, source, FIRST_BACKOFF);
+  }
+
+  LogOutcomes(
+      EventSink events,
+      SentLedger ledger,
+      NotifierMetrics metrics,
+      Clock clock,
+      String source,
+      Duration firstBackoff) {
     this.events = events;
     this.ledger = ledger;
     this.metrics = metrics;
     this.clock = clock;
     this.source = source;
+    this.firstBackoff = firstBackoff;
   }
 
   @Override
@@ -112,13 +132,47 @@ public final class LogOutcomes implements Outcomes {
                 at)));
   }
 
+  /**
+   * Records an outcome, waiting out a Kafka outage: an outcome missing from the log is a notice a
+   * restart would send again. The channel's thread waits meanwhile (its next outcome could not be
+   * recorded either), so outcomes stay in order. A failure that is not an outage, or a stop, is
+   * logged and given up: the ledger already knows, so this process will not repeat the notice; only
+   * a restart could (at-least-once, documented in the README).
+   */
   private void publish(EventEnvelope<?> event) {
-    try {
-      events.sendAndWait(event);
-    } catch (RuntimeException e) {
-      // The ledger already knows, so this process will not repeat it; only a restart before the
-      // record is durable could (at-least-once, documented in the README).
-      LOG.error("could not record {} on the log: {}", event.type().ceType(), e.getMessage());
+    Duration backoff = firstBackoff;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        events.sendAndWait(event);
+        if (attempt > 1) {
+          LOG.info("recorded {} on the log at attempt {}", event.type().ceType(), attempt);
+        }
+        return;
+      } catch (RuntimeException e) {
+        if (ConsumerFailures.classify(e) != ConsumerFailures.Kind.TRANSIENT) {
+          LOG.error("could not record {} on the log: {}", event.type().ceType(), e.getMessage());
+          return;
+        }
+        LOG.warn(
+            "could not record {} on the log yet (attempt {}: {}); retrying in {}",
+            event.type().ceType(),
+            attempt,
+            e.getMessage(),
+            backoff);
+        try {
+          Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          LOG.error(
+              "stopped before {} was recorded on the log: a restart may send its notice again",
+              event.type().ceType());
+          return;
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
+      }
     }
   }
 }
