@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>Deadline policy: a {@code LogScan} is opened with a time budget that covers everything done
  * with it, metadata lookups included; every blocking call gets what is left of it. When the budget
  * is spent before a scan reaches its end, the call throws {@link LogScanTimeoutException}, so a
- * partial read is never mistaken for a complete one.
+ * partial read is never mistaken for a complete one. The first lookup, before the cluster has
+ * answered anything, gets at most {@link #FIRST_CONTACT}: a cluster that does not answer it is down
+ * or elsewhere, and the caller hears so ({@link KafkaUnavailableException} naming the address) in
+ * seconds rather than when the whole budget is spent.
  *
  * <p>Not thread-safe: one scan at a time, from one thread.
  */
@@ -54,6 +57,10 @@ public final class LogScan implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LogScan.class);
   private static final Duration POLL = Duration.ofMillis(200);
+
+  /** How long the first lookup waits for a cluster that has not answered yet. */
+  public static final Duration FIRST_CONTACT = Duration.ofSeconds(15);
+
   private static final Duration COMMITTED_POLL = Duration.ofMillis(250);
 
   /** Where a scan begins on each partition. */
@@ -181,13 +188,17 @@ public final class LogScan implements AutoCloseable {
   private final Clock clock;
   private final Duration budget;
   private final Instant deadline;
+  private final String cluster;
+  private boolean contacted;
 
   LogScan(
       Consumer<String, byte[]> consumer,
       CommittedOffsets committedOffsets,
       EventCodec codec,
       Clock clock,
-      Duration budget) {
+      Duration budget,
+      String cluster) {
+    this.cluster = cluster;
     this.consumer = consumer;
     this.committedOffsets = committedOffsets;
     this.codec = codec;
@@ -228,7 +239,12 @@ public final class LogScan implements AutoCloseable {
     // fewer round trips on a log of small events.
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
     return new LogScan(
-        new KafkaConsumer<>(config), new AdminOffsets(connection), codec, clock, budget);
+        new KafkaConsumer<>(config),
+        new AdminOffsets(connection),
+        codec,
+        clock,
+        budget,
+        connection.bootstrapServers());
   }
 
   /** The partitions of {@code topic}; empty when the topic does not exist. */
@@ -498,14 +514,25 @@ public final class LogScan implements AutoCloseable {
     if (left.isNegative() || left.isZero()) {
       throw new LogScanTimeoutException("reading the log took longer than " + budget, null);
     }
-    return left;
+    return contacted ? left : min(left, FIRST_CONTACT);
   }
 
   /** Runs a client call; the client's own timeout is this scan's deadline passing. */
   private <T> T kafka(java.util.function.Supplier<T> call) {
     try {
-      return call.get();
+      T answer = call.get();
+      contacted = true;
+      return answer;
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      if (!contacted && clock.instant().isBefore(deadline)) {
+        throw new KafkaUnavailableException(
+            "cannot reach Kafka at "
+                + cluster
+                + " (no answer within "
+                + FIRST_CONTACT.toSeconds()
+                + " s): is the broker running?",
+            e);
+      }
       throw new LogScanTimeoutException(
           "reading the log took longer than " + budget + ": " + e.getMessage(), e);
     } catch (org.apache.kafka.common.errors.AuthenticationException

@@ -175,6 +175,20 @@ class LogScanTest {
   }
 
   @Test
+  void aClusterThatNeverAnswersIsReportedUnreachableAfterTheFirstContactWaitNotTheWholeBudget() {
+    consumer.unreachable = true;
+    LogScan scan = open(Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(10));
+
+    assertThatThrownBy(
+            () -> scan.scan(List.of(TOPIC), From.beginning(), Until.endAtStart(), seen::add))
+        .isInstanceOf(KafkaUnavailableException.class)
+        .isNotInstanceOf(LogScanTimeoutException.class)
+        .hasMessageContaining("cannot reach Kafka at 127.0.0.1:9")
+        .hasMessageContaining("is the broker running?");
+    assertThat(consumer.waitedFor).containsExactly(LogScan.FIRST_CONTACT);
+  }
+
+  @Test
   void awaitingCommittedOffsetsReturnsOnceEveryGroupReachedTheEndSeenAtStart() throws Exception {
     consumer.updateEndOffsets(Map.of(P0, 3L, P1, 0L));
     committed.put("differ-desired", Map.of(P0, 3L));
@@ -208,7 +222,8 @@ class LogScanTest {
         (group, timeout) -> committed.getOrDefault(group, Map.of()),
         codec,
         clock,
-        budget);
+        budget,
+        "127.0.0.1:9");
   }
 
   private List<String> revisions() {
@@ -241,6 +256,19 @@ class LogScanTest {
 
     private final Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> log = new HashMap<>();
     private final Map<TopicPartition, Integer> handedOver = new HashMap<>();
+    boolean unreachable;
+    final List<Duration> waitedFor = new ArrayList<>();
+
+    @Override
+    public synchronized List<org.apache.kafka.common.PartitionInfo> partitionsFor(
+        String topic, Duration timeout) {
+      if (unreachable) {
+        waitedFor.add(timeout);
+        throw new org.apache.kafka.common.errors.TimeoutException(
+            "Timeout expired while fetching topic metadata");
+      }
+      return super.partitionsFor(topic, timeout);
+    }
 
     TimedConsumer() {
       super("earliest");
