@@ -45,8 +45,7 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Dis
 
   @Override
   protected void doHealthCheck(Health.Builder builder) throws Exception {
-    DescribeClusterResult cluster =
-        admin().describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()));
+    DescribeClusterResult cluster = describe();
     String clusterId = cluster.clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     Collection<Node> nodes = cluster.nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (nodes.isEmpty()) {
@@ -54,6 +53,22 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Dis
       return;
     }
     builder.up().withDetail("clusterId", clusterId).withDetail("brokers", nodes.size());
+  }
+
+  /**
+   * Asks the cluster for its brokers, as a check does; returns normally when at least one answered
+   * within the timeout (for {@link KafkaReachability}).
+   */
+  public void probe() throws Exception {
+    Collection<Node> nodes = describe().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (nodes.isEmpty()) {
+      throw new IllegalStateException("the cluster answered with no broker");
+    }
+  }
+
+  private DescribeClusterResult describe() {
+    return admin()
+        .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()));
   }
 
   private synchronized Admin admin() {

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -57,6 +58,24 @@ public class OpsLedgerServiceAutoConfiguration {
   @ConditionalOnEnabledHealthIndicator("kafka")
   public KafkaHealthIndicator kafkaHealthIndicator(OpsLedgerKafkaProperties props) {
     return new KafkaHealthIndicator(props.connection(), KAFKA_HEALTH_TIMEOUT);
+  }
+
+  /**
+   * Logs when the cluster stops and starts answering (every 10 s, with the readiness check), since
+   * an outage of the log cannot be recorded on the log.
+   */
+  @Bean
+  @ConditionalOnBean(KafkaHealthIndicator.class)
+  public KafkaReachability kafkaReachability(
+      KafkaHealthIndicator kafka,
+      OpsLedgerKafkaProperties props,
+      ObjectProvider<MeterRegistry> meters) {
+    return new KafkaReachability(
+        kafka::probe,
+        props.connection().bootstrapServers(),
+        Duration.ofSeconds(10),
+        meters.getIfAvailable(),
+        java.time.Clock.systemUTC());
   }
 
   /** Below the probes' timeoutSeconds in deploy/kubernetes, so a slow broker reads as DOWN. */
