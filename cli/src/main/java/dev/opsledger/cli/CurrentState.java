@@ -94,6 +94,9 @@ public record CurrentState(
         throw new CliException(
             ExitCodes.UNAVAILABLE,
             "cannot read the log at " + connection.bootstrapServers() + ": " + e.getMessage());
+      } catch (dev.opsledger.kafka.KafkaUnavailableException e) {
+        // The broker is down or elsewhere: say so, and try again next round.
+        throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());
       }
       return state();
     }

@@ -49,6 +49,8 @@ public final class Launcher {
    * @param pollInterval the repository poll interval, e.g. {@code 5s}
    * @param slackWebhookUrl a Slack incoming webhook, or {@code null}
    * @param extra further service properties, e.g. notifier channels
+   * @param kafka the bootstrap servers of a Kafka cluster to use instead of the embedded broker, or
+   *     {@code null} for the embedded one
    */
   public record Settings(
       Path dataDir,
@@ -68,7 +70,56 @@ public final class Launcher {
       int managementPort,
       String pollInterval,
       String slackWebhookUrl,
-      Map<String, Object> extra) {}
+      Map<String, Object> extra,
+      String kafka) {
+
+    /** Settings with the embedded broker. */
+    public Settings(
+        Path dataDir,
+        String repo,
+        String branch,
+        String path,
+        Path kubeconfig,
+        String context,
+        String target,
+        boolean autoSync,
+        boolean selfHeal,
+        boolean prune,
+        int kafkaPort,
+        int kubePort,
+        int httpPort,
+        int auditPort,
+        int managementPort,
+        String pollInterval,
+        String slackWebhookUrl,
+        Map<String, Object> extra) {
+      this(
+          dataDir,
+          repo,
+          branch,
+          path,
+          kubeconfig,
+          context,
+          target,
+          autoSync,
+          selfHeal,
+          prune,
+          kafkaPort,
+          kubePort,
+          httpPort,
+          auditPort,
+          managementPort,
+          pollInterval,
+          slackWebhookUrl,
+          extra,
+          null);
+    }
+
+    /** Whether {@code up} runs its own broker rather than using {@link #kafka()}. */
+    boolean embeddedBroker() {
+      return kafka == null || kafka.isBlank();
+    }
+  }
 
   /** A running OpsLedger; closing it stops everything in reverse order. */
   public static final class Running implements AutoCloseable {
@@ -184,9 +235,11 @@ public final class Launcher {
       lock(data, r);
       SecretKeys.createIfAbsent(data.resolve("secret.key"));
       r.token = ApiToken.createIfAbsent(data);
-      requireFree(s.kafkaPort(), "--kafka-port");
-      requireFree(
-          s.kafkaPort() == 0 ? 0 : s.kafkaPort() + 1, "--kafka-port (controller: port + 1)");
+      if (s.embeddedBroker()) {
+        requireFree(s.kafkaPort(), "--kafka-port");
+        requireFree(
+            s.kafkaPort() == 0 ? 0 : s.kafkaPort() + 1, "--kafka-port (controller: port + 1)");
+      }
       if (s.kubeconfig() == null) {
         requireFree(s.kubePort(), "--kube-port");
       }
@@ -194,16 +247,21 @@ public final class Launcher {
       requireFree(s.auditPort(), "--audit-port");
       requireFree(s.managementPort(), "--management-port");
       Instant phase = Instant.now();
-      EmbeddedKafkaBroker broker =
-          EmbeddedKafkaBroker.builder()
-              .dataDir(data.resolve("kafka"))
-              .brokerPort(s.kafkaPort())
-              .controllerPort(s.kafkaPort() == 0 ? 0 : s.kafkaPort() + 1)
-              .build()
-              .start();
-      r.parts.push(broker);
-      r.bootstrapServers = broker.bootstrapServers();
-      phase = ready(progress, "broker", phase);
+      if (s.embeddedBroker()) {
+        EmbeddedKafkaBroker broker =
+            EmbeddedKafkaBroker.builder()
+                .dataDir(data.resolve("kafka"))
+                .brokerPort(s.kafkaPort())
+                .controllerPort(s.kafkaPort() == 0 ? 0 : s.kafkaPort() + 1)
+                .build()
+                .start();
+        r.parts.push(broker);
+        r.bootstrapServers = broker.bootstrapServers();
+        phase = ready(progress, "broker", phase);
+      } else {
+        // The services wait for the cluster and create their topics on it, as in a fleet.
+        r.bootstrapServers = s.kafka().strip();
+      }
       r.kubeconfig = s.kubeconfig();
       if (r.kubeconfig == null) {
         r.emulator =
@@ -262,7 +320,9 @@ public final class Launcher {
   private static Map<String, Object> fleetProperties(Settings s, Path data, Running r) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("opsledger.kafka.bootstrap-servers", r.bootstrapServers);
-    p.put("opsledger.kafka.replication-factor", "1");
+    if (s.embeddedBroker()) {
+      p.put("opsledger.kafka.replication-factor", "1");
+    }
     p.put("opsledger.secrets.key-file", data.resolve("secret.key").toString());
     p.put("server.port", Integer.toString(s.httpPort()));
     p.put("server.address", "127.0.0.1");
@@ -290,7 +350,7 @@ public final class Launcher {
   }
 
   /** Kafka halts the JVM when it cannot bind: check first, and say which option to change. */
-  private static void requireFree(int port, String option) {
+  static void requireFree(int port, String option) {
     if (port == 0) {
       return;
     }

@@ -1,6 +1,7 @@
 package dev.opsledger.cli;
 
 import dev.opsledger.kafka.KafkaAccessDeniedException;
+import dev.opsledger.kafka.KafkaUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "GitOps as an event log.",
     subcommands = {
       UpCommand.class,
+      BrokerCommand.class,
       StatusCommand.class,
       DiffCommand.class,
       SyncCommand.class,
@@ -37,6 +39,11 @@ public class OpsLedgerCli {
             commandLine.getErr().println("error: " + c.getMessage());
             commandLine.getErr().flush();
             return c.exitCode();
+          }
+          if (ex instanceof KafkaUnavailableException unavailable) {
+            commandLine.getErr().println("error: " + unavailable.getMessage());
+            commandLine.getErr().flush();
+            return ExitCodes.UNAVAILABLE;
           }
           if (ex instanceof KafkaAccessDeniedException denied) {
             commandLine.getErr().println("error: " + denied.getMessage());

@@ -81,6 +81,14 @@ public class UpCommand implements Callable<Integer> {
   boolean noPrune;
 
   @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT[,...]",
+      description =
+          "use this Kafka cluster instead of the embedded broker, e.g. one 'opsledger broker'"
+              + " runs (client settings: -Dopsledger.kafka.properties.* in OPSLEDGER_JAVA_OPTS)")
+  String kafka;
+
+  @Option(
       names = "--kafka-port",
       defaultValue = "19092",
       description =
@@ -224,7 +232,8 @@ public class UpCommand implements Callable<Integer> {
                   managementPort,
                   pollInterval,
                   slackWebhookUrl,
-                  credentials),
+                  credentials,
+                  kafka),
               (part, took) -> {
                 out.printf("  %-20s ready in %.1f s%n", part, took.toMillis() / 1000.0);
                 out.flush();
