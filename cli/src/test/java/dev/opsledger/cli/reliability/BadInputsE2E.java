@@ -11,6 +11,7 @@ import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.CommitRejected;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.KafkaSettings;
+import dev.opsledger.testkit.CanaryScan;
 import dev.opsledger.testkit.GitFixture;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,6 +60,12 @@ class BadInputsE2E {
   private static final String GENERIC_SECRET = "generic-webhook-secret";
   private static final String GITLAB_SECRET = "gitlab-webhook-token";
 
+  /**
+   * The value of the Secret the baseline declares, and of the Secret spelled {@code kind: secret}:
+   * neither may appear in plain or base64 anywhere the scan reads.
+   */
+  private static final String CANARY = "canary-pw-bad-inputs";
+
   /** One bad input and what happened. */
   record Row(String area, String input, String expected, String observed, boolean refused) {}
 
@@ -73,11 +80,18 @@ class BadInputsE2E {
 
   @Test
   void everyBadInputIsRefusedClearlyWhileAValidCommitStillConverges() throws Exception {
+    CanaryScan canaries;
     git = GitFixture.create(dir.resolve("git"));
     git.commit("Baseline")
         .write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bad\n")
         .write("good.yaml", configMap("good", "v0"))
         .write("crd.yaml", Workload.crd())
+        .write(
+            "secret.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: kept, namespace: bad}\n"
+                + "stringData:\n  password: "
+                + CANARY
+                + "-kept\n")
         .push();
     try (CountingReceiver hook = CountingReceiver.start();
         UpProcess running =
@@ -121,10 +135,20 @@ class BadInputsE2E {
                 "applied",
                 "applied; process alive: " + up.alive(),
                 up.alive()));
+        canaries =
+            CanaryScan.of(List.of(CANARY))
+                .topics(up.bootstrapServers())
+                .file(up.logFile())
+                .file(up.terminal())
+                .texts("webhook", hook.bodies());
+        System.out.printf(
+            "[bad-inputs] canary scan: %s scanned, %d hits%n",
+            canaries.scanned(), canaries.hits().size());
       } finally {
         writeReport();
       }
     }
+    canaries.assertClean();
     assertThat(rows).hasSizeGreaterThanOrEqualTo(50);
     assertThat(rows)
         .as("every bad input refused clearly (table: %s)", REPORT.resolve("bad-inputs.md"))
@@ -213,14 +237,16 @@ class BadInputsE2E {
     refusedOrFailed("a resource named `a#b`", "hash.yaml", utf8(configMap("a#b", "x")), "a#b");
     rejected(
         "a Secret whose data is not base64",
-        "secret.yaml",
+        "bad-secret.yaml",
         utf8(
             "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: bad}\ndata:\n  password: not*base64\n"));
     rejected(
         "a Secret spelled `kind: secret` (would escape sealing)",
         "lower.yaml",
         utf8(
-            "apiVersion: v1\nkind: secret\nmetadata: {name: s2, namespace: bad}\nstringData:\n  password: plain\n"));
+            "apiVersion: v1\nkind: secret\nmetadata: {name: s2, namespace: bad}\nstringData:\n  password: "
+                + CANARY
+                + "-lowercase-kind\n"));
     rejected(
         "a sealed marker written in Git",
         "sealed.yaml",

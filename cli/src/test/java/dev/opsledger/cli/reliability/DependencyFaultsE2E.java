@@ -3,6 +3,7 @@ package dev.opsledger.cli.reliability;
 import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opsledger.cli.ExitCodes;
 import dev.opsledger.events.ApplyFailed;
 import dev.opsledger.events.NotificationFailed;
 import dev.opsledger.events.NotificationSent;
@@ -26,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Dependency faults (issue 16, point 3): {@code opsledger up} in its own JVM, applying to a real
- * kube-apiserver of this test's own, loses a dependency in the middle of a sync of {@value
- * Workload#TOTAL} resources while it keeps running. It must tell the user while the fault lasts (an
- * event on the log, a line in its log file) and converge to Git afterwards with nothing lost,
- * nothing applied twice and nothing dead-lettered.
+ * kube-apiserver of this test's own, with its broker in a process of its own ({@code opsledger
+ * broker}), loses a dependency in the middle of a sync of {@value Workload#TOTAL} resources while
+ * it keeps running: the broker (stopped, then started again on its log), the API server, Slack. It
+ * must tell the user while the fault lasts (an event on the log, a line in its log file) and
+ * converge to Git afterwards with nothing lost, nothing applied twice and nothing dead-lettered.
  *
  * <p>The outage lasts {@code -Dreliability.outage-seconds} (60, as the issue asks).
  */
@@ -40,18 +42,22 @@ class DependencyFaultsE2E {
   @TempDir Path dir;
 
   @Test
-  void anApiServerDownForAMinuteThenSlackAnswering500MidSyncAreReportedAndLoseNothing()
+  void theBrokerStoppedThenTheApiServerDownThenSlackAnswering500MidSyncAreToldAndLoseNothing()
       throws Exception {
     Duration outage = Duration.ofSeconds(Long.getLong("reliability.outage-seconds", 60));
     Duration slackOutage = Duration.ofSeconds(Long.getLong("reliability.slack-outage-seconds", 60));
     long seed = Long.getLong("reliability.seed", ThreadLocalRandom.current().nextLong());
-    Consumer<String> say = reporter("api-server-outage.md");
+    Consumer<String> say = reporter("dependency-faults.md");
     say.accept(
-        "API server outage of %s, seed %d, started %s".formatted(outage, seed, Instant.now()));
+        "dependency faults (broker, API server: %s each; Slack: %s), seed %d, started %s"
+            .formatted(outage, slackOutage, seed, Instant.now()));
 
     RealKubernetes kube = RealKubernetes.start(Files.createDirectories(dir.resolve("kube")));
     List<OpsLedgerEvent> told = new ArrayList<>();
     List<String> logLines = new ArrayList<>();
+    CrashCampaign.Run brokerRun;
+    List<String> brokerLines = new ArrayList<>();
+    StatusAnswer statusDuringBrokerOutage;
     CrashCampaign.Run run;
     CrashCampaign.Run slackRun;
     List<OpsLedgerEvent> notificationsFailed = new ArrayList<>();
@@ -65,8 +71,48 @@ class DependencyFaultsE2E {
                 new CrashCampaign.Settings(seed, Duration.ZERO, Duration.ofMinutes(6)),
                 say,
                 kube.kubeconfig())) {
+      UpProcess up = campaign.up().withExternalBroker();
       campaign.start();
-      UpProcess up = campaign.up();
+      StatusAnswer[] status = new StatusAnswer[1];
+      brokerRun =
+          campaign.faultRun(
+              () -> {
+                long logFrom = size(up.logFile());
+                Instant stopped = Instant.now();
+                up.stopBroker();
+                say.accept(
+                    "broker stopped (SIGTERM) in %.1f s"
+                        .formatted(Duration.between(stopped, Instant.now()).toMillis() / 1000.0));
+                await("up's log says Kafka cannot be reached")
+                    .atMost(outage)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !linesAbout(up.logFile(), logFrom, "cannot be reached").isEmpty());
+                status[0] = StatusAnswer.ask(up.bootstrapServers());
+                say.accept(
+                    "told %.1f s into the outage; status: exit %d, %s"
+                        .formatted(
+                            Duration.between(stopped, Instant.now()).toMillis() / 1000.0,
+                            status[0].exitCode(),
+                            status[0].err().strip()));
+                await("the rest of the broker outage")
+                    .atMost(outage.plusSeconds(5))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !Instant.now().isBefore(stopped.plus(outage)));
+                assertThat(up.alive()).as("up keeps running without its broker").isTrue();
+                up.startBroker();
+                await("up's log says Kafka answers again")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !linesAbout(up.logFile(), logFrom, "answers again").isEmpty());
+                brokerLines.addAll(
+                    linesAbout(up.logFile(), logFrom, "cannot be reached", "answers again"));
+                say.accept(
+                    "broker back after %.1f s; log: %s"
+                        .formatted(
+                            Duration.between(stopped, Instant.now()).toMillis() / 1000.0,
+                            brokerLines));
+              });
+      statusDuringBrokerOutage = status[0];
       run =
           campaign.faultRun(
               () -> {
@@ -154,6 +200,7 @@ class DependencyFaultsE2E {
               .toList());
       heldBack.forEach(e -> say.accept("sent after the outage: " + e));
       say.accept(CrashCampaign.header());
+      say.accept(CrashCampaign.line(brokerRun));
       say.accept(CrashCampaign.line(run));
       say.accept(CrashCampaign.line(slackRun));
       say.accept(
@@ -165,6 +212,27 @@ class DependencyFaultsE2E {
           "canary scan: %s scanned, %d hits".formatted(canaries.scanned(), canaries.hits().size()));
     }
     canaries.assertClean();
+
+    assertThat(statusDuringBrokerOutage.exitCode())
+        .as("status without a broker: %s", statusDuringBrokerOutage)
+        .isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(statusDuringBrokerOutage.err()).contains("cannot reach Kafka at 127.0.0.1:");
+    assertThat(brokerLines)
+        .as("the log says when Kafka went and when it came back")
+        .anyMatch(l -> l.contains("WARN") && l.contains("cannot be reached"))
+        .anyMatch(l -> l.contains("answers again"));
+    assertThat(brokerRun.converged())
+        .as("converged after the broker outage: %s", brokerRun.mismatches())
+        .isTrue();
+    assertThat(brokerRun.log().commitRecorded()).isTrue();
+    assertThat(brokerRun.log().desiredLost()).as("desired events lost").isZero();
+    assertThat(brokerRun.log().duplicateApplies())
+        .as("duplicate applies: %s", brokerRun.log().duplicateDetail())
+        .isZero();
+    assertThat(brokerRun.log().terminalFailures()).isZero();
+    assertThat(brokerRun.slackDuplicates()).as("Slack messages delivered twice").isZero();
+    assertThat(brokerRun.webhookDuplicates()).as("webhook deliveries repeated").isZero();
+    assertThat(brokerRun.deadLetters()).as("dead letters").isZero();
 
     assertThat(run.converged()).as("converged after the outage: %s", run.mismatches()).isTrue();
     assertThat(run.log().commitRecorded()).isTrue();
@@ -187,6 +255,18 @@ class DependencyFaultsE2E {
         .isTrue();
     assertThat(notificationsFailed).as("notices given up on").isEmpty();
     assertThat(slackRun.deadLetters()).isZero();
+  }
+
+  /** What {@code opsledger status} answered: its exit code and what it printed on stderr. */
+  record StatusAnswer(int exitCode, String err) {
+    static StatusAnswer ask(String bootstrapServers) {
+      java.io.StringWriter err = new java.io.StringWriter();
+      var cli = dev.opsledger.cli.OpsLedgerCli.commandLine();
+      cli.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+      cli.setErr(new java.io.PrintWriter(err, true));
+      int code = cli.execute("status", "--bootstrap-servers", bootstrapServers);
+      return new StatusAnswer(code, err.toString());
+    }
   }
 
   private static boolean awaitQuietly(Duration atMost, java.util.concurrent.Callable<Boolean> c) {

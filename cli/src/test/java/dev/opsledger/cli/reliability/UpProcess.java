@@ -42,6 +42,9 @@ public final class UpProcess implements AutoCloseable {
   private final int managementPort;
   private Process process;
   private int starts;
+  private boolean externalBroker;
+  private Process broker;
+  private int brokerStarts;
 
   UpProcess(Path checkout, String repoUrl, String target) {
     this.checkout = checkout;
@@ -69,6 +72,67 @@ public final class UpProcess implements AutoCloseable {
   UpProcess option(String... words) {
     options.addAll(List.of(words));
     return this;
+  }
+
+  /**
+   * Runs the broker as a process of its own ({@code opsledger broker}) that {@code up} uses through
+   * {@code --bootstrap-servers}, so that it can be stopped and started while {@code up} runs.
+   */
+  UpProcess withExternalBroker() {
+    externalBroker = true;
+    return this;
+  }
+
+  /** What every start of the external broker printed. */
+  Path brokerTerminal() {
+    return checkout.resolve("broker-terminal.txt");
+  }
+
+  /** Starts the external broker on its port and data directory, and waits until it is up. */
+  void startBroker() {
+    if (broker != null && broker.isAlive()) {
+      throw new IllegalStateException("the broker is already running");
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            "./opsledger",
+            "broker",
+            "--data-dir",
+            checkout.resolve("broker").toString(),
+            "--port",
+            Integer.toString(kafkaPort));
+    pb.directory(checkout.toFile());
+    pb.environment().put("OPSLEDGER_JAVA_OPTS", "-XX:+UseSerialGC -Xmx512m");
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(brokerTerminal().toFile()));
+    int start = ++brokerStarts;
+    try {
+      Files.writeString(
+          brokerTerminal(),
+          "=== broker start " + start + " ===\n",
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      broker = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    await("the broker (start " + start + ") is up")
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              String out = Files.readString(brokerTerminal());
+              if (!broker.isAlive()) {
+                throw new IllegalStateException("the broker exited:\n" + out);
+              }
+              return out.substring(out.lastIndexOf("=== broker start " + start + " ==="))
+                  .contains("Kafka broker is up");
+            });
+  }
+
+  /** Stops the external broker as a service manager would (SIGTERM) and waits until it is gone. */
+  void stopBroker() {
+    terminate(broker);
   }
 
   /** The data directory under the checkout. */
@@ -135,8 +199,6 @@ public final class UpProcess implements AutoCloseable {
             repoUrl,
             "--target",
             target,
-            "--kafka-port",
-            Integer.toString(kafkaPort),
             "--kube-port",
             Integer.toString(kubePort),
             "--http-port",
@@ -149,6 +211,14 @@ public final class UpProcess implements AutoCloseable {
             "1s",
             "--status-interval",
             "0"));
+    if (externalBroker) {
+      if (broker == null || !broker.isAlive()) {
+        startBroker();
+      }
+      cmd.addAll(List.of("--bootstrap-servers", bootstrapServers()));
+    } else {
+      cmd.addAll(List.of("--kafka-port", Integer.toString(kafkaPort)));
+    }
     cmd.addAll(options);
     StringBuilder opts =
         new StringBuilder("-XX:+UseSerialGC -Xmx768m -Xss512k -Dopsledger.config-home=")
@@ -228,7 +298,8 @@ public final class UpProcess implements AutoCloseable {
   @Override
   public void close() {
     try {
-      stop();
+      terminate(process);
+      terminate(broker);
     } finally {
       keepTranscripts();
     }
@@ -239,7 +310,8 @@ public final class UpProcess implements AutoCloseable {
       Path keep =
           Files.createDirectories(
               Path.of("target", "reliability", checkout.getParent().getFileName().toString()));
-      for (Path p : List.of(terminal(), logFile())) {
+      for (Path p :
+          List.of(terminal(), logFile(), brokerTerminal(), checkout.resolve("broker/broker.log"))) {
         if (Files.exists(p)) {
           Files.copy(
               p, keep.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -250,7 +322,7 @@ public final class UpProcess implements AutoCloseable {
     }
   }
 
-  private void stop() {
+  private static void terminate(Process process) {
     if (process == null || !process.isAlive()) {
       return;
     }
