@@ -54,6 +54,10 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.messaging.correlation.MultiCorrelationDataProvider;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
@@ -345,6 +349,19 @@ public class DifferConfiguration {
       DifferProperties props, OpsLedgerKafkaProperties kafka) {
     return new Checkpoints(
         kafka.connection(), CheckpointTopic.DIFFER, props.rebuildReadTimeout(), Clock.systemUTC());
+  }
+
+  /**
+   * Axon's correlation data: its default (message origin) plus the input record's {@code
+   * traceparent}, which the events a command causes inherit so that the outbox can continue the
+   * trace. Replaces Axon's default provider bean, hence both.
+   */
+  @Bean
+  public CorrelationDataProvider differCorrelationData() {
+    return new MultiCorrelationDataProvider<>(
+        List.of(
+            new MessageOriginProvider(),
+            new SimpleCorrelationDataProvider(DifferInputs.TRACEPARENT)));
   }
 
   /** Turns records into commands. */

@@ -71,6 +71,14 @@ public record EventEnvelope<E extends OpsLedgerEvent>(
     return new EventEnvelope<>(newId, source, time, correlation, causation, traceparent, data);
   }
 
+  /**
+   * The same event with another {@code traceparent}: the publisher stamps the span that sends it,
+   * so the header names the span a consumer continues, not only the trace.
+   */
+  public EventEnvelope<E> withTraceparent(String newTraceparent) {
+    return new EventEnvelope<>(id, source, time, correlation, causation, newTraceparent, data);
+  }
+
   /** The event's type. */
   public EventType type() {
     return EventType.of(data);

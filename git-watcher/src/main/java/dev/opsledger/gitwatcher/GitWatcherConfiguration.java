@@ -17,6 +17,7 @@ import dev.opsledger.service.OpsLedgerKafkaProperties;
 import dev.opsledger.service.StreamBindingsPropertySource;
 import dev.opsledger.service.StreamFunction;
 import dev.opsledger.service.core.EventSink;
+import dev.opsledger.service.tracing.EventTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -101,7 +102,8 @@ public class GitWatcherConfiguration {
       SecretProtector secrets,
       GitWatcherMetrics metrics,
       FetchScheduler gitWatcherScheduler,
-      RenderTools gitWatcherRenderTools) {
+      RenderTools gitWatcherRenderTools,
+      EventTracing tracing) {
     CommitLogCheckpoints checkpoints =
         new CommitLogCheckpoints(kafka.connection(), codec, props.publishTimeout());
     EventSink sink = publisher.sink(props.publishTimeout());
@@ -118,7 +120,8 @@ public class GitWatcherConfiguration {
               metrics,
               props.maxFileBytes(),
               props.publishBatchSize(),
-              gitWatcherRenderTools.rendererFor(s).orElse(null)));
+              gitWatcherRenderTools.rendererFor(s).orElse(null),
+              tracing));
     }
     return new GitWatcherService(watchers, gitWatcherScheduler);
   }

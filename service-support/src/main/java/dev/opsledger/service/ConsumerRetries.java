@@ -4,6 +4,7 @@ import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.service.core.Backoff;
+import dev.opsledger.service.tracing.EventTracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +75,7 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
 
   private final KafkaConnection connection;
   private final MeterRegistry meters;
+  private final EventTracing tracing;
   private volatile KafkaTemplate<byte[], byte[]> deadLetterTemplate;
 
   /**
@@ -83,8 +85,20 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
    * @param meters where the retry meters go, or {@code null}
    */
   public ConsumerRetries(KafkaConnection connection, MeterRegistry meters) {
+    this(connection, meters, EventTracing.off());
+  }
+
+  /**
+   * Retries for the consumers of one application, whose records open spans.
+   *
+   * @param connection the cluster dead letters are written to, with its client properties
+   * @param meters where the retry meters go, or {@code null}
+   * @param tracing opens the CONSUMER span of each record while it is handled
+   */
+  public ConsumerRetries(KafkaConnection connection, MeterRegistry meters, EventTracing tracing) {
     this.connection = connection;
     this.meters = meters;
+    this.tracing = tracing;
   }
 
   /** Retries and dead letters are the container's, never the binding's. */
@@ -134,7 +148,7 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
     handler.setRetryListeners(attempts);
     container.setCommonErrorHandler(handler);
     intercept(container, attempts);
-    intercept(container, new RecordLogContext(group == null ? "" : group, meters));
+    intercept(container, new RecordLogContext(group == null ? "" : group, meters, tracing));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

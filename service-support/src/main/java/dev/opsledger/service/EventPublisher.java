@@ -7,6 +7,7 @@ import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.KafkaRecords;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.service.core.EventSink;
+import dev.opsledger.service.tracing.EventTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public class EventPublisher implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final EventCodec codec;
   private final MeterRegistry meters;
+  private final EventTracing tracing;
 
   /** A publisher with its own idempotent producer for a plaintext cluster (tests). */
   public EventPublisher(String bootstrapServers, EventCodec codec, MeterRegistry meters) {
@@ -44,20 +46,43 @@ public class EventPublisher implements AutoCloseable {
     this(new KafkaProducer<>(KafkaSettings.producer(connection)), codec, meters);
   }
 
-  /** A publisher over a given producer. */
+  /** A publisher over a given producer, passing trace context through without spans. */
   public EventPublisher(Producer<String, byte[]> producer, EventCodec codec, MeterRegistry meters) {
+    this(producer, codec, meters, EventTracing.off());
+  }
+
+  /** A publisher with its own idempotent producer and the service's spans. */
+  public EventPublisher(
+      KafkaConnection connection, EventCodec codec, MeterRegistry meters, EventTracing tracing) {
+    this(new KafkaProducer<>(KafkaSettings.producer(connection)), codec, meters, tracing);
+  }
+
+  /**
+   * A publisher over a given producer.
+   *
+   * @param tracing opens a PRODUCER span per event sent inside a trace, whose {@code traceparent}
+   *     the record carries
+   */
+  public EventPublisher(
+      Producer<String, byte[]> producer,
+      EventCodec codec,
+      MeterRegistry meters,
+      EventTracing tracing) {
     this.producer = producer;
     this.codec = codec;
     this.meters = meters;
+    this.tracing = tracing;
   }
 
   /** Sends one event; the future completes when Kafka acknowledged it. */
   public CompletableFuture<RecordMetadata> publish(EventEnvelope<?> event) {
-    EncodedEvent encoded = codec.encode(event);
+    EventTracing.Sending span = tracing.send(event);
+    EncodedEvent encoded = codec.encode(event.withTraceparent(span.traceparent()));
     CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
     producer.send(
         KafkaRecords.toProducerRecord(encoded),
         (metadata, error) -> {
+          span.end(error);
           if (error == null) {
             count(event, "ok");
             done.complete(metadata);

@@ -4,6 +4,8 @@ import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.SecretProtector;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.kafka.TopicBootstrapper;
+import dev.opsledger.service.tracing.EventTracing;
+import dev.opsledger.service.tracing.OpsLedgerTracingProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.apache.kafka.clients.admin.Admin;
@@ -16,10 +18,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
 
 /** The beans every OpsLedger service gets. */
 @AutoConfiguration
-@EnableConfigurationProperties({OpsLedgerKafkaProperties.class, OpsLedgerSecretsProperties.class})
+@EnableConfigurationProperties({
+  OpsLedgerKafkaProperties.class,
+  OpsLedgerSecretsProperties.class,
+  OpsLedgerTracingProperties.class
+})
 public class OpsLedgerServiceAutoConfiguration {
 
   /** The contract's codec with every upcaster. */
@@ -38,6 +45,24 @@ public class OpsLedgerServiceAutoConfiguration {
     return new TopicCatalogInitializer(props);
   }
 
+  /**
+   * The services' spans: exported over OTLP/HTTP when an endpoint is configured ({@link
+   * OpsLedgerTracingProperties#tracesEndpoint}), else trace context only passes through. One per
+   * context: under {@code opsledger up} the five services share it, and each span names its
+   * service.
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public EventTracing opsledgerEventTracing(OpsLedgerTracingProperties props, Environment env) {
+    return EventTracing.start(
+        props,
+        env.getProperty(OTEL_EXPORTER_OTLP_ENDPOINT),
+        env.getProperty("spring.application.name", "opsledger"));
+  }
+
+  /** The base OTLP endpoint of every signal, as OpenTelemetry's SDKs read it. */
+  static final String OTEL_EXPORTER_OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
   /** The publisher; it depends on the initializer so topics exist before the first send. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
@@ -45,8 +70,9 @@ public class OpsLedgerServiceAutoConfiguration {
       OpsLedgerKafkaProperties props,
       EventCodec codec,
       ObjectProvider<MeterRegistry> meters,
+      EventTracing tracing,
       TopicCatalogInitializer topicsReady) {
-    return new EventPublisher(props.connection(), codec, meters.getIfAvailable());
+    return new EventPublisher(props.connection(), codec, meters.getIfAvailable(), tracing);
   }
 
   /**
@@ -95,8 +121,8 @@ public class OpsLedgerServiceAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public ConsumerRetries opsledgerConsumerRetries(
-      OpsLedgerKafkaProperties props, ObjectProvider<MeterRegistry> meters) {
-    return new ConsumerRetries(props.connection(), meters.getIfAvailable());
+      OpsLedgerKafkaProperties props, ObjectProvider<MeterRegistry> meters, EventTracing tracing) {
+    return new ConsumerRetries(props.connection(), meters.getIfAvailable(), tracing);
   }
 
   /**

@@ -10,6 +10,6 @@ class SharedConfigurationTest {
   @Test
   void rootReadmeListsExactlyTheSharedPropertiesWithTheirDefaults() {
     ConfigurationReference.assertDocumented(
-        Path.of("../README.md"), "opsledger.kafka", "opsledger.secrets");
+        Path.of("../README.md"), "opsledger.kafka", "opsledger.secrets", "opsledger.tracing");
   }
 }

@@ -29,6 +29,20 @@ public final class DiffEvents {
    */
   public static Optional<EventEnvelope<OpsLedgerEvent>> toContract(
       ReconciliationStateChanged change, String eventId, String source) {
+    return toContract(change, eventId, source, "");
+  }
+
+  /**
+   * The contract event for a state change, with a stable id, continuing a trace.
+   *
+   * @param change the internal event
+   * @param eventId the Axon event identifier, used as {@code ce_id}
+   * @param source the {@code ce_source}
+   * @param traceparent the trace context of the input that caused it; empty when none
+   * @return the envelope; empty for {@link ReconcileState#UNKNOWN}
+   */
+  public static Optional<EventEnvelope<OpsLedgerEvent>> toContract(
+      ReconciliationStateChanged change, String eventId, String source, String traceparent) {
     OpsLedgerEvent data = dataOf(change);
     if (data == null) {
       return Optional.empty();
@@ -40,7 +54,7 @@ public final class DiffEvents {
             change.detectedAt(),
             change.desiredRevision(),
             change.causationId(),
-            "",
+            traceparent,
             data));
   }
 

@@ -1,6 +1,7 @@
 package dev.opsledger.differ.outbox;
 
 import dev.opsledger.differ.reconcile.ReconciliationStateChanged;
+import dev.opsledger.differ.stream.DifferInputs;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.core.LogContext;
 import io.micrometer.core.instrument.Counter;
@@ -74,7 +75,12 @@ public class DiffOutbox {
 
   private void publish(
       ReconciliationStateChanged change, EventMessage<?> message, TrackingToken token) {
-    var envelope = DiffEvents.toContract(change, message.getIdentifier(), source);
+    // The input's span, carried in the event's metadata: the outbox runs on the tracking
+    // processor's thread, where no span is current.
+    Object traceparent = message.getMetaData().get(DifferInputs.TRACEPARENT);
+    var envelope =
+        DiffEvents.toContract(
+            change, message.getIdentifier(), source, traceparent instanceof String t ? t : "");
     if (envelope.isEmpty()) {
       return;
     }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Objects;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
@@ -39,6 +41,12 @@ import org.axonframework.spring.stereotype.Aggregate;
     isGetterVisibility = Visibility.NONE,
     setterVisibility = Visibility.NONE)
 public class ResourceReconciliation {
+
+  /**
+   * The metadata key of the trace context ({@code traceparent}) on commands and on the events they
+   * cause; the differ's outbox puts it on the diff event it publishes.
+   */
+  public static final String TRACEPARENT = "traceparent";
 
   /** How many input ids the aggregate remembers to drop redelivered inputs. */
   static final int RECENT_INPUTS = 32;
@@ -65,6 +73,14 @@ public class ResourceReconciliation {
   private ReconcileState state = ReconcileState.UNKNOWN;
   private String fingerprint = "";
   private List<String> recentInputs = new ArrayList<>();
+
+  /**
+   * The trace of the declaration being converged on (its record's {@code traceparent}), until the
+   * resource is in sync with it or removed: a state change that an observation causes meanwhile
+   * (the collector reports the object absent, then created) continues the commit's trace, while
+   * drift found later, after it converged, belongs to no commit and starts none.
+   */
+  private String desiredTrace;
 
   /** What is known of the live object. */
   enum Live {
@@ -210,7 +226,13 @@ public class ResourceReconciliation {
     if (next != null
         && !(next.state() == state && next.fingerprint().equals(fingerprint))
         && next.state() != ReconcileState.UNKNOWN) {
-      apply(next);
+      if (desiredTrace != null) {
+        // The command's own traceparent, when it has one, is added by Axon's correlation data and
+        // wins; an observation has none.
+        apply(next, MetaData.with(TRACEPARENT, desiredTrace));
+      } else {
+        apply(next);
+      }
     }
   }
 
@@ -325,8 +347,9 @@ public class ResourceReconciliation {
   }
 
   @EventSourcingHandler
-  void on(DesiredStateRecorded e) {
+  void on(DesiredStateRecorded e, @MetaDataValue(TRACEPARENT) String traceparent) {
     identify(e.reconciliationId(), e.resource(), e.inputId());
+    desiredTrace = traceparent;
     declared = true;
     everDeclared = true;
     manifest = e.manifest();
@@ -338,8 +361,9 @@ public class ResourceReconciliation {
   }
 
   @EventSourcingHandler
-  void on(DesiredRemovalRecorded e) {
+  void on(DesiredRemovalRecorded e, @MetaDataValue(TRACEPARENT) String traceparent) {
     identify(e.reconciliationId(), e.resource(), e.inputId());
+    desiredTrace = traceparent;
     declared = false;
     manifest = null;
     desiredHash = null;
@@ -374,6 +398,9 @@ public class ResourceReconciliation {
   void on(ReconciliationStateChanged e) {
     state = e.state();
     fingerprint = e.fingerprint();
+    if (state == ReconcileState.IN_SYNC || state == ReconcileState.REMOVED) {
+      desiredTrace = null;
+    }
   }
 
   private void identify(String aggregateId, ResourceKey key, String inputId) {

@@ -1,8 +1,12 @@
 package dev.opsledger.differ.stream;
 
 import dev.opsledger.differ.reconcile.InputOutcome;
+import dev.opsledger.differ.reconcile.ResourceReconciliation;
 import dev.opsledger.service.EventMessages;
+import dev.opsledger.service.tracing.EventTracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.messaging.Message;
 
@@ -11,6 +15,13 @@ import org.springframework.messaging.Message;
  * so that the binder commits the offset only after the aggregate recorded (or deduped) it.
  */
 public class DifferInputs {
+
+  /**
+   * The Axon metadata key of the trace context: the record's span, copied onto the events the
+   * command causes ({@code DifferConfiguration#differCorrelationData}), from which the outbox
+   * continues the trace on its own thread.
+   */
+  public static final String TRACEPARENT = ResourceReconciliation.TRACEPARENT;
 
   private final EventMessages messages;
   private final CommandGateway commands;
@@ -36,7 +47,13 @@ public class DifferInputs {
       meters.counter("opsledger.differ.inputs", "outcome", "IGNORED").increment();
       return;
     }
-    InputOutcome outcome = commands.sendAndWait(command.get());
+    String traceparent = EventTracing.currentTraceparent();
+    Object sent =
+        traceparent.isEmpty()
+            ? command.get()
+            : GenericCommandMessage.asCommandMessage(command.get())
+                .andMetaData(Map.of(TRACEPARENT, traceparent));
+    InputOutcome outcome = commands.sendAndWait(sent);
     meters
         .counter("opsledger.differ.inputs", "outcome", outcome == null ? "NONE" : outcome.name())
         .increment();

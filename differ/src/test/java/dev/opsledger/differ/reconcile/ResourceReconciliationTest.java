@@ -564,7 +564,8 @@ class ResourceReconciliationTest {
   @Test
   void aSnapshotWrittenWithJacksonRestoresTheState() {
     ResourceReconciliation aggregate = new ResourceReconciliation();
-    aggregate.on(desired("d1", "rev1", "a", T1));
+    aggregate.on(
+        desired("d1", "rev1", "a", T1), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     aggregate.on(liveRecorded("o1", "b", "1", true, T1));
     aggregate.on(drifted("rev1", "a", live("b", "1"), "o1", T1));
     JacksonSerializer serializer = JacksonSerializer.defaultSerializer();

@@ -25,6 +25,7 @@ import dev.opsledger.gitwatcher.render.RenderedFile;
 import dev.opsledger.gitwatcher.render.SourceRenderer;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.service.core.EventSink;
+import dev.opsledger.service.tracing.EventTracing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,9 @@ public final class SourceWatcher implements AutoCloseable {
   /** The {@code ce_source} of the git-watcher's events. */
   public static final String EVENT_SOURCE = "/opsledger/git-watcher";
 
+  /** The name of the root span of a revision's recording. */
+  public static final String RECORD_SPAN = "record commit";
+
   /** Errors listed in one {@code CommitRejected}; the rest are summarised, to bound its size. */
   static final int MAX_ERRORS = 1000;
 
@@ -66,6 +70,7 @@ public final class SourceWatcher implements AutoCloseable {
   private final long maxFileBytes;
   private final int batchSize;
   private final SourceRenderer renderer;
+  private final EventTracing tracing;
 
   /** The tree id of the last render and its result: an unchanged tree is not rendered again. */
   private String renderedTree;
@@ -128,6 +133,45 @@ public final class SourceWatcher implements AutoCloseable {
       long maxFileBytes,
       int batchSize,
       SourceRenderer renderer) {
+    this(
+        source,
+        mirror,
+        pipeline,
+        checkpoints,
+        sink,
+        metrics,
+        maxFileBytes,
+        batchSize,
+        renderer,
+        EventTracing.off());
+  }
+
+  /**
+   * A watcher of one source whose recordings start traces.
+   *
+   * @param source the source
+   * @param mirror its clone
+   * @param pipeline its manifest pipeline
+   * @param checkpoints reads its checkpoint at start
+   * @param sink publishes its events
+   * @param metrics meters
+   * @param maxFileBytes the size cap of manifest files (and of one rendered file)
+   * @param batchSize desired events sent before waiting for acknowledgement
+   * @param renderer renders its Kustomize paths and Helm charts; null when it renders nothing
+   * @param tracing opens the root span of each recorded revision
+   */
+  public SourceWatcher(
+      SourceSettings source,
+      GitMirror mirror,
+      ManifestPipeline pipeline,
+      CheckpointReader checkpoints,
+      EventSink sink,
+      GitWatcherMetrics metrics,
+      long maxFileBytes,
+      int batchSize,
+      SourceRenderer renderer,
+      EventTracing tracing) {
+    this.tracing = tracing;
     this.renderer = renderer;
     this.source = source;
     this.mirror = mirror;
@@ -244,9 +288,36 @@ public final class SourceWatcher implements AutoCloseable {
    * backdated commit is newer because it was recorded later. A revision recorded again after a
    * crash (its {@code CommitObserved} never written) takes the same sequence, and the same event
    * ids, as the first attempt.
+   *
+   * <p>Each recording is the root span of a trace ({@value #RECORD_SPAN}): every event it sends
+   * carries its context, so the commit's path through the differ, the applier and the notifier is
+   * one trace.
    */
   private boolean record(String sha, String rewrittenFrom) {
     long sequence = lastSequence + 1;
+    try (EventTracing.Handling span =
+        tracing.root(
+            RECORD_SPAN,
+            "git-watcher",
+            Map.of(
+                "opsledger.source.id",
+                source.id(),
+                EventTracing.COMMIT_KEY,
+                sha,
+                "opsledger.revision.sequence",
+                Long.toString(sequence)))) {
+      try {
+        boolean accepted = record(sha, rewrittenFrom, sequence);
+        span.attribute("opsledger.commit.outcome", accepted ? "accepted" : "rejected");
+        return accepted;
+      } catch (RuntimeException e) {
+        span.failed(e);
+        throw e;
+      }
+    }
+  }
+
+  private boolean record(String sha, String rewrittenFrom, long sequence) {
     GitCommit commit = mirror.describe(sha);
     PullRequestRef pr = PullRequestParser.parse(commit.message(), source.url());
     RevisionScan scan = new RevisionScan(pipeline, lastGoodIndex, maxFileBytes, this::readBlob);
