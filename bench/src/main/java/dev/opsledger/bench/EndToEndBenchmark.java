@@ -47,7 +47,6 @@ public final class EndToEndBenchmark {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("date", Instant.now().toString());
     report.put("machine", Machine.describe());
-    warmUpLauncher(root);
 
     List<Map<String, Object>> runs = new ArrayList<>();
     for (int n : sizes) {
@@ -58,10 +57,21 @@ public final class EndToEndBenchmark {
         System.out.printf(
             "%n== N=%,d (%d declared), JVM %s, load average %s ==%n",
             n, declared, jvm.getKey(), Machine.loadAverage());
+        // Before each run: a source edited meanwhile would make the launcher build inside it.
+        warmUpLauncher(root);
         UpRun.Result r = UpRun.run(root, repo, data, jvm.getValue(), timeout);
         LogCounts.Counts counts = LogCounts.count(data.resolve("kafka"));
         runs.add(run(n, declared, jvm.getKey(), jvm.getValue(), r, counts));
-        System.out.println("applies by type: " + counts.appliesPerType());
+        System.out.printf(
+            "up %.1f s, in sync %.1f s after start (%.1f s after up), wall %.1f s, peak RSS %.0f MB,"
+                + " CPU %.1f s; applies by type: %s%n",
+            r.upSeconds(),
+            r.syncedAfterStartSeconds(),
+            r.syncedAfterUpSeconds(),
+            r.wallSeconds(),
+            r.peakRssBytes() / 1e6,
+            r.cpuSeconds(),
+            counts.appliesPerType());
         if (r.syncedAfterStartSeconds() < 0) {
           System.out.println("never reported in sync; its last lines:");
           r.output().stream()
