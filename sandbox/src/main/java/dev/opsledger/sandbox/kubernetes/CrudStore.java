@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.Utils;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.AttributeType;
+import io.fabric8.mockwebserver.http.MockResponse;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,11 +47,40 @@ final class CrudStore extends KubernetesCrudDispatcher {
 
   @Override
   public Map.Entry<AttributeSet, String> findResource(AttributeSet attributes) {
-    Attribute name = attributes.getAttribute(KubernetesAttributesExtractor.NAME);
-    if (name == null || name.getType() != AttributeType.WITH || name.getValues().size() != 1) {
+    String name = singleName(attributes);
+    if (name == null) {
       return super.findResource(attributes);
     }
-    for (AttributeSet key : byName.getOrDefault(name.getValues().get(0).toString(), List.of())) {
+    return indexed(name, attributes);
+  }
+
+  /**
+   * A get of one object (not a list, not a watch) answered from the index, as fabric8 answers it:
+   * the stored object and 200, or 404 without a body.
+   */
+  @Override
+  public MockResponse handleGet(String path) {
+    AttributeSet query = extractor().fromPath(path);
+    String name = singleName(query);
+    if (name == null || path.contains("watch=")) {
+      return super.handleGet(path);
+    }
+    Map.Entry<AttributeSet, String> found = indexed(name, query);
+    return found == null
+        ? new MockResponse().setResponseCode(404)
+        : new MockResponse().setBody(found.getValue()).setResponseCode(200);
+  }
+
+  /** The name an item request asks for, or null when it asks for anything else. */
+  private static String singleName(AttributeSet attributes) {
+    Attribute name = attributes.getAttribute(KubernetesAttributesExtractor.NAME);
+    return name == null || name.getType() != AttributeType.WITH || name.getValues().size() != 1
+        ? null
+        : name.getValues().get(0).toString();
+  }
+
+  private Map.Entry<AttributeSet, String> indexed(String name, AttributeSet attributes) {
+    for (AttributeSet key : byName.getOrDefault(name, List.of())) {
       if (key.matches(attributes)) {
         String json = map.get(key);
         if (json != null) {
