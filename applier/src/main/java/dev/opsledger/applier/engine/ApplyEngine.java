@@ -50,9 +50,9 @@ public final class ApplyEngine {
   /**
    * How long a write waits for its declared namespace or CRD before it is tried anyway (and, should
    * the prerequisite still be missing, fails and is retried with backoff as any failure): a bound,
-   * so that a prerequisite that never converges cannot hold its objects for ever. Long, because
-   * the prerequisite's diff can sit behind thousands of records on its partition: 2 min let 8 of
-   * 1,010 objects fail once on a 2-core machine at load 37.
+   * so that a prerequisite that never converges cannot hold its objects for ever. Long, because the
+   * prerequisite's diff can sit behind thousands of records on its partition: 2 min let 8 of 1,010
+   * objects fail once on a 2-core machine at load 37.
    */
   private static final Duration PREREQUISITE_WAIT = Duration.ofMinutes(10);
 
