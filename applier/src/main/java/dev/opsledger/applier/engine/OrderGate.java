@@ -189,6 +189,12 @@ public final class OrderGate {
     health.put(key, new Health(status, true));
   }
 
+  /** Whether the resource's latest diff says it is in sync (it exists as declared). */
+  public boolean inSync(ResourceKey key) {
+    Synced s = synced.get(key);
+    return s != null && s.state() == DiffState.IN_SYNC;
+  }
+
   /** Forgets a resource. */
   public void forget(ResourceKey key) {
     members.remove(key);

@@ -29,6 +29,7 @@ import dev.opsledger.events.Person;
 import dev.opsledger.events.PruneHeld;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceExtraneous;
+import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
 import dev.opsledger.events.SecretProtector;
@@ -549,6 +550,75 @@ class ApplyEngineTest {
         .until(() -> causedBy(diff).stream().anyMatch(ApplySucceeded.class::isInstance));
     assertThat(cluster.applies).hasSize(2);
     assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.UNCHANGED);
+  }
+
+  @Test
+  void anObjectWhoseDeclaredNamespaceIsNotAppliedYetWaitsForItWithoutAFailedAttempt() {
+    ResourceKey shop = ResourceKey.of(TARGET, "", "Namespace", "", "shop");
+    declare(shop, AUTO, "r1");
+    declare(web, AUTO, "r1");
+
+    var webDiff = missing(web, AUTO, "r1");
+    assertThat(causedBy(webDiff)).isEmpty();
+    assertThat(cluster.applies).isEmpty();
+
+    var shopDiff = missing(shop, AUTO, "r1");
+
+    await("the namespace's apply wakes the object")
+        .until(() -> causedBy(webDiff).stream().anyMatch(ApplySucceeded.class::isInstance));
+    assertThat(causedBy(shopDiff)).hasSize(2);
+    assertThat(causedBy(webDiff))
+        .hasSize(2)
+        .hasExactlyElementsOfTypes(ApplyStarted.class, ApplySucceeded.class);
+    assertThat(cluster.applies).extracting(ApplyRequest::resource).containsExactly(shop, web);
+  }
+
+  @Test
+  void anObjectWhoseDeclaredNamespaceIsAlreadyInSyncIsAppliedAtOnce() {
+    ResourceKey shop = ResourceKey.of(TARGET, "", "Namespace", "", "shop");
+    declare(shop, AUTO, "r1");
+    declare(web, AUTO, "r1");
+    handle(new ResourceInSync(shop, AUTO, "r1", "h", clock.instant()));
+
+    var webDiff = missing(web, AUTO, "r1");
+
+    assertThat(causedBy(webDiff))
+        .hasExactlyElementsOfTypes(ApplyStarted.class, ApplySucceeded.class);
+  }
+
+  @Test
+  void aCustomResourceWaitsForItsDeclaredDefinitionToBeApplied() {
+    ResourceKey crd =
+        ResourceKey.of(
+            TARGET, "apiextensions.k8s.io", "CustomResourceDefinition", "", "widgets.example.org");
+    ResourceKey widget = ResourceKey.of(TARGET, "example.org", "Widget", "shop", "w1");
+    ObjectNode definition = manifest(crd, "r1");
+    definition
+        .putObject("spec")
+        .put("group", "example.org")
+        .putObject("names")
+        .put("kind", "Widget");
+    engine.onDesired(
+        new DesiredStateChanged(
+            crd,
+            AUTO,
+            "r1",
+            "crds/widgets.yaml",
+            "hash-r1",
+            definition,
+            ADA,
+            clock.instant(),
+            null));
+    declare(widget, AUTO, "r1");
+
+    var widgetDiff = missing(widget, AUTO, "r1");
+    assertThat(causedBy(widgetDiff)).isEmpty();
+
+    missing(crd, AUTO, "r1");
+
+    await("the definition's apply wakes the custom resource")
+        .until(() -> causedBy(widgetDiff).stream().anyMatch(ApplySucceeded.class::isInstance));
+    assertThat(cluster.applies).extracting(ApplyRequest::resource).containsExactly(crd, widget);
   }
 
   @Test

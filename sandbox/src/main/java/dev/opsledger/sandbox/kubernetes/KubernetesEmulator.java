@@ -163,9 +163,10 @@ public final class KubernetesEmulator implements AutoCloseable {
     }
 
     /**
-     * Keeps the objects in {@code directory/objects.json}: loaded when the emulator is built, saved
-     * shortly after every change and on {@link KubernetesEmulator#stop()} and {@link
-     * KubernetesEmulator#close()}.
+     * Keeps the objects in {@code directory/objects.json} and {@code objects.journal}: loaded when
+     * the emulator is built; the changes appended shortly after every change and on {@link
+     * KubernetesEmulator#stop()}; folded into {@code objects.json} on {@link
+     * KubernetesEmulator#close()} (see {@code DirectoryPersistence}).
      */
     public Builder dataDirectory(Path directory) {
       this.dataDirectory = Objects.requireNonNull(directory);
@@ -348,6 +349,7 @@ public final class KubernetesEmulator implements AutoCloseable {
       if (saver != null) {
         saver.shutdown();
         awaitSaver();
+        compact();
       }
     }
   }
@@ -372,6 +374,13 @@ public final class KubernetesEmulator implements AutoCloseable {
       // requestResourceVersion() is the only way to read fabric8's counter; it costs one number.
       long resourceVersion = crud.requestResourceVersion();
       persistence.save(new Snapshot(resourceVersion, crud.snapshot()));
+    }
+  }
+
+  /** Folds the journal into the base file, so that the next emulator on the directory reads one. */
+  private void compact() {
+    synchronized (persistence) {
+      persistence.compact(new Snapshot(crud.requestResourceVersion(), crud.snapshot()));
     }
   }
 
