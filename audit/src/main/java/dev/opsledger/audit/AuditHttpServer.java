@@ -122,6 +122,7 @@ public final class AuditHttpServer implements AutoCloseable {
       }
       Map<String, String> q = query(ex.getRequestURI().getRawQuery());
       String path = ex.getRequestURI().getPath();
+      limit(q); // a bad page size is refused before the log is read
       Object answer =
           switch (path) {
             case "/api/v1/history" ->
@@ -156,9 +157,10 @@ public final class AuditHttpServer implements AutoCloseable {
     if (limit == null) {
       return h;
     }
-    List<Answers.HistoryEntry> page =
-        page(ex, h.entries(), Answers.HistoryEntry::eventId, q.get("after"), limit);
-    return new Answers.ResourceHistory(h.resource(), page, h.unreadable());
+    Page<Answers.HistoryEntry> page =
+        page(h.entries(), Answers.HistoryEntry::eventId, q.get("after"), limit);
+    page.next().ifPresent(n -> ex.getResponseHeaders().set("X-Next-After", n));
+    return new Answers.ResourceHistory(h.resource(), page.items(), h.unreadable());
   }
 
   private static Answers.StateAt statePage(
@@ -167,12 +169,17 @@ public final class AuditHttpServer implements AutoCloseable {
     if (limit == null) {
       return s;
     }
-    return new Answers.StateAt(
-        s.at(), page(ex, s.resources(), r -> r.resource().toString(), q.get("after"), limit));
+    Page<Answers.ResourceState> page =
+        page(s.resources(), r -> r.resource().toString(), q.get("after"), limit);
+    page.next().ifPresent(n -> ex.getResponseHeaders().set("X-Next-After", n));
+    return new Answers.StateAt(s.at(), page.items());
   }
 
-  private static <T> List<T> page(
-      HttpExchange ex, List<T> all, Function<T, String> id, String after, int limit) {
+  /** One page of an answer, and the id the next page starts after, if there is one. */
+  record Page<T>(List<T> items, java.util.Optional<String> next) {}
+
+  /** At most {@code limit} items after the one whose id is {@code after} (null: from the start). */
+  static <T> Page<T> page(List<T> all, Function<T, String> id, String after, int limit) {
     int start = 0;
     if (after != null && !after.isBlank()) {
       start = -1;
@@ -187,13 +194,14 @@ public final class AuditHttpServer implements AutoCloseable {
       }
     }
     int end = Math.min(all.size(), start + limit);
-    if (end < all.size() && end > start) {
-      ex.getResponseHeaders().set("X-Next-After", id.apply(all.get(end - 1)));
-    }
-    return all.subList(start, end);
+    return new Page<>(
+        all.subList(start, end),
+        end < all.size() && end > start
+            ? java.util.Optional.of(id.apply(all.get(end - 1)))
+            : java.util.Optional.empty());
   }
 
-  private static Integer limit(Map<String, String> q) {
+  static Integer limit(Map<String, String> q) {
     String v = q.get("limit");
     if (v == null || v.isBlank()) {
       return null;
