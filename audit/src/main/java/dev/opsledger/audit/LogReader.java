@@ -189,17 +189,88 @@ public final class LogReader implements AutoCloseable {
    * log no longer has (retention) is passed over.
    */
   public void readOffsets(Map<TopicPartition, long[]> offsets, Consumer<LoggedEvent> sink) {
+    Map<TopicPartition, long[]> wanted = new HashMap<>();
+    offsets.forEach(
+        (tp, o) -> {
+          if (o.length > 0) {
+            wanted.put(tp, o);
+          }
+        });
+    if (wanted.isEmpty()) {
+      return;
+    }
     KafkaConsumer<String, byte[]> fetcher = fetcher();
-    for (Map.Entry<TopicPartition, long[]> e : offsets.entrySet()) {
-      long[] wanted = e.getValue();
-      if (wanted.length == 0) {
-        continue;
+    partitionsRead.addAll(wanted.keySet());
+    // All partitions at once: their fetches overlap instead of adding up.
+    fetcher.assign(wanted.keySet());
+    Map<TopicPartition, Integer> next = new HashMap<>();
+    wanted.forEach(
+        (tp, o) -> {
+          fetcher.seek(tp, o[0]);
+          next.put(tp, 0);
+        });
+    Set<TopicPartition> open = new HashSet<>(wanted.keySet());
+    long deadline = System.nanoTime() + Duration.ofMinutes(DEFAULT_DEADLINE_MINUTES).toNanos();
+    try {
+      while (!open.isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new org.apache.kafka.common.errors.TimeoutException(
+              "reading " + open + " at their indexed offsets took too long");
+        }
+        var records = fetcher.poll(Duration.ofMillis(200));
+        for (TopicPartition tp : records.partitions()) {
+          long[] w = wanted.get(tp);
+          int i = next.get(tp);
+          long last = -1;
+          for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
+            last = r.offset();
+            while (i < w.length && w[i] < r.offset()) {
+              i++; // gone from the log, or a transaction marker: nothing to hand on
+            }
+            if (i < w.length && w[i] == r.offset()) {
+              recordsRead++;
+              sink.accept(toLoggedEvent(r));
+              i++;
+            }
+          }
+          next.put(tp, i);
+          if (i >= w.length) {
+            open.remove(tp);
+            fetcher.pause(List.of(tp));
+          } else if (w[i] > last + 1) {
+            fetcher.seek(tp, w[i]);
+          }
+        }
+        if (records.isEmpty()) {
+          passOverWhatTheLogNoLongerHas(fetcher, open, wanted, next);
+        }
       }
-      TopicPartition tp = e.getKey();
-      partitionsRead.add(tp);
-      fetcher.assign(List.of(tp));
-      fetch(fetcher, tp, wanted, sink);
+    } finally {
       fetcher.unsubscribe();
+    }
+  }
+
+  /** Offsets past the end or before the start of their partition are never fetched: skip them. */
+  private static void passOverWhatTheLogNoLongerHas(
+      KafkaConsumer<String, byte[]> fetcher,
+      Set<TopicPartition> open,
+      Map<TopicPartition, long[]> wanted,
+      Map<TopicPartition, Integer> next) {
+    Map<TopicPartition, Long> ends = fetcher.endOffsets(open);
+    Map<TopicPartition, Long> begins = fetcher.beginningOffsets(open);
+    for (TopicPartition tp : List.copyOf(open)) {
+      long[] w = wanted.get(tp);
+      int i = next.get(tp);
+      while (i < w.length && (w[i] >= ends.get(tp) || w[i] < begins.get(tp))) {
+        i++;
+      }
+      next.put(tp, i);
+      if (i >= w.length) {
+        open.remove(tp);
+        fetcher.pause(List.of(tp));
+      } else if (fetcher.position(tp) != w[i]) {
+        fetcher.seek(tp, w[i]);
+      }
     }
   }
 
@@ -238,48 +309,6 @@ public final class LogReader implements AutoCloseable {
       fetcher = new KafkaConsumer<>(config);
     }
     return fetcher;
-  }
-
-  private void fetch(
-      KafkaConsumer<String, byte[]> fetcher,
-      TopicPartition tp,
-      long[] wanted,
-      Consumer<LoggedEvent> sink) {
-    {
-      int i = 0;
-      long deadline = System.nanoTime() + Duration.ofMinutes(DEFAULT_DEADLINE_MINUTES).toNanos();
-      fetcher.seek(tp, wanted[0]);
-      while (i < wanted.length) {
-        if (System.nanoTime() > deadline) {
-          throw new org.apache.kafka.common.errors.TimeoutException(
-              "reading " + tp + " at its indexed offsets took too long");
-        }
-        long last = -1;
-        for (ConsumerRecord<String, byte[]> r : fetcher.poll(Duration.ofMillis(200))) {
-          last = r.offset();
-          while (i < wanted.length && wanted[i] < r.offset()) {
-            i++; // gone from the log, or a transaction marker: nothing to hand on
-          }
-          if (i < wanted.length && wanted[i] == r.offset()) {
-            recordsRead++;
-            sink.accept(toLoggedEvent(r));
-            i++;
-          }
-        }
-        if (last >= 0 && i < wanted.length && wanted[i] > last + 1) {
-          fetcher.seek(tp, wanted[i]);
-        } else if (last < 0 && i < wanted.length) {
-          long end = fetcher.endOffsets(List.of(tp)).get(tp);
-          long begin = fetcher.beginningOffsets(List.of(tp)).get(tp);
-          while (i < wanted.length && (wanted[i] >= end || wanted[i] < begin)) {
-            i++;
-          }
-          if (i < wanted.length && fetcher.position(tp) != wanted[i]) {
-            fetcher.seek(tp, wanted[i]);
-          }
-        }
-      }
-    }
   }
 
   private LoggedEvent toLoggedEvent(ConsumerRecord<String, byte[]> r) {
