@@ -14,8 +14,11 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,20 +26,31 @@ import org.slf4j.LoggerFactory;
  * The audit's read-only HTTP JSON API:
  *
  * <ul>
- *   <li>{@code GET /api/v1/history?resource=KEY[&from=T][&to=T]}
- *   <li>{@code GET /api/v1/state?at=T}
+ *   <li>{@code GET /api/v1/history?resource=KEY[&from=T][&to=T][&limit=N][&after=EVENT-ID]}
+ *   <li>{@code GET /api/v1/state?at=T[&limit=N][&after=KEY]}
  *   <li>{@code GET /api/v1/timeline?sha=SHA}
  *   <li>{@code GET /api/v1/changes?since=T&until=T}
  * </ul>
  *
  * Times are RFC 3339 instants. With a token configured, every request needs {@code Authorization:
  * Bearer <token>} (compared in constant time). Only GET is served.
+ *
+ * <p>Paging: with {@code limit}, a history or a state holds at most that many entries or resources,
+ * after the event id or resource key {@code after}; the response header {@code X-Next-After} names
+ * where the next page starts when there is one. The body keeps its shape.
+ *
+ * <p>The server keeps the audit's store (offset index and snapshots) up to date every {@value
+ * #MAINTAIN_SECONDS} seconds, when this process holds it.
  */
 public final class AuditHttpServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditHttpServer.class);
 
+  static final int MAINTAIN_SECONDS = 30;
+  private static final int MAX_LIMIT = 10_000;
+
   private final HttpServer server;
+  private final java.util.concurrent.ScheduledExecutorService maintenance;
   private final AuditService audit;
   private final byte[] token;
 
@@ -55,6 +69,23 @@ public final class AuditHttpServer implements AutoCloseable {
     server.createContext("/api/v1/", this::handle);
     server.setExecutor(Executors.newFixedThreadPool(2));
     server.start();
+    maintenance =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "audit-store");
+              t.setDaemon(true);
+              return t;
+            });
+    maintenance.scheduleWithFixedDelay(this::maintain, 1, MAINTAIN_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private void maintain() {
+    try {
+      audit.maintain();
+    } catch (RuntimeException e) {
+      // Derived data: a failed round leaves answers right (and slower); the next round retries.
+      LOG.warn("could not bring the audit index and snapshots up to date: {}", e.toString());
+    }
   }
 
   /** The port the API listens on. */
@@ -64,6 +95,7 @@ public final class AuditHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
+    maintenance.shutdownNow();
     server.stop(0);
     ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
   }
@@ -90,12 +122,18 @@ public final class AuditHttpServer implements AutoCloseable {
       }
       Map<String, String> q = query(ex.getRequestURI().getRawQuery());
       String path = ex.getRequestURI().getPath();
+      limit(q); // a bad page size is refused before the log is read
       Object answer =
           switch (path) {
             case "/api/v1/history" ->
-                audit.history(
-                    ResourceKey.parse(required(q, "resource")), time(q, "from"), time(q, "to"));
-            case "/api/v1/state" -> audit.stateAt(timeRequired(q, "at"));
+                historyPage(
+                    ex,
+                    q,
+                    audit.history(
+                        ResourceKey.parse(required(q, "resource")),
+                        time(q, "from"),
+                        time(q, "to")));
+            case "/api/v1/state" -> statePage(ex, q, audit.stateAt(timeRequired(q, "at")));
             case "/api/v1/timeline" -> audit.timeline(required(q, "sha"));
             case "/api/v1/changes" -> audit.who(timeRequired(q, "since"), timeRequired(q, "until"));
             default -> null;
@@ -111,6 +149,73 @@ public final class AuditHttpServer implements AutoCloseable {
       LOG.warn("audit request failed", e);
       send(ex, 503, Map.of("error", "the log could not be read: " + e.getMessage()));
     }
+  }
+
+  private static Answers.ResourceHistory historyPage(
+      HttpExchange ex, Map<String, String> q, Answers.ResourceHistory h) {
+    Integer limit = limit(q);
+    if (limit == null) {
+      return h;
+    }
+    Page<Answers.HistoryEntry> page =
+        page(h.entries(), Answers.HistoryEntry::eventId, q.get("after"), limit);
+    page.next().ifPresent(n -> ex.getResponseHeaders().set("X-Next-After", n));
+    return new Answers.ResourceHistory(h.resource(), page.items(), h.unreadable());
+  }
+
+  private static Answers.StateAt statePage(
+      HttpExchange ex, Map<String, String> q, Answers.StateAt s) {
+    Integer limit = limit(q);
+    if (limit == null) {
+      return s;
+    }
+    Page<Answers.ResourceState> page =
+        page(s.resources(), r -> r.resource().toString(), q.get("after"), limit);
+    page.next().ifPresent(n -> ex.getResponseHeaders().set("X-Next-After", n));
+    return new Answers.StateAt(s.at(), page.items());
+  }
+
+  /** One page of an answer, and the id the next page starts after, if there is one. */
+  record Page<T>(List<T> items, java.util.Optional<String> next) {}
+
+  /** At most {@code limit} items after the one whose id is {@code after} (null: from the start). */
+  static <T> Page<T> page(List<T> all, Function<T, String> id, String after, int limit) {
+    int start = 0;
+    if (after != null && !after.isBlank()) {
+      start = -1;
+      for (int i = 0; i < all.size(); i++) {
+        if (after.equals(id.apply(all.get(i)))) {
+          start = i + 1;
+          break;
+        }
+      }
+      if (start < 0) {
+        throw new IllegalArgumentException("'after' names nothing in the answer: '" + after + "'");
+      }
+    }
+    int end = Math.min(all.size(), start + limit);
+    return new Page<>(
+        all.subList(start, end),
+        end < all.size() && end > start
+            ? java.util.Optional.of(id.apply(all.get(end - 1)))
+            : java.util.Optional.empty());
+  }
+
+  static Integer limit(Map<String, String> q) {
+    String v = q.get("limit");
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 1 && n <= MAX_LIMIT) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(
+        "'limit' must be a whole number from 1 to " + MAX_LIMIT + ", got '" + v + "'");
   }
 
   private boolean authorized(HttpExchange ex) {

@@ -126,7 +126,41 @@ public final class AuditProjections {
     public StateAt state(Instant at) {
       return new StateAt(at, states.values().stream().map(StateBuilder::build).toList());
     }
+
+    /** What the fold holds, for a snapshot: {@link #restore} gives an equal fold back. */
+    public List<FoldedState> save() {
+      return states.values().stream().map(StateBuilder::save).toList();
+    }
+
+    /** A fold holding what {@link #save} saved. */
+    public static StateFold restore(List<FoldedState> saved) {
+      StateFold fold = new StateFold();
+      for (FoldedState s : saved) {
+        StateBuilder b = StateBuilder.restore(s);
+        fold.states.put(b.key, b);
+      }
+      return fold;
+    }
   }
+
+  /**
+   * One resource's folded state as a snapshot keeps it: every field the fold reads, including the
+   * revision its last diff compared, which the answer only uses.
+   */
+  public record FoldedState(
+      ResourceKey key,
+      boolean declared,
+      String declaredRevision,
+      String declaredHash,
+      Person author,
+      String observed,
+      String observedHash,
+      String syncState,
+      String comparedRevision,
+      String lastApply,
+      Instant lastApplyAt,
+      String health,
+      String healthMessage) {}
 
   /** The way one commit went through the pipeline, with latencies from its recording. */
   public static CommitTimeline timeline(List<LoggedEvent> events, String shaOrPrefix) {
@@ -664,6 +698,40 @@ public final class AuditProjections {
         lastApplyAt = time;
       }
       // Apply starts and observation failures do not change the resource's state.
+    }
+
+    FoldedState save() {
+      return new FoldedState(
+          key,
+          declared,
+          declaredRevision,
+          declaredHash,
+          author,
+          observed,
+          observedHash,
+          syncState,
+          comparedRevision,
+          lastApply,
+          lastApplyAt,
+          health,
+          healthMessage);
+    }
+
+    static StateBuilder restore(FoldedState s) {
+      StateBuilder b = new StateBuilder(s.key());
+      b.declared = s.declared();
+      b.declaredRevision = s.declaredRevision();
+      b.declaredHash = s.declaredHash();
+      b.author = s.author();
+      b.observed = s.observed();
+      b.observedHash = s.observedHash();
+      b.syncState = s.syncState();
+      b.comparedRevision = s.comparedRevision();
+      b.lastApply = s.lastApply();
+      b.lastApplyAt = s.lastApplyAt();
+      b.health = s.health();
+      b.healthMessage = s.healthMessage();
+      return b;
     }
 
     ResourceState build() {

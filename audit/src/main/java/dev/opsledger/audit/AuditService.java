@@ -7,35 +7,97 @@ import dev.opsledger.audit.Answers.StateAt;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.KafkaConnection;
+import dev.opsledger.kafka.OffsetRange;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audit over a Kafka cluster: each question reads the topics it needs from the log and folds
  * them with {@link AuditProjections}. Every call opens its own reader, so calls may run
  * concurrently.
+ *
+ * <p>With an {@link AuditStore} (the default: one per cluster on local disk), a history seeks to
+ * its resource's records through the offset index, and state-at and the live view start from the
+ * nearest snapshot. The store is derived data: whatever goes wrong with it, the answer is read from
+ * the log as without one, and is the same.
  */
 public final class AuditService {
 
-  private static final Set<Topic> STATE_TOPICS =
-      EnumSet.of(Topic.DESIRED, Topic.OBSERVED, Topic.DIFFS, Topic.APPLIES);
+  private static final Logger LOG = LoggerFactory.getLogger(AuditService.class);
+
+  private static final Set<Topic> STATE_TOPICS = AuditStore.STATE_TOPICS;
 
   private final KafkaConnection connection;
+  private final boolean useStore;
+  private Path storeDir;
+  private boolean storeResolved;
 
   /** An audit of the plaintext cluster at {@code bootstrapServers}. */
   public AuditService(String bootstrapServers) {
     this(KafkaConnection.of(bootstrapServers));
   }
 
-  /** An audit of the cluster {@code connection} reaches, with its client properties. */
+  /**
+   * An audit of the cluster {@code connection} reaches, with its client properties, and the store
+   * at {@link AuditStore#defaultDir}.
+   */
   public AuditService(KafkaConnection connection) {
     this.connection = connection;
+    this.useStore = true;
+  }
+
+  /** An audit with its store in {@code storeDir}; {@code null}: none, every answer a full read. */
+  public AuditService(KafkaConnection connection, Path storeDir) {
+    this.connection = connection;
+    this.useStore = storeDir != null;
+    this.storeDir = storeDir;
+    this.storeResolved = true;
+  }
+
+  /** The store this audit uses, or {@code null}. */
+  public synchronized AuditStore store() {
+    if (!useStore) {
+      return null;
+    }
+    if (!storeResolved) {
+      storeDir = AuditStore.defaultDir(connection);
+      storeResolved = storeDir != null;
+    }
+    return storeDir == null ? null : AuditStore.at(storeDir);
+  }
+
+  /**
+   * Brings the store up to the end of the log (index and snapshots); a no-op without a store or
+   * when another process maintains it. {@code opsledger up}'s audit API calls it periodically.
+   */
+  public void maintain() {
+    AuditStore store = store();
+    if (store != null && store.writable()) {
+      try (LogReader reader = new LogReader(connection)) {
+        store.maintain(reader);
+      }
+    }
   }
 
   /** Everything that happened to one resource in {@code [from, to]} (nulls: the whole log). */
   public ResourceHistory history(ResourceKey key, Instant from, Instant to) {
+    AuditStore store = store();
+    if (store != null) {
+      try (LogReader reader = new LogReader(connection)) {
+        return history(reader, store, key, from, to);
+      } catch (UncheckedIOException | IllegalStateException e) {
+        LOG.warn("the audit index failed ({}); reading the log without it", e.toString());
+      }
+    }
     try (LogReader reader = new LogReader(connection)) {
       return history(reader, key, from, to);
     }
@@ -48,6 +110,33 @@ public final class AuditService {
   static ResourceHistory history(LogReader reader, ResourceKey key, Instant from, Instant to) {
     EnumSet<Topic> perResource = EnumSet.complementOf(EnumSet.of(Topic.COMMITS));
     List<LoggedEvent> events = reader.readKey(perResource, key.toString(), from, to);
+    return withCommits(reader, events, key, to);
+  }
+
+  /**
+   * The history of one resource through the offset index: of the partition its key is written to on
+   * each per-resource topic, only its own records (after indexing what the partition gained).
+   */
+  static ResourceHistory history(
+      LogReader reader, AuditStore store, ResourceKey key, Instant from, Instant to) {
+    String k = key.toString();
+    Map<TopicPartition, OffsetRange> plan = reader.plan(AuditStore.INDEXED_TOPICS, from, to);
+    Map<String, Integer> partitionCounts = new LinkedHashMap<>();
+    plan.keySet().forEach(tp -> partitionCounts.merge(tp.topic(), 1, Integer::sum));
+    Map<TopicPartition, OffsetRange> mine = new LinkedHashMap<>();
+    plan.forEach(
+        (tp, range) -> {
+          if (tp.partition() == LogReader.partitionOf(k, partitionCounts.get(tp.topic()))) {
+            mine.put(tp, range);
+          }
+        });
+    List<LoggedEvent> events = new java.util.ArrayList<>();
+    reader.readOffsets(store.offsetsOf(reader, k, mine), events::add);
+    return withCommits(reader, events, key, to);
+  }
+
+  private static ResourceHistory withCommits(
+      LogReader reader, List<LoggedEvent> events, ResourceKey key, Instant to) {
     // Every commit up to the end of the range, those before it too: they name the authors and pull
     // requests of the desired revisions in it.
     List<LoggedEvent> commits = reader.read(EnumSet.of(Topic.COMMITS), null, to);
@@ -58,9 +147,29 @@ public final class AuditService {
 
   /** The state of every resource at {@code at}. */
   public StateAt stateAt(Instant at) {
+    AuditStore store = store();
+    if (store != null) {
+      try (LogReader reader = new LogReader(connection)) {
+        store.maintain(reader);
+        AuditStore.FromSnapshot s = store.viewAt(reader, at);
+        if (s != null) {
+          return s.view().stateAt(at);
+        }
+      } catch (UncheckedIOException | IllegalStateException e) {
+        LOG.warn("the audit snapshots failed ({}); reading the log without them", e.toString());
+      }
+    }
     try (LogReader reader = new LogReader(connection)) {
       return AuditProjections.stateAt(reader.read(STATE_TOPICS, null, at), at);
     }
+  }
+
+  /**
+   * The live view of every resource now, kept up to date by {@link LiveFollower#refresh()}: from
+   * the newest snapshot and the log after it, then only what the log gains.
+   */
+  public LiveFollower liveView() {
+    return new LiveFollower(connection, store());
   }
 
   /** How one commit went through the pipeline. */
