@@ -12,8 +12,6 @@ import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.kafka.TopicBootstrapper;
 import dev.opsledger.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.opsledger.testkit.GeneratedLog;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -119,23 +117,7 @@ public final class AuditBenchmark {
                 mid)
             .redirectErrorStream(true)
             .start();
-    String row = null;
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        if (line.startsWith("ROW ")) {
-          row = line.substring(4);
-        } else if (line.contains("ERROR") || line.contains("Exception")) {
-          System.out.println("  [" + probe + "] " + line);
-        }
-      }
-    }
-    int exit = p.waitFor();
-    if (row == null || exit != 0) {
-      throw new IllegalStateException(probe + " failed (exit " + exit + ")");
-    }
-    System.out.println(row);
-    return row;
+    return ProbeOutput.row(p, probe, line -> line.contains("ERROR") || line.contains("Exception"));
   }
 
   private static long fill(String bootstrap, GeneratedLog log) {

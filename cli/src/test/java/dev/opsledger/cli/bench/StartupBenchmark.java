@@ -24,12 +24,9 @@ import dev.opsledger.notifier.route.Router;
 import dev.opsledger.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.opsledger.testkit.GeneratedLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -131,23 +128,8 @@ public final class StartupBenchmark {
                 mode)
             .redirectErrorStream(true)
             .start();
-    String row = null;
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        if (line.startsWith("ROW ")) {
-          row = line.substring(4);
-        } else if (line.contains("WARN") || line.contains("ERROR")) {
-          System.out.println("  [" + service + "] " + line);
-        }
-      }
-    }
-    int exit = p.waitFor();
-    if (row == null || exit != 0) {
-      throw new IllegalStateException(service + " " + mode + " failed (exit " + exit + ")");
-    }
-    System.out.println(row);
-    return row;
+    return ProbeOutput.row(
+        p, service + " " + mode, line -> line.contains("WARN") || line.contains("ERROR"));
   }
 
   /** Writes the log fast (asynchronous sends); returns {events, applier's, diffs, ms}. */
