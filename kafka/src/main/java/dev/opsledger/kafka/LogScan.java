@@ -190,6 +190,7 @@ public final class LogScan implements AutoCloseable {
   private final Instant deadline;
   private final String cluster;
   private boolean contacted;
+  private boolean firstContactBinds;
 
   LogScan(
       Consumer<String, byte[]> consumer,
@@ -514,6 +515,9 @@ public final class LogScan implements AutoCloseable {
     if (left.isNegative() || left.isZero()) {
       throw new LogScanTimeoutException("reading the log took longer than " + budget, null);
     }
+    // Before first contact the shorter wait binds only when the budget is longer: a shorter
+    // budget running out is the budget's timeout, as before.
+    firstContactBinds = !contacted && left.compareTo(FIRST_CONTACT) > 0;
     return contacted ? left : min(left, FIRST_CONTACT);
   }
 
@@ -524,7 +528,7 @@ public final class LogScan implements AutoCloseable {
       contacted = true;
       return answer;
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      if (!contacted && clock.instant().isBefore(deadline)) {
+      if (!contacted && firstContactBinds) {
         throw new KafkaUnavailableException(
             "cannot reach Kafka at "
                 + cluster
