@@ -84,7 +84,10 @@ class SyncOrderRestartIT {
 
     Applier restarted = restart();
 
-    assertThat(restarted.scheduler.pendingOf(app)).as("pending again after the replay").isNotNull();
+    // The restored work runs at once and is scheduled again to wait: between the two it is in
+    // the engine's hands, not the scheduler's, so ask until it is seen waiting.
+    await("pending again after the replay").until(() -> restarted.scheduler.pendingOf(app) != null);
+    assertThat(restarted.cluster.applied).as("nothing applied before wave 0 converges").isEmpty();
     restarted.diff(new ResourceMissing(db, SHOP, "r1", now()));
     restarted.diff(new ResourceInSync(db, SHOP, "r1", "h", now()));
     restarted.engine.onHealth(db, HealthStatus.HEALTHY);
