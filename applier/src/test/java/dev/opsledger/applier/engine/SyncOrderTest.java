@@ -189,8 +189,10 @@ class SyncOrderTest {
     handle(new ResourceInSync(api, PLATFORM, "a1", "h", clock.instant()));
     engine.onHealth(api, HealthStatus.HEALTHY);
 
+    // Woken when platform turns healthy, or by the 5 s re-check when the wake found the write in
+    // flight between two checks; at a load of 6 on 2 cores two re-checks did not fit in 10 s.
     await("source apps is applied once platform is in sync and healthy")
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> appliedNames().equals(List.of("api", "web")));
   }
 
