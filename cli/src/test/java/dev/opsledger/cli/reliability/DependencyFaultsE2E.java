@@ -169,6 +169,13 @@ class DependencyFaultsE2E {
                             slack.refused() > refusedBefore
                                 && !Instant.now().isBefore(from.plus(slackOutage)));
                 slack.failing(false);
+                // The receiver counts a refusal before the notifier has logged it: wait for the
+                // line.
+                awaitQuietly(
+                    Duration.ofSeconds(30),
+                    () ->
+                        !linesAbout(up.logFile(), logFrom, "retrying in", "answered 500")
+                            .isEmpty());
                 retryLines.addAll(linesAbout(up.logFile(), logFrom, "retrying in", "answered 500"));
                 say.accept(
                     "Slack answered 500 for %.1f s: %d request(s) refused"
