@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,17 +82,26 @@ public final class RetryScheduler implements AutoCloseable {
     }
   }
 
-  /** Makes the pending work of matching resources due now (a namespace or CRD they need exists). */
+  /**
+   * Makes the pending work of matching resources due now (a namespace or CRD they need exists).
+   * Only work still pending is moved: a retry that fired meanwhile took its work, and scheduling
+   * that work again would attempt it twice (issue 17's wake-ups met the timed retries so).
+   */
   public void wake(Predicate<ResourceKey> which) {
-    List<Work> due = new ArrayList<>();
+    List<Pending> due = new ArrayList<>();
     for (Pending p : pending.values()) {
       if (which.test(p.work.key())) {
-        due.add(p.work);
+        due.add(p);
       }
     }
-    due.sort(KindOrder.BY_KEY);
-    for (Work w : due) {
-      schedule(w, Duration.ZERO);
+    due.sort(Comparator.comparing(p -> p.work, KindOrder.BY_KEY));
+    for (Pending p : due) {
+      Pending next = new Pending(p.work, tokens.incrementAndGet());
+      if (pending.replace(p.work.key(), p, next)) {
+        p.cancel();
+        next.future =
+            executor.schedule(() -> fire(next.work.key(), next.token), 0, TimeUnit.MILLISECONDS);
+      }
     }
   }
 

@@ -10,6 +10,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +70,23 @@ class RetrySchedulerTest {
       await("the woken work ran").until(() -> ran.contains(waiting));
       assertThat(ran).doesNotContain(other);
       assertThat(scheduler.size()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aWakeThatMeetsAFiringRetryDoesNotRunItTwice() {
+    // A namespace applied while its object's retry fires: the wake must not schedule the work
+    // again once the retry took it (a second attempt was recorded as an Unchanged success).
+    Map<ResourceKey, AtomicInteger> runs = new ConcurrentHashMap<>();
+    try (RetryScheduler scheduler = new RetryScheduler(Clock.systemUTC())) {
+      scheduler.runWith(w -> runs.computeIfAbsent(w.key(), k -> new AtomicInteger()).incrementAndGet());
+      int n = 3000;
+      for (int i = 0; i < n; i++) {
+        scheduler.schedule(work("ConfigMap", "ns", "cm" + i), Duration.ZERO);
+        scheduler.wake(k -> true);
+      }
+      await("every retry ran").until(() -> runs.size() == n && scheduler.size() == 0);
+      assertThat(runs.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
     }
   }
 }
