@@ -12,8 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RetrySchedulerTest {
@@ -79,7 +79,8 @@ class RetrySchedulerTest {
     // again once the retry took it (a second attempt was recorded as an Unchanged success).
     Map<ResourceKey, AtomicInteger> runs = new ConcurrentHashMap<>();
     try (RetryScheduler scheduler = new RetryScheduler(Clock.systemUTC())) {
-      scheduler.runWith(w -> runs.computeIfAbsent(w.key(), k -> new AtomicInteger()).incrementAndGet());
+      scheduler.runWith(
+          w -> runs.computeIfAbsent(w.key(), k -> new AtomicInteger()).incrementAndGet());
       int n = 3000;
       for (int i = 0; i < n; i++) {
         scheduler.schedule(work("ConfigMap", "ns", "cm" + i), Duration.ZERO);
