@@ -51,6 +51,8 @@ public final class Launcher {
    * @param extra further service properties, e.g. notifier channels
    * @param kafka the bootstrap servers of a Kafka cluster to use instead of the embedded broker, or
    *     {@code null} for the embedded one
+   * @param fleet each service in its own JVM, supervised ({@code up --fleet}), instead of all five
+   *     in this one
    */
   public record Settings(
       Path dataDir,
@@ -71,7 +73,52 @@ public final class Launcher {
       String pollInterval,
       String slackWebhookUrl,
       Map<String, Object> extra,
-      String kafka) {
+      String kafka,
+      boolean fleet) {
+
+    /** Settings of services that share this JVM. */
+    public Settings(
+        Path dataDir,
+        String repo,
+        String branch,
+        String path,
+        Path kubeconfig,
+        String context,
+        String target,
+        boolean autoSync,
+        boolean selfHeal,
+        boolean prune,
+        int kafkaPort,
+        int kubePort,
+        int httpPort,
+        int auditPort,
+        int managementPort,
+        String pollInterval,
+        String slackWebhookUrl,
+        Map<String, Object> extra,
+        String kafka) {
+      this(
+          dataDir,
+          repo,
+          branch,
+          path,
+          kubeconfig,
+          context,
+          target,
+          autoSync,
+          selfHeal,
+          prune,
+          kafkaPort,
+          kubePort,
+          httpPort,
+          auditPort,
+          managementPort,
+          pollInterval,
+          slackWebhookUrl,
+          extra,
+          kafka,
+          false);
+    }
 
     /** Settings with the embedded broker. */
     public Settings(
@@ -134,6 +181,7 @@ public final class Launcher {
     private String approvalsUrl;
     private String token;
     private Duration startup;
+    private ServiceProcesses services;
 
     private Running(Path dataDir) {
       this.dataDir = dataDir;
@@ -184,6 +232,11 @@ public final class Launcher {
       return dataDir;
     }
 
+    /** The services' JVMs with {@code --fleet}, else {@code null}. */
+    ServiceProcesses services() {
+      return services;
+    }
+
     /** How long start-up took. */
     public Duration startup() {
       return startup;
@@ -221,6 +274,11 @@ public final class Launcher {
      * @param took how long it took
      */
     void ready(String part, Duration took);
+
+    /**
+     * Something happened to a running part, e.g. a service of the fleet died and is started again.
+     */
+    default void notice(String what) {}
   }
 
   /**
@@ -280,12 +338,24 @@ public final class Launcher {
         r.demoWork = demo.work();
         phase = ready(progress, "demo repository", phase);
       }
-      ConfigurableApplicationContext fleet = Fleet.start(fleetProperties(s, data, r));
-      r.parts.push(fleet);
-      r.approvalsUrl =
-          "http://127.0.0.1:"
-              + fleet.getBean(ManagementServer.class).port()
-              + ManagementServer.APPROVALS;
+      if (s.fleet()) {
+        int management = s.managementPort() == 0 ? freePort() : s.managementPort();
+        Map<String, Object> properties = fleetProperties(s, data, r);
+        Fleet.managementProperties(properties, management, ApiToken.identity(), r.token);
+        // Each service has a port of its own; the git-watcher's is --http-port (webhooks).
+        properties.remove("server.port");
+        r.services = new ServiceProcesses(data, properties, s.httpPort(), progress::notice);
+        r.parts.push(r.services);
+        r.services.start();
+        r.approvalsUrl = "http://127.0.0.1:" + management + ManagementServer.APPROVALS;
+      } else {
+        ConfigurableApplicationContext fleet = Fleet.start(fleetProperties(s, data, r));
+        r.parts.push(fleet);
+        r.approvalsUrl =
+            "http://127.0.0.1:"
+                + fleet.getBean(ManagementServer.class).port()
+                + ManagementServer.APPROVALS;
+      }
       phase = ready(progress, "services", phase);
       AuditHttpServer audit =
           new AuditHttpServer(
@@ -347,6 +417,12 @@ public final class Launcher {
     }
     p.putAll(s.extra());
     return p;
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   /** Kafka halts the JVM when it cannot bind: check first, and say which option to change. */

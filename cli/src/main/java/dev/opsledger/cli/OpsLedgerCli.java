@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       SyncCommand.class,
       RollbackCommand.class,
       AuditCommand.class,
-      ReplayCommand.class
+      ReplayCommand.class,
+      ServiceCommand.class
     })
 public class OpsLedgerCli {
 

@@ -162,6 +162,13 @@ public class UpCommand implements Callable<Integer> {
   List<String> helmCharts = new ArrayList<>();
 
   @Option(
+      names = "--fleet",
+      description =
+          "run each service (git-watcher, state-collector, differ, applier, notifier) in its own"
+              + " JVM, started again if it dies; logs in opsledger-<service>.log")
+  boolean fleet;
+
+  @Option(
       names = "--exit-when-synced",
       description = "stop once every declared resource is in sync (for scripts and timing)")
   boolean exitWhenSynced;
@@ -233,10 +240,20 @@ public class UpCommand implements Callable<Integer> {
                   pollInterval,
                   slackWebhookUrl,
                   credentials,
-                  kafka),
-              (part, took) -> {
-                out.printf("  %-20s ready in %.1f s%n", part, took.toMillis() / 1000.0);
-                out.flush();
+                  kafka,
+                  fleet),
+              new Launcher.Progress() {
+                @Override
+                public void ready(String part, Duration took) {
+                  out.printf("  %-20s ready in %.1f s%n", part, took.toMillis() / 1000.0);
+                  out.flush();
+                }
+
+                @Override
+                public void notice(String what) {
+                  out.println("! " + what);
+                  out.flush();
+                }
               });
       banner(out, running);
       return watch(out, running.bootstrapServers(), started);
@@ -276,6 +293,13 @@ public class UpCommand implements Callable<Integer> {
               + ", then: git -C "
               + r.demoWork()
               + " push origin main");
+    }
+    if (r.services() != null) {
+      for (ServiceProcesses.Child c : r.services().children()) {
+        out.printf(
+            "  %-16s pid %-8d http://127.0.0.1:%d/actuator/prometheus   (log: opsledger-%s.log)%n",
+            c.name() + ":", c.pid(), c.port(), c.name());
+      }
     }
     out.println("  audit API:   " + r.auditUrl() + "state?at=" + Instant.now());
     out.println("  approvals:   " + r.approvalsUrl() + "   (opsledger sync uses it)");

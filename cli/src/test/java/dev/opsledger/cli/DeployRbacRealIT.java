@@ -3,28 +3,18 @@ package dev.opsledger.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.opsledger.testkit.kube.RealKubernetes;
 import dev.opsledger.testkit.kube.RealKubernetesExtension;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,16 +25,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The RBAC that {@code deploy/kubernetes/base} ships, on a real kube-apiserver, under the tokens
  * the pods would get: the state-collector can read what it observes and cannot write anything; the
  * applier can server-side apply (create and patch), read and delete, and cannot list. So the roles
- * are sufficient for what the services do, and not more.
- *
- * <p>There is no controller-manager, so the test does what its ClusterRole aggregation controller
- * would: it fills each aggregated role with the rules of the ClusterRoles labelled for it.
+ * are sufficient for what the services do, and not more. ({@link DeployRbac} installs them.)
  */
 @ExtendWith(RealKubernetesExtension.class)
 class DeployRbacRealIT {
 
-  private static final Path BASE = Path.of("../deploy/kubernetes/base");
-  private static final String FLEET = "opsledger";
+  private static final String FLEET = DeployRbac.FLEET;
 
   private static KubernetesClient admin;
   private static RealKubernetes kube;
@@ -53,31 +39,7 @@ class DeployRbacRealIT {
   static void installTheFleetsRbac() throws IOException {
     kube = RealKubernetesExtension.server();
     admin = kube.client();
-    if (admin.namespaces().withName(FLEET).get() == null) {
-      admin
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(FLEET).endMetadata().build())
-          .create();
-    }
-    List<ClusterRole> roles = new ArrayList<>();
-    for (var doc : documents("serviceaccounts.yaml")) {
-      ServiceAccount sa =
-          admin.getKubernetesSerialization().convertValue(doc, ServiceAccount.class);
-      sa.getMetadata().setNamespace(FLEET);
-      admin.serviceAccounts().inNamespace(FLEET).resource(sa).createOr(r -> r.update());
-    }
-    for (var doc : documents("rbac.yaml")) {
-      if ("ClusterRole".equals(doc.get("kind"))) {
-        roles.add(admin.getKubernetesSerialization().convertValue(doc, ClusterRole.class));
-      } else if ("ClusterRoleBinding".equals(doc.get("kind"))) {
-        ClusterRoleBinding binding =
-            admin.getKubernetesSerialization().convertValue(doc, ClusterRoleBinding.class);
-        admin.rbac().clusterRoleBindings().resource(binding).createOr(r -> r.update());
-      }
-    }
-    for (ClusterRole role : roles) {
-      admin.rbac().clusterRoles().resource(aggregated(role, roles)).createOr(r -> r.update());
-    }
+    DeployRbac.install(admin);
   }
 
   @Test
@@ -165,39 +127,11 @@ class DeployRbacRealIT {
 
   /** A client with a token of the fleet's ServiceAccount, as the pod would have mounted. */
   private static KubernetesClient as(String serviceAccount) {
-    String token =
-        admin
-            .serviceAccounts()
-            .inNamespace(FLEET)
-            .withName(serviceAccount)
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
     Config config =
-        new ConfigBuilder(kube.config(RealKubernetes.ADMIN)).withOauthToken(token).build();
+        new ConfigBuilder(kube.config(RealKubernetes.ADMIN))
+            .withOauthToken(DeployRbac.token(admin, serviceAccount, 600))
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
-  }
-
-  /** The role with the rules of the ClusterRoles its aggregation rule selects, if it has one. */
-  private static ClusterRole aggregated(ClusterRole role, List<ClusterRole> all) {
-    if (role.getAggregationRule() == null) {
-      return role;
-    }
-    List<PolicyRule> rules = new ArrayList<>();
-    for (var selector : role.getAggregationRule().getClusterRoleSelectors()) {
-      for (ClusterRole other : all) {
-        Map<String, String> labels = other.getMetadata().getLabels();
-        if (labels != null && labels.entrySet().containsAll(selector.getMatchLabels().entrySet())) {
-          rules.addAll(other.getRules());
-        }
-      }
-    }
-    return new ClusterRoleBuilder(role).withRules(rules).build();
   }
 
   private static void assertForbidden(Runnable call) {
@@ -224,20 +158,6 @@ class DeployRbacRealIT {
         .endMetadata()
         .withData(Map.of("key", "value"))
         .build();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> documents(String file) throws IOException {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    List<Map<String, Object>> out = new ArrayList<>();
-    try (var parser = yaml.getFactory().createParser(BASE.resolve(file).toFile())) {
-      for (Object doc : yaml.readValues(parser, Map.class).readAll()) {
-        if (doc instanceof Map<?, ?> map && map.containsKey("kind")) {
-          out.add((Map<String, Object>) map);
-        }
-      }
-    }
-    return out;
   }
 
   private static final class NoopWatcher

@@ -123,12 +123,15 @@ final class CrashCampaign implements AutoCloseable {
    * Secret value of the workload, plain or in base64. Call it while {@code up}'s files exist.
    */
   CanaryScan canaryScan() {
-    return CanaryScan.of(List.of(Workload.CANARY))
-        .topics(up.bootstrapServers())
-        .file(up.logFile())
-        .file(up.terminal())
-        .texts("slack", slack.bodies())
-        .texts("webhook", webhook.bodies());
+    CanaryScan scan =
+        CanaryScan.of(List.of(Workload.CANARY))
+            .topics(up.bootstrapServers())
+            .file(up.logFile())
+            .file(up.terminal())
+            .texts("slack", slack.bodies())
+            .texts("webhook", webhook.bodies());
+    up.serviceLogs().forEach(scan::file);
+    return scan;
   }
 
   GitFixture git() {
@@ -184,8 +187,16 @@ final class CrashCampaign implements AutoCloseable {
     return rev;
   }
 
-  /** One crash run; the system is up before and after. */
+  /** One crash run of the whole of {@code up}; the system is up before and after. */
   Run run() {
+    return run(null);
+  }
+
+  /**
+   * One crash run that kills only {@code service} of {@code up --fleet}, which {@code up} starts
+   * again; or, for {@code null}, the whole of {@code up}, which the campaign starts again.
+   */
+  Run run(String service) {
     int n = ++runs;
     long killMillis = 1 + random.nextLong(settings.maxKillDelay().toMillis());
     long tamperMillis = random.nextLong(killMillis);
@@ -197,11 +208,20 @@ final class CrashCampaign implements AutoCloseable {
     waitUntil(pushed.plusMillis(tamperMillis), "the moment of the live edits");
     List<String> tampered = workload.tamper(client(), rev, random, 3);
     waitUntil(pushed.plusMillis(killMillis), "the moment of the kill");
-    up.kill9();
-    Duration killAfter = Duration.between(pushed, Instant.now());
-    Instant restarted = Instant.now();
-    up.start();
-    up.awaitUp(Duration.ofMinutes(10));
+    Duration killAfter;
+    Instant restarted;
+    if (service == null) {
+      up.kill9();
+      killAfter = Duration.between(pushed, Instant.now());
+      restarted = Instant.now();
+      up.start();
+      up.awaitUp(Duration.ofMinutes(10));
+    } else {
+      long pid = up.killService(service);
+      killAfter = Duration.between(pushed, Instant.now());
+      restarted = Instant.now();
+      up.awaitServiceRestarted(service, pid, Duration.ofMinutes(10));
+    }
     List<String> mismatches = converge(rev, sha);
     boolean converged = mismatches.isEmpty();
     Duration in = Duration.between(restarted, Instant.now());

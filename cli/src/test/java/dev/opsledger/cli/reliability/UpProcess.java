@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -276,6 +277,89 @@ public final class UpProcess implements AutoCloseable {
     }
   }
 
+  /** The JVM of one service of {@code up --fleet} (a child of {@code up}), if one runs. */
+  Optional<ProcessHandle> service(String name) {
+    if (process == null) {
+      return Optional.empty();
+    }
+    return process
+        .toHandle()
+        .children()
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            c -> {
+              List<String> args = List.of(c.info().arguments().orElse(new String[0]));
+              int i = args.indexOf("service");
+              return i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(name);
+            })
+        .findFirst();
+  }
+
+  /** The JVMs of every service of {@code up --fleet}, and of their children. */
+  List<ProcessHandle> serviceJvms() {
+    return process == null ? List.of() : process.toHandle().descendants().toList();
+  }
+
+  /** {@code kill -9} of one service of {@code up --fleet}; returns the pid it had. */
+  long killService(String name) {
+    ProcessHandle jvm =
+        service(name).orElseThrow(() -> new IllegalStateException(name + " does not run"));
+    try {
+      new ProcessBuilder("kill", "-9", Long.toString(jvm.pid()))
+          .start()
+          .waitFor(10, TimeUnit.SECONDS);
+      jvm.onExit().get(30, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(name + " did not die from kill -9", e);
+    }
+    return jvm.pid();
+  }
+
+  /** Waits until {@code up} has started a service again: a new JVM that says it is ready. */
+  void awaitServiceRestarted(String name, long oldPid, Duration atMost) {
+    Path ready = dataDir().resolve("fleet").resolve(name + ".ready");
+    await(name + " started again by up")
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException("up exited:\n" + tail());
+              }
+              Optional<ProcessHandle> jvm = service(name);
+              return jvm.isPresent()
+                  && jvm.get().pid() != oldPid
+                  && Files.exists(ready)
+                  && Files.readString(ready).contains("pid=" + jvm.get().pid() + "\n");
+            });
+  }
+
+  /** The log files of {@code up --fleet}'s services and what their JVMs printed. */
+  List<Path> serviceLogs() {
+    List<Path> logs = new ArrayList<>();
+    try (var files = Files.list(dataDir())) {
+      files
+          .filter(f -> f.getFileName().toString().matches("opsledger-.+\\.log"))
+          .forEach(logs::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Path fleet = dataDir().resolve("fleet");
+    if (Files.isDirectory(fleet)) {
+      try (var files = Files.list(fleet)) {
+        files.filter(f -> f.getFileName().toString().endsWith(".out")).forEach(logs::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return logs;
+  }
+
   boolean alive() {
     return process != null && process.isAlive();
   }
@@ -310,8 +394,14 @@ public final class UpProcess implements AutoCloseable {
       Path keep =
           Files.createDirectories(
               Path.of("target", "reliability", checkout.getParent().getFileName().toString()));
-      for (Path p :
-          List.of(terminal(), logFile(), brokerTerminal(), checkout.resolve("broker/broker.log"))) {
+      List<Path> kept =
+          new ArrayList<>(
+              List.of(
+                  terminal(), logFile(), brokerTerminal(), checkout.resolve("broker/broker.log")));
+      if (Files.isDirectory(dataDir())) {
+        kept.addAll(serviceLogs());
+      }
+      for (Path p : kept) {
         if (Files.exists(p)) {
           Files.copy(
               p, keep.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

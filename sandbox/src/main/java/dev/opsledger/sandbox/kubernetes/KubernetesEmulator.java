@@ -15,6 +15,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -244,11 +245,36 @@ public final class KubernetesEmulator implements AutoCloseable {
     }
     try {
       server.shutdown();
+    } catch (IllegalStateException slow) {
+      // fabric8 waits 10 s for Vert.x to close the server; on a loaded machine that can take
+      // longer (CI saw it at load 20). The close goes on: wait for the port itself to be free, so
+      // a start on the same port finds it so.
+      LOG.warn("the emulator's server took more than 10 s to close; waiting for port {}", port);
+      awaitPortFree(Duration.ofMinutes(1));
     } finally {
       server = null;
       webServer = null;
       flush();
     }
+  }
+
+  private void awaitPortFree(Duration atMost) {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return;
+      } catch (java.io.IOException stillBound) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    LOG.warn("port {} is still bound after {} s", port, atMost.toSeconds());
   }
 
   /** Whether the emulator is serving. */
