@@ -39,7 +39,7 @@ final class ServiceProcesses implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServiceProcesses.class);
 
-  static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+  static final Duration START_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final Duration STABLE = Duration.ofMinutes(1);

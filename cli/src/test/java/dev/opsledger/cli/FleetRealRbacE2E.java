@@ -47,6 +47,7 @@ class FleetRealRbacE2E {
       git.commit("Add the shop")
           .write("namespace.yaml", namespace(ns))
           .write("settings.yaml", configMap(ns, "settings", "blue"))
+          .write("retired.yaml", configMap(ns, "retired", "grey"))
           .write("credentials.yaml", secret(ns))
           .write("web.yaml", deployment(ns))
           .write("service.yaml", service(ns))
@@ -88,7 +89,7 @@ class FleetRealRbacE2E {
                         .as(c.name() + " runs in its own JVM")
                         .contains(true));
 
-        awaitAllInSync(running, 5);
+        awaitAllInSync(running, 6);
         assertThat(admin.apps().deployments().inNamespace(ns).withName("web").get()).isNotNull();
         assertThat(admin.secrets().inNamespace(ns).withName("credentials").get()).isNotNull();
         assertThat(admin.services().inNamespace(ns).withName("web").get()).isNotNull();
@@ -116,11 +117,19 @@ class FleetRealRbacE2E {
                                 .getData()
                                 .get("colour")));
 
-        git.commit("Retire the service").delete("service.yaml").push();
-        await("the Service Git no longer declares is pruned")
+        git.commit("Retire a ConfigMap").delete("retired.yaml").push();
+        await("the applier's token deletes the ConfigMap Git no longer declares")
             .atMost(Duration.ofMinutes(2))
-            .until(() -> admin.services().inNamespace(ns).withName("web").get() == null);
-        awaitAllInSync(running, 4);
+            .until(
+                () -> {
+                  var live = admin.configMaps().inNamespace(ns).withName("retired").get();
+                  return live == null || live.getMetadata().getDeletionTimestamp() != null;
+                });
+        // Prunes propagate in the foreground: with no garbage collector here, finish it.
+        RealKubernetes.collectGarbage(admin, ns, "retired");
+        await("the pruned ConfigMap is gone")
+            .until(() -> admin.configMaps().inNamespace(ns).withName("retired").get() == null);
+        awaitAllInSync(running, 5);
       }
     }
   }
