@@ -82,6 +82,9 @@ function TokenForm({ onDone }) {
 function StatusView({ onUnauthorized }) {
   const initial = useApi('status', {}, onUnauthorized);
   const [pushed, setPushed] = useState(null);
+  // The sync states each resource went through since the page opened, as the stream told them:
+  // a drift healed in a second still shows as "Drifted → InSync".
+  const [trails, setTrails] = useState({});
   const [conn, setConn] = useState('connecting');
   const [text, setText] = useState('');
   const [sync, setSync] = useState('');
@@ -89,7 +92,24 @@ function StatusView({ onUnauthorized }) {
   useEffect(
     () =>
       follow(
-        (type, data) => type === 'status' && setPushed(data),
+        (type, data) => {
+          if (type === 'status') setPushed(data);
+          if (type === 'change' && data.syncState) {
+            setTrails((t) => {
+              const trail = t[data.resource] || [];
+              if (trail.length && trail[trail.length - 1].state === data.syncState) return t;
+              return { ...t, [data.resource]: [...trail, { state: data.syncState, time: data.time }].slice(-4) };
+            });
+            setPushed((p) =>
+              p && {
+                ...p,
+                resources: p.resources.map((r) =>
+                  r.key === data.resource ? { ...r, state: { ...r.state, syncState: data.syncState } } : r,
+                ),
+              },
+            );
+          }
+        },
         (s) => (s === 'unauthorized' ? onUnauthorized() : setConn(s)),
       ),
     [],
@@ -154,6 +174,16 @@ function StatusView({ onUnauthorized }) {
               </td>
               <td class="sync">
                 <Badge value={r.state.syncState} />
+                {trails[r.key] && (
+                  <div class="trail" data-trail={trails[r.key].map((x) => x.state).join(' ')}>
+                    {trails[r.key].map((x, i) => (
+                      <span>
+                        {i > 0 && ' → '}
+                        {x.state} <span class="muted">{new Date(x.time).toLocaleTimeString()}</span>
+                      </span>
+                    ))}
+                  </div>
+                )}
               </td>
               <td title={r.state.healthMessage}>
                 <Badge value={r.state.health} />
@@ -248,7 +278,7 @@ function ResourceView({ resource, onUnauthorized }) {
               </div>
             )}
             {e.data?.diff && (
-              <details open={e.type.includes('drift')}>
+              <details open={e.type === 'dev.opsledger.diff.detected'}>
                 <summary>diff ({(e.data.changedPaths || []).length} paths)</summary>
                 <DiffView text={e.data.diff} />
               </details>
@@ -276,7 +306,7 @@ function TimelineView({ sha, onUnauthorized }) {
   const steps = t ? t.steps : [];
   const span = Math.max(1, ...steps.map((s) => s.sinceCommitMillis), ...marks.map((m) => m[1]));
   const width = 900;
-  const x = (v) => 150 + (Math.max(0, v) / span) * (width - 170);
+  const x = (v) => 150 + (Math.max(0, v) / span) * (width - 230);
   const lanes = [...new Set(steps.map((s) => s.subject))];
   return (
     <section>
@@ -299,30 +329,30 @@ function TimelineView({ sha, onUnauthorized }) {
           </ol>
           <svg
             class="timeline"
-            viewBox={`0 0 ${width} ${40 + lanes.length * 22}`}
+            viewBox={`0 0 ${width} ${52 + lanes.length * 22}`}
             role="img"
             aria-label="commit timeline"
           >
-            <line x1="150" x2={width - 20} y1="20" y2="20" class="axis" />
+            <line x1="150" x2={width - 20} y1="32" y2="32" class="axis" />
             {marks
               .filter((m) => m[1] >= 0)
-              .map(([name, v]) => (
+              .map(([name, v], i) => (
                 <g>
-                  <line x1={x(v)} x2={x(v)} y1="14" y2={30 + lanes.length * 22} class="mark" />
-                  <text x={x(v) + 3} y="12" class="mark-label">
-                    {name}
+                  <line x1={x(v)} x2={x(v)} y1={i % 2 ? 24 : 12} y2={42 + lanes.length * 22} class="mark" />
+                  <text x={x(v) + 3} y={i % 2 ? 22 : 10} class="mark-label">
+                    {name} {ms(v)}
                   </text>
                 </g>
               ))}
             {lanes.map((lane, i) => (
-              <text x="0" y={44 + i * 22} class="lane">
+              <text x="0" y={56 + i * 22} class="lane">
                 {lane.length > 24 ? '…' + lane.slice(-23) : lane}
               </text>
             ))}
             {steps.map((s) => (
               <circle
                 cx={x(s.sinceCommitMillis)}
-                cy={40 + lanes.indexOf(s.subject) * 22}
+                cy={52 + lanes.indexOf(s.subject) * 22}
                 r="5"
                 class={'step s-' + s.type.split('.').slice(-2).join('-')}
               >
