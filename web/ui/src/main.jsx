@@ -336,11 +336,13 @@ function TimelineView({ sha, onUnauthorized }) {
             <line x1="150" x2={width - 20} y1="32" y2="32" class="axis" />
             {marks
               .filter((m) => m[1] >= 0)
+              .sort((a, b) => a[1] - b[1])
               .map(([name, v], i) => (
+                // Labels on three rows in time order, so close milestones do not overlap.
                 <g>
-                  <line x1={x(v)} x2={x(v)} y1={i % 2 ? 24 : 12} y2={42 + lanes.length * 22} class="mark" />
-                  <text x={x(v) + 3} y={i % 2 ? 22 : 10} class="mark-label">
-                    {name} {ms(v)}
+                  <line x1={x(v)} x2={x(v)} y1={2 + (i % 3) * 10} y2={42 + lanes.length * 22} class="mark" />
+                  <text x={x(v) + 3} y={9 + (i % 3) * 10} class="mark-label">
+                    {name}
                   </text>
                 </g>
               ))}
