@@ -53,8 +53,7 @@ class WebViewE2E {
   @BeforeAll
   void upOnTheDemoWithAMergedPullRequest() throws Exception {
     // Under target rather than a @TempDir: one checkout for the whole class, kept for a failure.
-    checkout =
-        Path.of("target", "web-view-e2e", Long.toString(System.nanoTime())).toAbsolutePath();
+    checkout = Path.of("target", "web-view-e2e", Long.toString(System.nanoTime())).toAbsolutePath();
     UpProcess.builtCheckout(checkout);
     Files.createDirectories(SCREENSHOTS);
     auditPort = UpProcess.freePort();
