@@ -167,4 +167,47 @@ public final class Answers {
       String message,
       List<String> resources,
       String rewrittenFrom) {}
+
+  /**
+   * One row of the web view's status table.
+   *
+   * @param key the resource's key in its text form
+   * @param state its state now
+   * @param awaitingApproval whether its last apply was skipped for manual approval
+   * @param leftAsIs whether its last apply was skipped by a policy that leaves drift in place, or
+   *     by a wait for a sync wave or a source
+   */
+  public record StatusEntry(
+      String key, ResourceState state, boolean awaitingApproval, boolean leftAsIs) {}
+
+  /**
+   * Every resource now: what {@code opsledger status} shows.
+   *
+   * @param at when the view was read
+   * @param resources every resource, in key order
+   * @param warnings kinds the collector cannot observe now
+   */
+  public record Status(Instant at, List<StatusEntry> resources, List<String> warnings) {}
+
+  /**
+   * A record the log gained, as the event stream reports it: no event data, only what the history
+   * shows of it.
+   *
+   * @param time the event's time
+   * @param topic its topic
+   * @param type its {@code ce_type}
+   * @param resource the resource's key in its text form
+   * @param revision the desired revision it concerns, or {@code null}
+   * @param syncState for a diff event, the {@link DiffState#label()} it reports; otherwise {@code
+   *     null}
+   * @param summary a line for people
+   */
+  public record LiveChange(
+      Instant time,
+      String topic,
+      String type,
+      String resource,
+      String revision,
+      String syncState,
+      String summary) {}
 }

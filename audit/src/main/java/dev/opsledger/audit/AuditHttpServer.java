@@ -3,7 +3,9 @@ package dev.opsledger.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.opsledger.events.DiffEvent;
 import dev.opsledger.events.EventJson;
+import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,13 +13,16 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +35,16 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/v1/state?at=T[&limit=N][&after=KEY]}
  *   <li>{@code GET /api/v1/timeline?sha=SHA}
  *   <li>{@code GET /api/v1/changes?since=T&until=T}
+ *   <li>{@code GET /api/v1/status[?limit=N][&after=KEY]} — every resource now (the live view)
+ *   <li>{@code GET /api/v1/stream} — the live view's changes as server-sent events ({@link
+ *       StatusStream})
  * </ul>
  *
- * Times are RFC 3339 instants. With a token configured, every request needs {@code Authorization:
- * Bearer <token>} (compared in constant time). Only GET is served.
+ * <p>Every other path is the web view's page ({@link WebAssets}): static files that hold no data
+ * and need no token; the page then asks for the token and sends it with each API call.
+ *
+ * <p>Times are RFC 3339 instants. With a token configured, every request needs {@code
+ * Authorization: Bearer <token>} (compared in constant time). Only GET is served.
  *
  * <p>Paging: with {@code limit}, a history or a state holds at most that many entries or resources,
  * after the event id or resource key {@code after}; the response header {@code X-Next-After} names
@@ -49,10 +60,15 @@ public final class AuditHttpServer implements AutoCloseable {
   static final int MAINTAIN_SECONDS = 30;
   private static final int MAX_LIMIT = 10_000;
 
+  /** Open event streams at most: each holds one of the server's threads. */
+  static final int MAX_STREAMS = 8;
+
   private final HttpServer server;
   private final java.util.concurrent.ScheduledExecutorService maintenance;
   private final AuditService audit;
   private final byte[] token;
+  private final StatusStream stream;
+  private LiveFollower live;
 
   /**
    * Starts the API.
@@ -63,11 +79,30 @@ public final class AuditHttpServer implements AutoCloseable {
    */
   public AuditHttpServer(AuditService audit, InetSocketAddress address, String bearerToken)
       throws IOException {
+    this(audit, address, bearerToken, Duration.ofSeconds(1), Duration.ofSeconds(15));
+  }
+
+  /**
+   * Starts the API with the event stream's refresh and heartbeat intervals.
+   *
+   * @param tick how often the event stream reads what the log gained while anyone listens
+   * @param heartbeat how long a stream stays silent at most
+   */
+  AuditHttpServer(
+      AuditService audit,
+      InetSocketAddress address,
+      String bearerToken,
+      Duration tick,
+      Duration heartbeat)
+      throws IOException {
     this.audit = audit;
     this.token = bearerToken == null ? null : bearerToken.getBytes(StandardCharsets.UTF_8);
+    this.stream = new StatusStream(this::liveStatus, tick, heartbeat, MAX_STREAMS);
     this.server = HttpServer.create(address, 0);
     server.createContext("/api/v1/", this::handle);
-    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.createContext("/", WebAssets::serve);
+    // Two threads for answers, one more for each event stream it may hold open.
+    server.setExecutor(Executors.newFixedThreadPool(2 + MAX_STREAMS));
     server.start();
     maintenance =
         Executors.newSingleThreadScheduledExecutor(
@@ -95,6 +130,7 @@ public final class AuditHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
+    stream.close();
     maintenance.shutdownNow();
     server.stop(0);
     ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
@@ -109,6 +145,7 @@ public final class AuditHttpServer implements AutoCloseable {
   }
 
   private void answer(HttpExchange ex) throws IOException {
+    WebAssets.secure(ex);
     try {
       if (!"GET".equals(ex.getRequestMethod())) {
         ex.getResponseHeaders().add("Allow", "GET");
@@ -122,6 +159,10 @@ public final class AuditHttpServer implements AutoCloseable {
       }
       Map<String, String> q = query(ex.getRequestURI().getRawQuery());
       String path = ex.getRequestURI().getPath();
+      if (path.equals("/api/v1/stream")) {
+        stream.serve(ex);
+        return;
+      }
       limit(q); // a bad page size is refused before the log is read
       Object answer =
           switch (path) {
@@ -136,6 +177,7 @@ public final class AuditHttpServer implements AutoCloseable {
             case "/api/v1/state" -> statePage(ex, q, audit.stateAt(timeRequired(q, "at")));
             case "/api/v1/timeline" -> audit.timeline(required(q, "sha"));
             case "/api/v1/changes" -> audit.who(timeRequired(q, "since"), timeRequired(q, "until"));
+            case "/api/v1/status" -> statusPage(ex, q, stream.refresh(false));
             default -> null;
           };
       if (answer == null) {
@@ -173,6 +215,65 @@ public final class AuditHttpServer implements AutoCloseable {
         page(s.resources(), r -> r.resource().toString(), q.get("after"), limit);
     page.next().ifPresent(n -> ex.getResponseHeaders().set("X-Next-After", n));
     return new Answers.StateAt(s.at(), page.items());
+  }
+
+  private static Answers.Status statusPage(
+      HttpExchange ex, Map<String, String> q, Answers.Status s) {
+    Integer limit = limit(q);
+    if (limit == null) {
+      return s;
+    }
+    Page<Answers.StatusEntry> page =
+        page(s.resources(), Answers.StatusEntry::key, q.get("after"), limit);
+    page.next().ifPresent(n -> ex.getResponseHeaders().set("X-Next-After", n));
+    return new Answers.Status(s.at(), page.items(), s.warnings());
+  }
+
+  /**
+   * The live view now, read by one follower shared by the status endpoint and the event stream
+   * (which serialises the calls), handing on each change the log gained.
+   */
+  private Answers.Status liveStatus(Consumer<Answers.LiveChange> gained) {
+    if (live == null) {
+      live = audit.liveView();
+    }
+    LiveView.Now now =
+        live.refresh(
+            e -> {
+              Answers.LiveChange c = change(e);
+              if (c != null) {
+                gained.accept(c);
+              }
+            });
+    List<Answers.StatusEntry> rows =
+        now.resources().stream()
+            .map(
+                r ->
+                    new Answers.StatusEntry(
+                        r.resource().toString(),
+                        r,
+                        now.awaitingApproval().containsKey(r.resource()),
+                        now.leftAsIs().containsKey(r.resource())))
+            .sorted(Comparator.comparing(Answers.StatusEntry::key))
+            .toList();
+    return new Answers.Status(Instant.now(), rows, now.warnings());
+  }
+
+  /** What the stream tells of a record: a resource's event, as the history summarises it. */
+  static Answers.LiveChange change(LoggedEvent e) {
+    if (!e.readable()
+        || !(e.data() instanceof ResourceEvent re)
+        || re.resource().name().equals(ResourceKey.ANY_NAME)) {
+      return null;
+    }
+    return new Answers.LiveChange(
+        e.event().time(),
+        e.topic(),
+        e.event().type().ceType(),
+        re.resource().toString(),
+        AuditProjections.revisionOf(re),
+        re instanceof DiffEvent d ? d.state().label() : null,
+        AuditProjections.summary(re));
   }
 
   /** One page of an answer, and the id the next page starts after, if there is one. */

@@ -36,13 +36,28 @@ public final class LiveFollower {
    *     tries again from where the last good one ended
    */
   public LiveView.Now refresh() {
+    return refresh(e -> {});
+  }
+
+  /**
+   * Like {@link #refresh()}, and hands each record the log gained since the last refresh to {@code
+   * gained} after folding it (not those of the first refresh, which builds the view: they are the
+   * past). The audit's event stream reports every change this way, however short-lived.
+   */
+  public LiveView.Now refresh(java.util.function.Consumer<LoggedEvent> gained) {
     // A reader per refresh: a reader's deadline runs from its opening, and a new one reconnects
     // after a broker restart.
     try (LogReader reader = new LogReader(connection)) {
       if (view == null) {
         start(reader);
       } else {
-        reader.readNew(AuditStore.STATE_TOPICS, positions, view::add);
+        reader.readNew(
+            AuditStore.STATE_TOPICS,
+            positions,
+            e -> {
+              view.add(e);
+              gained.accept(e);
+            });
       }
       lastRead = reader.recordsRead();
     }

@@ -302,6 +302,11 @@ public class UpCommand implements Callable<Integer> {
       }
     }
     out.println("  audit API:   " + r.auditUrl() + "state?at=" + Instant.now());
+    // The audit server serves the web view at its root; the page asks for the API token.
+    out.println(
+        "  web view:    "
+            + r.auditUrl().replaceFirst("api/v1/$", "")
+            + "   (asks for the API token)");
     out.println("  approvals:   " + r.approvalsUrl() + "   (opsledger sync uses it)");
     out.println(
         "  API token:   "
