@@ -27,7 +27,7 @@ class SourceConfigValidatorTest {
       Duration pollInterval,
       Auth auth) {
     return new GitWatcherProperties.Source(
-        id, url, "main", path, target, namespace, pollInterval, true, auth, null);
+        id, url, "main", path, target, namespace, pollInterval, true, auth, null, null);
   }
 
   @Test
@@ -129,7 +129,8 @@ class SourceConfigValidatorTest {
         Duration.ofSeconds(30),
         true,
         Auth.NONE,
-        render);
+        render,
+        null);
   }
 
   static GitWatcherProperties.Render render(
