@@ -4,7 +4,7 @@ import dev.opsledger.differ.preview.LiveView;
 import dev.opsledger.differ.reconcile.ResourceReconciliation;
 import dev.opsledger.events.ResourceKey;
 import java.util.function.Function;
-import org.axonframework.messaging.GenericMessage;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
@@ -25,7 +25,9 @@ public final class AggregateLiveStates implements Function<ResourceKey, LiveView
 
   @Override
   public LiveView apply(ResourceKey key) {
-    DefaultUnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(new GenericMessage<>("preview"));
+    // A command message, as the repository expects in its unit of work; it is never dispatched.
+    DefaultUnitOfWork<?> uow =
+        DefaultUnitOfWork.startAndGet(GenericCommandMessage.asCommandMessage("preview"));
     try {
       var aggregate = repository.load(key.toString());
       return aggregate.invoke(
