@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * after which only a newer render (a reopened request) edits it again.
  *
  * <p>Idempotent and replay-safe: the comment is found by its hidden marker (so a restart edits the
- * same comment), and its marker's time says which preview it shows: a redelivered or replayed
- * event, no newer than that, changes nothing and posts no status.
+ * same comment), and its marker's time says which preview it shows: an older event (a replay)
+ * changes nothing and posts no status; the same event redelivered edits nothing and posts the same
+ * status again.
  */
 public final class PreviewNotifier {
 
