@@ -47,7 +47,8 @@ class KafkaUsersTest {
           Topic.DIFFS.topicName(), Set.of("differ"),
           Topic.APPLIES.topicName(), Set.of("applier"),
           Topic.APPROVALS.topicName(), Set.of("applier", "cli"),
-          Topic.NOTIFICATIONS.topicName(), Set.of("notifier"));
+          Topic.NOTIFICATIONS.topicName(), Set.of("notifier"),
+          Topic.PREVIEWS.topicName(), Set.of("git-watcher", "differ"));
 
   private final Map<String, JsonNode> users = users();
 

@@ -15,7 +15,9 @@ import dev.opsledger.differ.outbox.ResourceStates;
 import dev.opsledger.differ.reconcile.DiffPolicy;
 import dev.opsledger.differ.reconcile.ResourceReconciliation;
 import dev.opsledger.differ.store.EventStoreSchema;
+import dev.opsledger.differ.stream.AggregateLiveStates;
 import dev.opsledger.differ.stream.DifferInputs;
+import dev.opsledger.differ.stream.PreviewInputs;
 import dev.opsledger.events.CheckpointTopic;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.Topic;
@@ -103,8 +105,18 @@ public class DifferConfiguration {
   private static final StreamFunction OBSERVED =
       StreamFunction.of(OBSERVED_IN, Topic.OBSERVED, "opsledger-differ");
 
-  /** The differ's stream functions; one named group, so a restart resumes where it stopped. */
-  public static final List<StreamFunction> FUNCTIONS = List.of(DESIRED, OBSERVED);
+  /** The consumer of {@code opsledger.previews}. */
+  public static final String PREVIEWS_IN = "differPreviewsIn";
+
+  /**
+   * Previews read in a group of their own: they never hold up, nor share offsets with, the
+   * reconciliation inputs.
+   */
+  private static final StreamFunction PREVIEWS =
+      StreamFunction.of(PREVIEWS_IN, Topic.PREVIEWS, "opsledger-differ-previews");
+
+  /** The differ's stream functions; named groups, so a restart resumes where it stopped. */
+  public static final List<StreamFunction> FUNCTIONS = List.of(DESIRED, OBSERVED, PREVIEWS);
 
   /** The differ's defaults: its properties file and its bindings. */
   public static final class Defaults extends StreamBindingsPropertySource {
@@ -387,6 +399,38 @@ public class DifferConfiguration {
   @Bean(OBSERVED_IN)
   public Consumer<Message<byte[]>> differObservedIn(DifferInputs differInputs) {
     return differInputs::accept;
+  }
+
+  /**
+   * Answers pull request previews with the live state the aggregates keep, read-only (see {@code
+   * differ.preview}).
+   */
+  @Bean
+  public PreviewInputs differPreviewInputs(
+      EventMessages messages,
+      org.axonframework.config.Configuration axon,
+      DiffPolicy differDiffPolicy,
+      EventPublisher publisher,
+      DifferProperties props,
+      DifferMetrics differMetrics) {
+    return new PreviewInputs(
+        messages,
+        new AggregateLiveStates(axon.repository(ResourceReconciliation.class)),
+        differDiffPolicy,
+        publisher,
+        SOURCE,
+        props.publishTimeout(),
+        Clock.systemUTC(),
+        differMetrics.registry());
+  }
+
+  /**
+   * Consumes {@code opsledger.previews}. Idempotent: the answer's id derives from the input's; it
+   * records nothing in the reconciliation state.
+   */
+  @Bean(PREVIEWS_IN)
+  public Consumer<Message<byte[]>> differPreviewsIn(PreviewInputs differPreviewInputs) {
+    return differPreviewInputs::accept;
   }
 
   private static String groupOf(Environment env, StreamFunction function) {

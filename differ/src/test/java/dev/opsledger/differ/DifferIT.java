@@ -18,12 +18,16 @@ import dev.opsledger.events.DiffFailed;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.PreviewDiffed;
+import dev.opsledger.events.PreviewRendered;
+import dev.opsledger.events.PreviewResource;
 import dev.opsledger.events.ResourceExtraneous;
 import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.service.EventPublisher;
+import dev.opsledger.testkit.LogTail;
 import dev.opsledger.testkit.SharedKafka;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -280,5 +284,62 @@ class DifferIT {
         .isGreaterThanOrEqualTo(1);
     assertThat(registry.get("opsledger.differ.input.to.diff").timer().count())
         .isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void previewsAPullRequestAgainstTheLiveStateWithoutWritingADiff() {
+    ResourceKey web = key("web");
+    ResourceKey old = key("old");
+    ResourceKey fresh = key("fresh");
+    send(
+        publisher,
+        List.of(
+            desired(web, "rev1", manifest(web, "a"), T1),
+            observed(web, live(web, "a", "1")),
+            desired(old, "rev1", manifest(old, "x"), T1),
+            observed(old, live(old, "x", "1"))));
+    await("both in sync").until(() -> diffsOf(web).size() == 1 && diffsOf(old).size() == 1);
+    String sourceId = "src-" + target;
+    EventEnvelope<OpsLedgerEvent> rendered =
+        EventEnvelope.<OpsLedgerEvent>create(
+            "/opsledger/test",
+            "headsha1",
+            new PreviewRendered(
+                sourceId,
+                "https://github.com/o/r.git",
+                "github",
+                7,
+                "headsha1",
+                "rev1",
+                T2,
+                List.of(
+                    new PreviewResource(web, "apps/web.yaml", manifest(web, "b")),
+                    new PreviewResource(fresh, "apps/fresh.yaml", manifest(fresh, "y"))),
+                List.of(old)));
+    try (LogTail previews =
+        LogTail.fromBeginning(
+            SharedKafka.bootstrapServers(),
+            LogTail.keyStartsWith(sourceId + "#"),
+            Topic.PREVIEWS)) {
+      send(publisher, List.of(rendered));
+      await("the preview's diff").until(() -> !previews.data(PreviewDiffed.class).isEmpty());
+      PreviewDiffed diffed = previews.data(PreviewDiffed.class).get(0);
+      assertThat(previews.matching(e -> e instanceof PreviewDiffed).get(0).causation())
+          .isEqualTo(rendered.id());
+      assertThat(diffed.number()).isEqualTo(7);
+      assertThat(diffed.changes())
+          .extracting(c -> c.resource().name() + "=" + c.change())
+          .containsExactly("web=CHANGED", "fresh=ADDED", "old=PRUNED");
+      assertThat(diffed.changes().get(0).detail()).contains("-  mode: a").contains("+  mode: b");
+    }
+    // The reconciliation state is untouched: no diff event for any of the three, and the next
+    // real observation of web is still compared with rev1's "a".
+    settle();
+    assertThat(diffsOf(web)).hasSize(1);
+    assertThat(diffsOf(old)).hasSize(1);
+    assertThat(diffsOf(fresh)).isEmpty();
+    send(publisher, List.of(observed(web, live(web, "a", "2"))));
+    settle();
+    assertThat(diffsOf(web)).hasSize(1);
   }
 }

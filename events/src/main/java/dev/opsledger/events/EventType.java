@@ -41,7 +41,11 @@ public enum EventType {
   NOTIFICATION_FAILED(
       "dev.opsledger.notification.failed", NotificationFailed.class, 1, Topic.NOTIFICATIONS),
   NOTIFICATION_FOLDED(
-      "dev.opsledger.notification.folded", NotificationFolded.class, 1, Topic.NOTIFICATIONS);
+      "dev.opsledger.notification.folded", NotificationFolded.class, 1, Topic.NOTIFICATIONS),
+  PREVIEW_RENDERED("dev.opsledger.preview.rendered", PreviewRendered.class, 1, Topic.PREVIEWS),
+  PREVIEW_REJECTED("dev.opsledger.preview.rejected", PreviewRejected.class, 1, Topic.PREVIEWS),
+  PREVIEW_DIFFED("dev.opsledger.preview.diffed", PreviewDiffed.class, 1, Topic.PREVIEWS),
+  PREVIEW_CLOSED("dev.opsledger.preview.closed", PreviewClosed.class, 1, Topic.PREVIEWS);
 
   private static final Map<String, EventType> BY_CE_TYPE = new HashMap<>();
   private static final Map<Class<?>, EventType> BY_CLASS = new HashMap<>();

@@ -12,7 +12,11 @@ public sealed interface OpsLedgerEvent
         PruneHeld,
         NotificationSent,
         NotificationFailed,
-        NotificationFolded {
+        NotificationFolded,
+        PreviewRendered,
+        PreviewRejected,
+        PreviewDiffed,
+        PreviewClosed {
 
   /** The CloudEvents subject and Kafka record key: a resource key text or a source id. */
   String subject();

@@ -26,7 +26,12 @@ public enum Topic {
   /** Manual sync approvals, keyed by resource (or source id for a whole revision). */
   APPROVALS("opsledger.approvals", "ResourceKey or source id", 12, null),
   /** Notifications sent or failed. */
-  NOTIFICATIONS("opsledger.notifications", "ResourceKey or source id", 12, null);
+  NOTIFICATIONS("opsledger.notifications", "ResourceKey or source id", 12, null),
+  /**
+   * Pull request previews (rendered, rejected, diffed, closed), apart from real changes so that
+   * replays and audit never mistake them for commits; keyed by {@code <source id>#<number>}.
+   */
+  PREVIEWS("opsledger.previews", "source id#pull request number", 3, null);
 
   /** The largest record a topic accepts and a producer sends: 16 MiB. */
   public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;

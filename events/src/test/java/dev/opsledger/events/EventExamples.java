@@ -460,7 +460,53 @@ final class EventExamples {
                 EventType.DRIFT_DETECTED.ceType(),
                 DEPLOYMENT + "|drifted",
                 "drift-detected",
-                T0)));
+                T0)),
+        envelope(
+            "b1e2d3c4-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+            "/opsledger/git-watcher",
+            new PreviewRendered(
+                SOURCE_ID,
+                REPOSITORY,
+                "github",
+                43,
+                MERGED_BRANCH_SHA,
+                SHA,
+                T0,
+                List.of(new PreviewResource(DEPLOYMENT, "apps/checkout/deployment.yaml", desired)),
+                List.of(BUCKET))),
+        caused(
+            "c2f3e4d5-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
+            "/opsledger/differ",
+            "b1e2d3c4-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+            new PreviewDiffed(
+                SOURCE_ID,
+                REPOSITORY,
+                "github",
+                43,
+                MERGED_BRANCH_SHA,
+                T0,
+                List.of(
+                    new PreviewChange(
+                        DEPLOYMENT,
+                        PreviewChangeKind.CHANGED,
+                        "@@ -1 +1 @@\n-replicas: 2\n+replicas: 3\n"),
+                    new PreviewChange(BUCKET, PreviewChangeKind.PRUNED, "")))),
+        envelope(
+            "d3a4b5c6-7d8e-4f9a-8b1c-2d3e4f5a6b7c",
+            "/opsledger/git-watcher",
+            new PreviewRejected(
+                SOURCE_ID,
+                REPOSITORY,
+                "gitlab",
+                7,
+                PARENT_SHA,
+                T0,
+                List.of(
+                    new ManifestError("apps/checkout/broken.yaml", 3, "YAML: mapping expected")))),
+        envelope(
+            "e4b5c6d7-8e9f-4a0b-9c2d-3e4f5a6b7c8d",
+            "/opsledger/git-watcher",
+            new PreviewClosed(SOURCE_ID, REPOSITORY, "github", 43, true, T0)));
   }
 
   /** A Secret as the state-collector writes it: its values replaced by keyed hashes. */

@@ -6,10 +6,14 @@ import dev.opsledger.gitwatcher.git.GitMirror;
 import dev.opsledger.gitwatcher.manifest.ManifestPipeline;
 import dev.opsledger.gitwatcher.manifest.ResourceScopes;
 import dev.opsledger.gitwatcher.render.RenderTools;
+import dev.opsledger.gitwatcher.source.PreviewSettings;
 import dev.opsledger.gitwatcher.source.SourceConfigValidator;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
 import dev.opsledger.gitwatcher.watch.FetchScheduler;
+import dev.opsledger.gitwatcher.watch.PreviewLog;
+import dev.opsledger.gitwatcher.watch.PreviewRequests;
+import dev.opsledger.gitwatcher.watch.PreviewWatcher;
 import dev.opsledger.gitwatcher.watch.SourceWatcher;
 import dev.opsledger.gitwatcher.webhook.WebhookController;
 import dev.opsledger.service.EventPublisher;
@@ -20,8 +24,11 @@ import dev.opsledger.service.core.EventSink;
 import dev.opsledger.service.tracing.EventTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -103,36 +110,71 @@ public class GitWatcherConfiguration {
       GitWatcherMetrics metrics,
       FetchScheduler gitWatcherScheduler,
       RenderTools gitWatcherRenderTools,
-      EventTracing tracing) {
+      EventTracing tracing,
+      PreviewRequests gitWatcherPreviewRequests) {
     CommitLogCheckpoints checkpoints =
         new CommitLogCheckpoints(kafka.connection(), codec, props.publishTimeout());
     EventSink sink = publisher.sink(props.publishTimeout());
     ResourceScopes scopes = new ResourceScopes(props.clusterScopedKinds());
     List<SourceWatcher> watchers = new ArrayList<>();
+    PreviewLog previewLog = new PreviewLog(kafka.connection(), codec, props.publishTimeout());
+    Map<String, PreviewSettings> previews = previewSettings(props);
     for (SourceSettings s : sources.all()) {
+      GitMirror mirror = new GitMirror(s, props.cacheDir());
+      PreviewSettings preview = previews.getOrDefault(s.id(), PreviewSettings.OFF);
       watchers.add(
           new SourceWatcher(
-              s,
-              new GitMirror(s, props.cacheDir()),
-              new ManifestPipeline(s.target(), s.defaultNamespace(), scopes, secrets),
-              checkpoints,
-              sink,
-              metrics,
-              props.maxFileBytes(),
-              props.publishBatchSize(),
-              gitWatcherRenderTools.rendererFor(s).orElse(null),
-              tracing));
+                  s,
+                  mirror,
+                  new ManifestPipeline(s.target(), s.defaultNamespace(), scopes, secrets),
+                  checkpoints,
+                  sink,
+                  metrics,
+                  props.maxFileBytes(),
+                  props.publishBatchSize(),
+                  gitWatcherRenderTools.rendererFor(s).orElse(null),
+                  tracing)
+              .previewing(
+                  preview.enabled()
+                      ? new PreviewWatcher(
+                          s,
+                          preview,
+                          mirror,
+                          sink,
+                          previewLog,
+                          gitWatcherPreviewRequests,
+                          Clock.systemUTC())
+                      : null));
     }
     return new GitWatcherService(watchers, gitWatcherScheduler);
   }
 
-  /** The push webhook receivers. */
+  /** What pull request webhooks tell the watchers (closed, reopened). */
+  @Bean
+  public PreviewRequests gitWatcherPreviewRequests() {
+    return new PreviewRequests();
+  }
+
+  /** The push and pull request webhook receivers. */
   @Bean
   public WebhookController gitWatcherWebhookController(
       GitWatcherProperties props,
       GitWatcherSources sources,
       FetchScheduler gitWatcherScheduler,
-      GitWatcherMetrics metrics) {
-    return new WebhookController(props.webhooks(), sources.all(), gitWatcherScheduler, metrics);
+      GitWatcherMetrics metrics,
+      PreviewRequests gitWatcherPreviewRequests) {
+    return new WebhookController(props.webhooks(), sources.all(), gitWatcherScheduler, metrics)
+        .previewing(previewSettings(props), gitWatcherPreviewRequests);
+  }
+
+  /** The preview settings of every configured source, by id. */
+  private static Map<String, PreviewSettings> previewSettings(GitWatcherProperties props) {
+    Map<String, PreviewSettings> out = new HashMap<>();
+    for (GitWatcherProperties.Source s : props.sources()) {
+      if (s.id() != null) {
+        out.put(s.id(), PreviewSettings.of(s));
+      }
+    }
+    return out;
   }
 }

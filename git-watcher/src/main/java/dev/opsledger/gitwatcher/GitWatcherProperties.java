@@ -81,7 +81,21 @@ public record GitWatcherProperties(
       @DefaultValue("30s") Duration pollInterval,
       @DefaultValue("true") boolean recordAllCommits,
       @DefaultValue @Valid Auth auth,
-      @DefaultValue @Valid Render render) {}
+      @DefaultValue @Valid Render render,
+      @DefaultValue @Valid Previews previews) {}
+
+  /**
+   * Pull request previews of a source: the heads of its open pull (GitHub) or merge (GitLab)
+   * requests targeting its branch, rendered, validated and diffed against the live state, never
+   * applied.
+   *
+   * @param provider {@code github} or {@code gitlab}; empty: inferred from the URL's host ({@code
+   *     github.com}, a host containing {@code gitlab}), none otherwise.
+   * @param enabled Whether to preview; empty: on when a provider is configured or inferred.
+   * @param maxAge Polling previews a request's head only when it was committed this recently (a
+   *     GitHub repository keeps the refs of every closed request); a webhook is not bound by it.
+   */
+  public record Previews(String provider, Boolean enabled, @DefaultValue("14d") Duration maxAge) {}
 
   /**
    * What a source renders, as Flux's Kustomization and HelmRelease or Argo CD's kustomize and helm

@@ -4,12 +4,14 @@ import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.Topic;
 import dev.opsledger.notifier.channel.ChannelSpec;
 import dev.opsledger.notifier.channel.Channels;
+import dev.opsledger.notifier.channel.PullRequestComments;
 import dev.opsledger.notifier.dispatch.ChannelDispatcher;
 import dev.opsledger.notifier.dispatch.ChannelDispatchers;
 import dev.opsledger.notifier.dispatch.DigestTicker;
 import dev.opsledger.notifier.dispatch.LogOutcomes;
 import dev.opsledger.notifier.dispatch.NotifierEngine;
 import dev.opsledger.notifier.dispatch.NotifierHistory;
+import dev.opsledger.notifier.dispatch.PreviewNotifier;
 import dev.opsledger.notifier.notice.Digest;
 import dev.opsledger.notifier.notice.NoticeKind;
 import dev.opsledger.notifier.notice.Notices;
@@ -77,7 +79,16 @@ public class NotifierConfiguration {
   /** The consumer of {@code opsledger.observed}: health changes (Degraded alerts). */
   public static final String OBSERVED_IN = "notifierObservedIn";
 
+  /** The consumer of {@code opsledger.previews}: pull request comments. */
+  public static final String PREVIEWS_IN = "notifierPreviewsIn";
+
   private static final String GROUP = "opsledger-notifier";
+
+  /**
+   * Previews in a group of their own: a host that is down for pull request comments never holds up
+   * the commit and drift notices, and the digest's history replay does not read them.
+   */
+  private static final String PREVIEWS_GROUP = "opsledger-notifier-previews";
 
   /**
    * The notifier's stream functions; one named group, so a restart resumes where it stopped. In the
@@ -90,7 +101,8 @@ public class NotifierConfiguration {
           StreamFunction.of(COMMITS_IN, Topic.COMMITS, GROUP),
           StreamFunction.of(DIFFS_IN, Topic.DIFFS, GROUP),
           StreamFunction.of(APPLIES_IN, Topic.APPLIES, GROUP),
-          StreamFunction.of(OBSERVED_IN, Topic.OBSERVED, GROUP));
+          StreamFunction.of(OBSERVED_IN, Topic.OBSERVED, GROUP),
+          StreamFunction.of(PREVIEWS_IN, Topic.PREVIEWS, PREVIEWS_GROUP));
 
   /** The notifier's defaults: its properties file and its bindings. */
   public static final class Defaults extends StreamBindingsPropertySource {
@@ -216,6 +228,9 @@ public class NotifierConfiguration {
             props.maxEventAge());
     Map<String, String> groups = new LinkedHashMap<>();
     for (StreamFunction f : FUNCTIONS) {
+      if (f.topic() == Topic.PREVIEWS) {
+        continue;
+      }
       groups.put(
           env.getRequiredProperty(f.property("destination")),
           env.getRequiredProperty(f.groupProperty()));
@@ -292,6 +307,71 @@ public class NotifierConfiguration {
   public Consumer<Message<byte[]>> notifierObservedIn(
       EventMessages messages, NotifierEngine notifierEngine) {
     return m -> notifierEngine.handle(messages.decode(m));
+  }
+
+  /**
+   * Pull request preview comments through every {@code github} and {@code gitlab} channel whose
+   * routes let the preview's source through (a channel no route names gets every source).
+   */
+  @Bean
+  public PreviewNotifier notifierPreviews(
+      NotifierProperties props, NotifierMetrics notifierMetrics) {
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(props.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    List<PullRequestComments> channels = new ArrayList<>();
+    props
+        .channels()
+        .forEach(
+            (name, c) ->
+                Channels.pullRequestComments(
+                        new ChannelSpec(
+                            name,
+                            c.type(),
+                            c.url(),
+                            c.urlFile(),
+                            c.token(),
+                            c.tokenFile(),
+                            c.secret(),
+                            c.secretFile(),
+                            c.apiUrl(),
+                            c.repository(),
+                            c.context(),
+                            "",
+                            c.requestTimeout() == null
+                                ? props.requestTimeout()
+                                : c.requestTimeout(),
+                            c.slackChannel()),
+                        http)
+                    .ifPresent(channels::add));
+    return new PreviewNotifier(
+        channels,
+        (channel, source) -> routesLet(props, channel, source),
+        notifierMetrics.registry());
+  }
+
+  /**
+   * Consumes {@code opsledger.previews}. Idempotent: the comment is found by its marker and only a
+   * newer preview replaces it (see {@link PreviewNotifier}).
+   */
+  @Bean(PREVIEWS_IN)
+  public Consumer<Message<byte[]>> notifierPreviewsIn(
+      EventMessages messages, PreviewNotifier notifierPreviews) {
+    return m -> notifierPreviews.accept(messages.decode(m));
+  }
+
+  private static boolean routesLet(NotifierProperties props, String channel, String source) {
+    List<NotifierProperties.Route> naming =
+        props.routes().stream().filter(r -> r.channels().contains(channel)).toList();
+    return naming.isEmpty()
+        || naming.stream()
+            .anyMatch(
+                r ->
+                    r.sources().isEmpty()
+                        || r.sources().contains("*")
+                        || r.sources().contains(source));
   }
 
   private static Templates templates(NotifierProperties props) {

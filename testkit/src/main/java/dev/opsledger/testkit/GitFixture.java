@@ -242,6 +242,25 @@ public final class GitFixture implements AutoCloseable {
       }
     }
 
+    /**
+     * Commits on top of the local {@code main} without moving it, and force-pushes the commit to
+     * {@code ref} (e.g. {@code refs/pull/7/head}), as a Git host publishes a pull request's head;
+     * returns the SHA.
+     */
+    public String pushTo(String ref) {
+      try {
+        String base = work.getRepository().resolve("refs/heads/" + BRANCH).name();
+        String sha = commitOnly();
+        work.push().setRemote("origin").setRefSpecs(new RefSpec("+" + sha + ":" + ref)).call();
+        work.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(base).call();
+        return sha;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (GitAPIException e) {
+        throw new IllegalStateException("cannot push to " + ref, e);
+      }
+    }
+
     /** Commits and pushes {@code main} to the remote; returns the SHA. */
     public String push() {
       String sha = commitOnly();

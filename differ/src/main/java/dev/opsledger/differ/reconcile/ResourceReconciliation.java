@@ -93,6 +93,19 @@ public class ResourceReconciliation {
   protected ResourceReconciliation() {}
 
   /**
+   * The live object as last recorded, for a pull request preview: {@code null} when it is absent or
+   * was never observed. Read-only; handles no command and applies nothing.
+   */
+  public JsonNode liveForPreview() {
+    return live == Live.PRESENT ? liveObject : null;
+  }
+
+  /** Whether OpsLedger applied the live object, for a pull request preview. Read-only. */
+  public boolean managedForPreview() {
+    return managed;
+  }
+
+  /**
    * Records a desired state. Dedupe: the input's {@code ce_id}; the same revision of the same
    * source; the same content hash while declared; a commit older than the newest seen for the
    * source.

@@ -104,6 +104,57 @@ public final class GitMirror implements AutoCloseable {
     }
   }
 
+  /**
+   * Fetches the heads of the open pull or merge requests, as {@code git ls-remote} lists them under
+   * {@code prefix} ({@code refs/pull/} or {@code refs/merge-requests/}), into the clone, and
+   * returns them by number. A request whose ref is gone from the remote is gone from the result.
+   *
+   * @throws GitAccessException when the repository cannot be reached or read
+   */
+  public java.util.SortedMap<Long, String> fetchPullRequests(String prefix) {
+    try {
+      Git g = open();
+      FetchCommand fetch =
+          g.fetch()
+              .setRemote("origin")
+              .setRefSpecs(new RefSpec("+" + prefix + "*/head:" + prefix + "*/head"))
+              .setRemoveDeletedRefs(true);
+      credentials.apply(fetch);
+      fetch.call();
+      java.util.SortedMap<Long, String> out = new java.util.TreeMap<>();
+      for (org.eclipse.jgit.lib.Ref r :
+          g.getRepository().getRefDatabase().getRefsByPrefix(prefix)) {
+        String rest = r.getName().substring(prefix.length());
+        if (!rest.endsWith("/head") || r.getObjectId() == null) {
+          continue;
+        }
+        try {
+          long number = Long.parseLong(rest.substring(0, rest.length() - "/head".length()));
+          if (number > 0) {
+            out.put(number, r.getObjectId().name());
+          }
+        } catch (NumberFormatException e) {
+          // Not a request's head (a host's other refs under the prefix): not ours to preview.
+        }
+      }
+      return out;
+    } catch (GitAPIException | IOException | RuntimeException e) {
+      if (e instanceof GitAccessException g) {
+        throw g;
+      }
+      throw new GitAccessException(
+          "cannot fetch "
+              + prefix
+              + "* from "
+              + source.displayUrl()
+              + ": "
+              + e.getClass().getSimpleName()
+              + ": "
+              + withoutSecrets(e.getMessage()),
+          null);
+    }
+  }
+
   /** A message with the URL's user info and any configured credential removed. */
   String withoutSecrets(String message) {
     if (message == null) {

@@ -63,6 +63,7 @@ public final class SourceConfigValidator {
       }
       checkAuth(name, kind, s.auth(), problems);
       RenderSettings render = checkRender(name, path, s.render(), problems);
+      PreviewSettings.problem(name, s).ifPresent(problems::add);
       if (problems.size() == before) {
         out.add(
             new SourceSettings(

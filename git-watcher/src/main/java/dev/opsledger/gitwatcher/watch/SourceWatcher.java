@@ -8,6 +8,7 @@ import dev.opsledger.events.DesiredStateRemoved;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.ManifestError;
 import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.PreviewResource;
 import dev.opsledger.events.PullRequestRef;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.gitwatcher.GitWatcherMetrics;
@@ -81,6 +82,10 @@ public final class SourceWatcher implements AutoCloseable {
   private Map<String, byte[]> renderedById = Map.of();
 
   private boolean initialized;
+
+  /** The source's pull request previews, or null when they are off. */
+  private PreviewWatcher previews;
+
   private String lastRecorded;
   private String lastGood;
   private long lastSequence;
@@ -183,6 +188,17 @@ public final class SourceWatcher implements AutoCloseable {
     this.batchSize = batchSize;
   }
 
+  /**
+   * Previews the source's pull requests at the end of each cycle (after its branch is recorded, so
+   * they compare with the newest good revision).
+   *
+   * @return this watcher
+   */
+  public SourceWatcher previewing(PreviewWatcher previews) {
+    this.previews = previews;
+    return this;
+  }
+
   /** The source. */
   public SourceSettings source() {
     return source;
@@ -213,6 +229,61 @@ public final class SourceWatcher implements AutoCloseable {
   }
 
   private WatchOutcome cycle() {
+    WatchOutcome outcome = recordBranch();
+    if (previews != null && initialized) {
+      runPreviews();
+    }
+    return outcome;
+  }
+
+  /**
+   * Previews the open requests. A failure here (a request's ref unreachable) is logged and retried
+   * at the next cycle; it never fails the branch's recording, nor forgets its position.
+   */
+  private void runPreviews() {
+    try {
+      previews.run(this::renderPreview);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "source {}: pull request previews failed, retrying at the next poll: {}",
+          source.id(),
+          e.toString());
+    }
+  }
+
+  /**
+   * Renders and validates a request's head exactly as a commit of the branch (same pipeline,
+   * renderers, size cap and errors), and returns what it declares differently from the last good
+   * revision. Records nothing: the watcher's position and index stay the branch's.
+   */
+  private PreviewRender renderPreview(String sha) {
+    RevisionScan scan = new RevisionScan(pipeline, lastGoodIndex, maxFileBytes, this::readBlob);
+    scan(sha, scan);
+    RevisionOutcome outcome = scan.finish();
+    if (outcome instanceof RevisionOutcome.Rejected r) {
+      return new PreviewRender.Rejected(capped(r.errors()));
+    }
+    RevisionIndex index = ((RevisionOutcome.Accepted) outcome).index();
+    DesiredChanges changes = DesiredChanges.between(lastGoodIndex, index);
+    Map<String, Set<ResourceKey>> byFile = new LinkedHashMap<>();
+    for (RevisionIndex.Entry e : changes.changed()) {
+      byFile.computeIfAbsent(e.path(), p -> new HashSet<>()).add(e.key());
+    }
+    List<PreviewResource> changed = new ArrayList<>();
+    for (var file : byFile.entrySet()) {
+      byte[] bytes = readBlob(index.file(file.getKey()).blobId());
+      for (ManifestPipeline.Resource r :
+          pipeline.process(file.getKey(), bytes, index.declaredScopes()).resources()) {
+        if (file.getValue().contains(r.key())) {
+          changed.add(new PreviewResource(r.key(), file.getKey(), pipeline.sealed(r.manifest())));
+        }
+      }
+    }
+    List<ResourceKey> removed = changes.removed().stream().map(RevisionIndex.Entry::key).toList();
+    return new PreviewRender.Accepted(lastGood, changed, removed);
+  }
+
+  private WatchOutcome recordBranch() {
     Checkpoint checkpoint = initialized ? null : checkpoints.read(source.id());
     String head = fetch();
     if (head == null) {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsledger.events.EventJson;
 import dev.opsledger.gitwatcher.GitWatcherMetrics;
 import dev.opsledger.gitwatcher.GitWatcherProperties;
+import dev.opsledger.gitwatcher.source.PreviewSettings;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.FetchScheduler;
+import dev.opsledger.gitwatcher.watch.PreviewRequests;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -41,6 +44,8 @@ public class WebhookController {
   private final List<SourceSettings> sources;
   private final FetchScheduler scheduler;
   private final GitWatcherMetrics metrics;
+  private Map<String, PreviewSettings> previews = Map.of();
+  private PreviewRequests previewRequests;
 
   /**
    * The receivers.
@@ -85,6 +90,20 @@ public class WebhookController {
             e.getKey().id());
       }
     }
+  }
+
+  /**
+   * Also receives pull and merge request events for the sources that preview them: each one
+   * triggers a fetch of the source (whose cycle lists the request heads), and a close or merge
+   * stops its preview.
+   *
+   * @return this controller
+   */
+  public WebhookController previewing(
+      Map<String, PreviewSettings> previews, PreviewRequests previewRequests) {
+    this.previews = Map.copyOf(previews);
+    this.previewRequests = previewRequests;
+    return this;
   }
 
   /** Whether a receiver is started. */
@@ -147,12 +166,51 @@ public class WebhookController {
     if (json == null || !json.isObject()) {
       return refuse(provider, HttpStatus.BAD_REQUEST, "bad_request", "body is not a JSON object");
     }
+    Optional<PullRequestNotice> pr =
+        PullRequestNotice.parse(provider, request.getHeader("X-GitHub-Event"), json);
+    if (pr.isPresent()) {
+      return pullRequest(provider, pr.get(), sourceId);
+    }
     List<String> targets = PushRouting.route(sources, PushNotice.parse(provider, json), sourceId);
     if (targets.isEmpty()) {
       metrics.webhook(provider.id(), "ignored");
       return answer(HttpStatus.OK, "no tracked branch concerned");
     }
     for (String id : targets) {
+      scheduler.request(id);
+    }
+    metrics.webhook(provider.id(), "triggered");
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(
+            EventJson.mapper()
+                .createObjectNode()
+                .set("triggered", EventJson.mapper().valueToTree(targets))
+                .toString());
+  }
+
+  /**
+   * Routes a request event as a push of its target branch, to the sources that preview requests;
+   * the fetch it triggers lists the heads, so a forged "opened" costs a fetch and nothing else. A
+   * close is remembered for the source's next cycle, which writes the one {@code PreviewClosed}.
+   */
+  private ResponseEntity<String> pullRequest(
+      Provider provider, PullRequestNotice notice, String sourceId) {
+    List<String> targets =
+        PushRouting.route(
+                sources,
+                new PushNotice(notice.repositoryUrls(), java.util.Set.of(notice.targetBranch())),
+                sourceId)
+            .stream()
+            .filter(id -> previews.getOrDefault(id, PreviewSettings.OFF).enabled())
+            .toList();
+    if (targets.isEmpty() || previewRequests == null) {
+      metrics.webhook(provider.id(), "ignored");
+      return answer(HttpStatus.OK, "no previewed source concerned");
+    }
+    for (String id : targets) {
+      previewRequests.add(
+          id, new PreviewRequests.Change(notice.number(), notice.open(), notice.merged()));
       scheduler.request(id);
     }
     metrics.webhook(provider.id(), "triggered");

@@ -27,7 +27,7 @@ class SourceConfigValidatorTest {
       Duration pollInterval,
       Auth auth) {
     return new GitWatcherProperties.Source(
-        id, url, "main", path, target, namespace, pollInterval, true, auth, null);
+        id, url, "main", path, target, namespace, pollInterval, true, auth, null, null);
   }
 
   @Test
@@ -129,7 +129,8 @@ class SourceConfigValidatorTest {
         Duration.ofSeconds(30),
         true,
         Auth.NONE,
-        render);
+        render,
+        null);
   }
 
   static GitWatcherProperties.Render render(
@@ -185,5 +186,58 @@ class SourceConfigValidatorTest {
                 + " 'Not_A_Label' must be a DNS label of at most 53 characters, as Helm requires",
             "opsledger.git-watcher.sources[0] (shop).render: 'deploy/apps' and 'deploy/apps/chart'"
                 + " overlap; a directory is rendered once, by one Kustomize path or chart");
+  }
+
+  GitWatcherProperties.Source previewing(String url, GitWatcherProperties.Previews previews) {
+    return new GitWatcherProperties.Source(
+        "shop",
+        url,
+        "main",
+        "",
+        "prod",
+        "default",
+        Duration.ofSeconds(30),
+        true,
+        Auth.NONE,
+        null,
+        previews);
+  }
+
+  @Test
+  void previewsFollowTheHostUnlessConfigured() {
+    var github = previewing("https://github.com/o/r.git", null);
+    var gitlab = previewing("https://gitlab.example.com/g/p.git", null);
+    var elsewhere = previewing(dir.toString(), null);
+    var off =
+        previewing(
+            "https://github.com/o/r.git",
+            new GitWatcherProperties.Previews(null, false, Duration.ofDays(14)));
+    var named =
+        previewing(
+            dir.toString(), new GitWatcherProperties.Previews("GitLab", null, Duration.ofDays(1)));
+
+    assertThat(PreviewSettings.of(github).provider()).isEqualTo("github");
+    assertThat(PreviewSettings.of(github).refPrefix()).isEqualTo("refs/pull/");
+    assertThat(PreviewSettings.of(gitlab).refPrefix()).isEqualTo("refs/merge-requests/");
+    assertThat(PreviewSettings.of(elsewhere).enabled()).isFalse();
+    assertThat(PreviewSettings.of(off).enabled()).isFalse();
+    assertThat(PreviewSettings.of(named).provider()).isEqualTo("gitlab");
+  }
+
+  @Test
+  void refusesAnUnknownProviderAndPreviewsOnWithoutOne() {
+    var bitbucket =
+        previewing(
+            dir.toString(), new GitWatcherProperties.Previews("bitbucket", null, Duration.ZERO));
+    var unknown =
+        previewing(dir.toString(), new GitWatcherProperties.Previews(null, true, Duration.ZERO));
+
+    var result = SourceConfigValidator.validate(List.of(bitbucket));
+    assertThat(result).isInstanceOf(SourceConfigValidator.Result.Invalid.class);
+    assertThat(((SourceConfigValidator.Result.Invalid) result).problems())
+        .anyMatch(p -> p.contains("previews.provider must be github or gitlab"));
+    var result2 = SourceConfigValidator.validate(List.of(unknown));
+    assertThat(((SourceConfigValidator.Result.Invalid) result2).problems())
+        .anyMatch(p -> p.contains("previews.enabled needs previews.provider"));
   }
 }

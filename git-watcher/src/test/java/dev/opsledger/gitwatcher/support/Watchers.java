@@ -10,10 +10,14 @@ import dev.opsledger.gitwatcher.manifest.ManifestPipeline;
 import dev.opsledger.gitwatcher.manifest.ResourceScopes;
 import dev.opsledger.gitwatcher.render.RenderTools;
 import dev.opsledger.gitwatcher.render.SourceRenderer;
+import dev.opsledger.gitwatcher.source.PreviewSettings;
 import dev.opsledger.gitwatcher.source.RenderSettings;
 import dev.opsledger.gitwatcher.source.RepositoryUrls;
 import dev.opsledger.gitwatcher.source.SourceSettings;
 import dev.opsledger.gitwatcher.watch.CommitLogCheckpoints;
+import dev.opsledger.gitwatcher.watch.PreviewLog;
+import dev.opsledger.gitwatcher.watch.PreviewRequests;
+import dev.opsledger.gitwatcher.watch.PreviewWatcher;
 import dev.opsledger.gitwatcher.watch.SourceWatcher;
 import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.service.EventPublisher;
@@ -21,6 +25,7 @@ import dev.opsledger.service.core.EventSink;
 import dev.opsledger.testkit.SharedKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -130,6 +135,47 @@ public final class Watchers {
         2L * 1024 * 1024,
         1000,
         renderer);
+  }
+
+  /**
+   * A watcher that also previews the source's pull requests ({@code provider}'s refs), reading its
+   * preview history from the shared broker.
+   */
+  public static SourceWatcher previewingWatcher(
+      SourceSettings source,
+      Path cacheDir,
+      String provider,
+      PreviewRequests requests,
+      List<EventEnvelope<?>> published) {
+    EventLog.ensureTopics();
+    EventSink sink =
+        sink(
+            events -> {
+              publisher().publishAll(events, Duration.ofSeconds(60));
+              published.addAll(events);
+            });
+    GitMirror mirror = new GitMirror(source, cacheDir);
+    KafkaConnection kafka = KafkaConnection.of(SharedKafka.bootstrapServers());
+    return new SourceWatcher(
+            source,
+            mirror,
+            new ManifestPipeline(
+                source.target(), source.defaultNamespace(), new ResourceScopes(List.of()), SECRETS),
+            new CommitLogCheckpoints(kafka, new EventCodec(), Duration.ofSeconds(60)),
+            sink,
+            new GitWatcherMetrics(new SimpleMeterRegistry()),
+            2L * 1024 * 1024,
+            1000,
+            null)
+        .previewing(
+            new PreviewWatcher(
+                source,
+                new PreviewSettings(provider, Duration.ofDays(14)),
+                mirror,
+                sink,
+                new PreviewLog(kafka, new EventCodec(), Duration.ofSeconds(60)),
+                requests,
+                Clock.systemUTC()));
   }
 
   /** A sink for a watcher, which only ever sends and waits, through {@code sendAndWait}. */

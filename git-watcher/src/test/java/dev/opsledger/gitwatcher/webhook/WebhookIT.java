@@ -4,10 +4,14 @@ import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opsledger.events.CommitObserved;
+import dev.opsledger.events.PreviewClosed;
+import dev.opsledger.events.PreviewRendered;
+import dev.opsledger.events.Topic;
 import dev.opsledger.gitwatcher.GitWatcherApplication;
 import dev.opsledger.gitwatcher.support.EventLog;
 import dev.opsledger.gitwatcher.support.Watchers;
 import dev.opsledger.testkit.GitFixture;
+import dev.opsledger.testkit.LogTail;
 import dev.opsledger.testkit.SharedKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -65,6 +69,7 @@ class WebhookIT {
     r.add("opsledger.git-watcher.sources[0].url", git::remoteUrl);
     r.add("opsledger.git-watcher.sources[0].target", () -> "hooks-cluster");
     r.add("opsledger.git-watcher.sources[0].poll-interval", () -> "1h");
+    r.add("opsledger.git-watcher.sources[0].previews.provider", () -> "github");
     r.add("opsledger.git-watcher.webhooks.github.enabled", () -> "true");
     r.add("opsledger.git-watcher.webhooks.github.secret", () -> GITHUB_SECRET);
     r.add("opsledger.git-watcher.webhooks.gitlab.enabled", () -> "true");
@@ -203,5 +208,55 @@ class WebhookIT {
   void aReceiverWithoutASecretIsNotStarted() {
     assertThat(post("bitbucket", "{}", Map.of()).statusCode()).isEqualTo(404);
     assertThat(post("generic", "{}", Map.of()).statusCode()).isEqualTo(404);
+  }
+
+  String pullRequest(String action, long number) {
+    return "{\"action\":\""
+        + action
+        + "\",\"number\":"
+        + number
+        + ",\"pull_request\":{\"number\":"
+        + number
+        + ",\"merged\":false,\"base\":{\"ref\":\"main\"}},\"repository\":{\"clone_url\":\""
+        + git.remoteUrl()
+        + "\"}}";
+  }
+
+  HttpResponse<String> signedPullRequest(String body, String secret) {
+    return post(
+        "github",
+        body,
+        Map.of(
+            "X-GitHub-Event",
+            "pull_request",
+            "X-Hub-Signature-256",
+            WebhookSignatures.sign(secret, body.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  @Test
+  void signedPullRequestEventsPreviewTheHeadAndAForgedCloseIsRefused() {
+    await("the first poll recorded the head").until(() -> log.observed().size() >= 1);
+    try (LogTail previews =
+        LogTail.fromBeginning(
+            SharedKafka.bootstrapServers(), LogTail.keyStartsWith(SOURCE + "#"), Topic.PREVIEWS)) {
+      String head =
+          git.commit("a request")
+              .write("c.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
+              .pushTo("refs/pull/21/head");
+      var opened = signedPullRequest(pullRequest("opened", 21), GITHUB_SECRET);
+      assertThat(opened.statusCode()).isEqualTo(202);
+      await("the request's head is previewed without waiting for the hourly poll")
+          .until(
+              () ->
+                  previews.data(PreviewRendered.class).stream()
+                      .anyMatch(p -> p.number() == 21 && p.headSha().equals(head)));
+
+      assertThat(signedPullRequest(pullRequest("closed", 21), "forged").statusCode())
+          .isEqualTo(401);
+      assertThat(signedPullRequest(pullRequest("closed", 21), GITHUB_SECRET).statusCode())
+          .isEqualTo(202);
+      await("one close of #21").until(() -> previews.data(PreviewClosed.class).size() == 1);
+      assertThat(previews.data(PreviewClosed.class).get(0).number()).isEqualTo(21);
+    }
   }
 }

@@ -80,6 +80,40 @@ public final class Channels {
     };
   }
 
+  /**
+   * The pull request comments of a {@code github} or {@code gitlab} channel (same API, token,
+   * repository and context as its commit statuses); empty for other types.
+   */
+  public static java.util.Optional<PullRequestComments> pullRequestComments(
+      ChannelSpec spec, HttpClient client) {
+    String type = spec.type() == null ? "" : spec.type().toLowerCase(Locale.ROOT);
+    if (!type.equals("github") && !type.equals("gitlab")) {
+      return java.util.Optional.empty();
+    }
+    String prefix = "opsledger.notifier.channels." + spec.name() + ".";
+    SecretValue token = SecretValue.resolve(prefix + "token", spec.token(), spec.tokenFile());
+    HttpPoster poster =
+        new HttpPoster(
+            client,
+            spec.requestTimeout(),
+            new ErrorText(new ArrayList<>(java.util.Arrays.asList(token))),
+            spec.name());
+    boolean github = type.equals("github");
+    String api =
+        spec.apiUrl() == null || spec.apiUrl().isBlank()
+            ? (github ? GITHUB_API : GITLAB_API)
+            : spec.apiUrl();
+    return java.util.Optional.of(
+        new PullRequestComments(
+            spec.name(),
+            github ? CommitStatusChannel.Host.GITHUB : CommitStatusChannel.Host.GITLAB,
+            api,
+            spec.repository(),
+            require(token, prefix + "token"),
+            spec.context() == null || spec.context().isBlank() ? "opsledger" : spec.context(),
+            poster));
+  }
+
   private static SecretValue require(SecretValue value, String property) {
     if (value == null) {
       throw new IllegalArgumentException(

@@ -38,13 +38,35 @@ final class HttpPoster {
     return exchange(uri, headers, body).body();
   }
 
+  /**
+   * Sends a request with any method ({@code GET} without a body, {@code PATCH}, {@code PUT}) and
+   * returns the body of a 2xx answer; answers are sorted as {@link #post} sorts them.
+   */
+  String send(String method, URI uri, Map<String, String> headers, byte[] body)
+      throws DeliveryException {
+    return exchange(
+            uri,
+            headers,
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body),
+            method)
+        .body();
+  }
+
   private HttpResponse<String> exchange(URI uri, Map<String, String> headers, byte[] body)
+      throws DeliveryException {
+    return exchange(uri, headers, HttpRequest.BodyPublishers.ofByteArray(body), "POST");
+  }
+
+  private HttpResponse<String> exchange(
+      URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body, String method)
       throws DeliveryException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .timeout(requestTimeout)
             .header("User-Agent", "opsledger-notifier")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            .method(method, body);
     headers.forEach(request::header);
     HttpResponse<String> response;
     try {
