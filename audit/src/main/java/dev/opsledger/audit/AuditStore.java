@@ -67,8 +67,12 @@ public final class AuditStore {
   static final Set<Topic> STATE_TOPICS =
       EnumSet.of(Topic.DESIRED, Topic.OBSERVED, Topic.DIFFS, Topic.APPLIES);
 
-  /** The per-resource topics the offset index covers: a history's topics. */
-  static final Set<Topic> INDEXED_TOPICS = EnumSet.complementOf(EnumSet.of(Topic.COMMITS));
+  /**
+   * The per-resource topics the offset index covers: a history's topics. Pull request previews are
+   * kept apart: they are keyed by request, and what they show never happened.
+   */
+  static final Set<Topic> INDEXED_TOPICS =
+      EnumSet.complementOf(EnumSet.of(Topic.COMMITS, Topic.PREVIEWS));
 
   private final Path dir;
   private FileChannel lockChannel;
