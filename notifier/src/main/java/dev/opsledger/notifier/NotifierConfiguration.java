@@ -134,11 +134,7 @@ public class NotifierConfiguration {
       NotifierMetrics notifierMetrics,
       EventPublisher publisher) {
     Clock clock = Clock.systemUTC();
-    HttpClient http =
-        HttpClient.newBuilder()
-            .connectTimeout(props.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    HttpClient http = httpClient(props);
     Templates templates = templates(props);
     LogOutcomes outcomes =
         new LogOutcomes(
@@ -153,21 +149,11 @@ public class NotifierConfiguration {
         .forEach(
             (name, c) -> {
               ChannelSpec spec =
-                  new ChannelSpec(
+                  spec(
+                      props,
                       name,
-                      c.type(),
-                      c.url(),
-                      c.urlFile(),
-                      c.token(),
-                      c.tokenFile(),
-                      c.secret(),
-                      c.secretFile(),
-                      c.apiUrl(),
-                      c.repository(),
-                      c.context(),
-                      c.linkTemplate().isEmpty() ? props.linkTemplate() : c.linkTemplate(),
-                      c.requestTimeout() == null ? props.requestTimeout() : c.requestTimeout(),
-                      c.slackChannel());
+                      c,
+                      c.linkTemplate().isEmpty() ? props.linkTemplate() : c.linkTemplate());
               TokenBucket bucket =
                   new TokenBucket(
                       c.burst() == null ? props.rateLimit().burst() : c.burst(),
@@ -316,35 +302,13 @@ public class NotifierConfiguration {
   @Bean
   public PreviewNotifier notifierPreviews(
       NotifierProperties props, NotifierMetrics notifierMetrics) {
-    HttpClient http =
-        HttpClient.newBuilder()
-            .connectTimeout(props.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    HttpClient http = httpClient(props);
     List<PullRequestComments> channels = new ArrayList<>();
     props
         .channels()
         .forEach(
             (name, c) ->
-                Channels.pullRequestComments(
-                        new ChannelSpec(
-                            name,
-                            c.type(),
-                            c.url(),
-                            c.urlFile(),
-                            c.token(),
-                            c.tokenFile(),
-                            c.secret(),
-                            c.secretFile(),
-                            c.apiUrl(),
-                            c.repository(),
-                            c.context(),
-                            "",
-                            c.requestTimeout() == null
-                                ? props.requestTimeout()
-                                : c.requestTimeout(),
-                            c.slackChannel()),
-                        http)
+                Channels.pullRequestComments(spec(props, name, c, ""), http)
                     .ifPresent(channels::add));
     return new PreviewNotifier(
         channels,
@@ -382,5 +346,33 @@ public class NotifierConfiguration {
             (kind, t) ->
                 overrides.put(NoticeKind.parse(kind), new Templates.Template(t.title(), t.text())));
     return new Templates(overrides);
+  }
+
+  /** The notifier's HTTP client: its connect timeout, and never a redirect. */
+  private static HttpClient httpClient(NotifierProperties props) {
+    return HttpClient.newBuilder()
+        .connectTimeout(props.connectTimeout())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  /** A configured channel's spec, with the notifier's request timeout where it sets none. */
+  private static ChannelSpec spec(
+      NotifierProperties props, String name, NotifierProperties.Channel c, String linkTemplate) {
+    return new ChannelSpec(
+        name,
+        c.type(),
+        c.url(),
+        c.urlFile(),
+        c.token(),
+        c.tokenFile(),
+        c.secret(),
+        c.secretFile(),
+        c.apiUrl(),
+        c.repository(),
+        c.context(),
+        linkTemplate,
+        c.requestTimeout() == null ? props.requestTimeout() : c.requestTimeout(),
+        c.slackChannel());
   }
 }
