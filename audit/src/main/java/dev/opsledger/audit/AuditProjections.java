@@ -345,7 +345,7 @@ public final class AuditProjections {
   }
 
   /** The full SHA of the one recorded commit that starts with {@code prefix}, else the prefix. */
-  private static String fullSha(List<LoggedEvent> events, String prefix) {
+  static String fullSha(List<LoggedEvent> events, String prefix) {
     Set<String> matches = new LinkedHashSet<>();
     for (LoggedEvent e : events) {
       if (e.readable() && e.data() instanceof CommitObserved c && c.sha().startsWith(prefix)) {

@@ -4,6 +4,10 @@ import dev.opsledger.audit.Answers.Change;
 import dev.opsledger.audit.Answers.CommitTimeline;
 import dev.opsledger.audit.Answers.ResourceHistory;
 import dev.opsledger.audit.Answers.StateAt;
+import dev.opsledger.events.CommitObserved;
+import dev.opsledger.events.DesiredStateChanged;
+import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.KafkaConnection;
@@ -12,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,19 +177,101 @@ public final class AuditService {
     return new LiveFollower(connection, store());
   }
 
-  /** How one commit went through the pipeline. */
-  public CommitTimeline timeline(String sha) {
+  /**
+   * How one commit went through the pipeline. Read in passes that keep only what the answer needs
+   * (the commits; the events of this commit; the desired and health records of what it declared),
+   * so memory follows the commit, not the length of the log.
+   */
+  public CommitTimeline timeline(String shaOrPrefix) {
     try (LogReader reader = new LogReader(connection)) {
-      return AuditProjections.timeline(reader.read(EnumSet.allOf(Topic.class), null, null), sha);
+      List<LoggedEvent> kept = reader.read(EnumSet.of(Topic.COMMITS), null, null);
+      String sha = AuditProjections.fullSha(kept, shaOrPrefix);
+      Set<String> declared = new HashSet<>();
+      Set<String> chained = new HashSet<>();
+      reader.scan(
+          EnumSet.complementOf(EnumSet.of(Topic.COMMITS)),
+          null,
+          null,
+          e -> {
+            if (e.readable()
+                && (sha.equals(e.event().correlation())
+                    || sha.equals(AuditProjections.revisionOf(e.data())))) {
+              kept.add(e);
+              chained.add(e.position());
+              if (e.data() instanceof DesiredStateChanged c && sha.equals(c.revision())) {
+                declared.add(e.event().subject());
+              }
+            }
+          },
+          null);
+      if (!declared.isEmpty()) {
+        // What each declared resource went through besides this commit: its health, and the newer
+        // revisions that took it over.
+        reader.scan(
+            EnumSet.of(Topic.DESIRED, Topic.OBSERVED),
+            null,
+            null,
+            e -> {
+              if (e.readable()
+                  && declared.contains(e.event().subject())
+                  && (e.data() instanceof ResourceHealthChanged
+                      || e.data() instanceof DesiredStateChanged
+                      || e.data() instanceof DesiredStateRemoved)
+                  && !chained.contains(e.position())) {
+                kept.add(e);
+              }
+            },
+            null);
+      }
+      kept.sort(LoggedEvent.LOG_ORDER);
+      return AuditProjections.timeline(kept, sha);
     }
   }
 
-  /** Who changed what in {@code [since, until]}. */
+  /**
+   * Who changed what in {@code [since, until]}: the commits, then of the desired records only those
+   * of the commits in the range, and of the approvals only those in it; memory follows the answer.
+   */
   public List<Change> who(Instant since, Instant until) {
     try (LogReader reader = new LogReader(connection)) {
-      List<LoggedEvent> events =
-          reader.read(EnumSet.of(Topic.COMMITS, Topic.DESIRED, Topic.APPROVALS), null, until);
-      return AuditProjections.who(events, since, until);
+      List<LoggedEvent> kept = reader.read(EnumSet.of(Topic.COMMITS), null, until);
+      Set<String> revisions = new HashSet<>();
+      for (LoggedEvent e : kept) {
+        if (within(e, since, until) && e.data() instanceof CommitObserved c) {
+          revisions.add(c.sha());
+        }
+      }
+      if (!revisions.isEmpty()) {
+        reader.scan(
+            EnumSet.of(Topic.DESIRED),
+            null,
+            until,
+            e -> {
+              if (e.readable()
+                  && (e.data() instanceof DesiredStateChanged
+                      || e.data() instanceof DesiredStateRemoved)
+                  && revisions.contains(AuditProjections.revisionOf(e.data()))) {
+                kept.add(e);
+              }
+            },
+            null);
+      }
+      reader.scan(
+          EnumSet.of(Topic.APPROVALS),
+          null,
+          until,
+          e -> {
+            if (within(e, since, until)) {
+              kept.add(e);
+            }
+          },
+          null);
+      kept.sort(LoggedEvent.LOG_ORDER);
+      return AuditProjections.who(kept, since, until);
     }
+  }
+
+  private static boolean within(LoggedEvent e, Instant since, Instant until) {
+    return e.readable() && !e.event().time().isBefore(since) && !e.event().time().isAfter(until);
   }
 }

@@ -38,6 +38,11 @@ public record LoggedEvent(
     return event != null;
   }
 
+  /** Where it is in the log: its topic, partition and offset, in one string. */
+  public String position() {
+    return topic + "/" + partition + "@" + offset;
+  }
+
   /** The event's data, or {@code null}. */
   public OpsLedgerEvent data() {
     return event == null ? null : event.data();

@@ -144,7 +144,7 @@ class AuditStoreIT {
     assertThat(live.warnings()).isEqualTo(full.warnings());
   }
 
-  private static void write(String bootstrap, List<EventEnvelope<OpsLedgerEvent>> events) {
+  static void write(String bootstrap, List<EventEnvelope<OpsLedgerEvent>> events) {
     EventCodec codec = new EventCodec();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(KafkaSettings.producer(bootstrap))) {

@@ -250,7 +250,8 @@ public record GeneratedLog(int resources, int rounds, Instant start, long seed) 
     return "apps/team-" + (i % 10) + "/cfg-" + i + ".yaml";
   }
 
-  private static String sha(int round) {
+  /** The commit of round {@code round} (from 1), as the log records it. */
+  public static String sha(int round) {
     return String.format("%040x", round * 0x9e3779b97f4a7c15L & Long.MAX_VALUE);
   }
 

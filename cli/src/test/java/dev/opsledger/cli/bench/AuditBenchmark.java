@@ -78,11 +78,18 @@ public final class AuditBenchmark {
       System.out.printf(
           "filled %,d events over %,d resources in %,d ms%n",
           events, resources, (System.nanoTime() - t0) / 1_000_000);
-      Path store = dir.resolve("store-" + System.currentTimeMillis());
+      // -Dbench.store=<dir> asks again through a store a previous run built (its build is then
+      // only a catch-up); -Dbench.probes= picks the questions.
+      Path store =
+          System.getProperty("bench.store", "").isBlank()
+              ? dir.resolve("store-" + System.currentTimeMillis())
+              : Path.of(System.getProperty("bench.store"));
       String mid = start.plusSeconds((long) resources * rounds * 5 / 2).toString();
       List<String> rows = new ArrayList<>();
       for (String probe :
-          List.of("build", "history", "state-at-mid", "state-at-now", "status", "who")) {
+          System.getProperty(
+                  "bench.probes", "build,history,state-at-mid,state-at-now,status,who,timeline")
+              .split(",")) {
         rows.add(probe(bootstrap, store, probe, mid));
       }
       System.out.println();
@@ -102,21 +109,29 @@ public final class AuditBenchmark {
 
   private static String probe(String bootstrap, Path store, String probe, String mid)
       throws Exception {
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + System.getProperty("bench.probe.xmx", "256m"),
-                "-XX:+UseSerialGC",
-                "-Dbench.resources=" + Integer.getInteger("bench.resources", 10_000),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Probe.class.getName(),
-                bootstrap,
-                store.toString(),
-                probe,
-                mid)
-            .redirectErrorStream(true)
-            .start();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + System.getProperty("bench.probe.xmx", "256m"));
+    command.add("-XX:+UseSerialGC");
+    // The CLI's launcher runs C1 only (faster to start); -Dbench.probe.opts= adds others, e.g. a
+    // flight recording.
+    command.add("-XX:TieredStopAtLevel=1");
+    for (String opt : System.getProperty("bench.probe.opts", "").split(" ")) {
+      if (!opt.isBlank()) {
+        command.add(opt.replace("{probe}", probe));
+      }
+    }
+    command.add("-Dbench.resources=" + Integer.getInteger("bench.resources", 10_000));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Probe.class.getName(),
+            bootstrap,
+            store.toString(),
+            probe,
+            mid));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     return ProbeOutput.row(p, probe, line -> line.contains("ERROR") || line.contains("Exception"));
   }
 
@@ -157,6 +172,7 @@ public final class AuditBenchmark {
           switch (probe) {
             case "build", "history" -> EnumSet.complementOf(EnumSet.of(Topic.COMMITS));
             case "who" -> EnumSet.of(Topic.COMMITS, Topic.DESIRED, Topic.APPROVALS);
+            case "timeline" -> EnumSet.allOf(Topic.class);
             default -> EnumSet.of(Topic.DESIRED, Topic.OBSERVED, Topic.DIFFS, Topic.APPLIES);
           };
       boolean keyOnly = probe.equals("history");
@@ -201,6 +217,7 @@ public final class AuditBenchmark {
           Instant now = Instant.now();
           yield audit.who(now.minus(Duration.ofHours(2)), now).size();
         }
+        case "timeline" -> audit.timeline(GeneratedLog.sha(10)).steps().size();
         default -> throw new IllegalArgumentException(probe);
       };
     }
