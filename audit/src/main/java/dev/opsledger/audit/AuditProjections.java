@@ -240,7 +240,7 @@ public final class AuditProjections {
         allHealthyMillis);
   }
 
-  private static final Comparator<LoggedEvent> TIME_ORDER =
+  static final Comparator<LoggedEvent> TIME_ORDER =
       Comparator.comparing((LoggedEvent e) -> e.event().time())
           .thenComparing(LoggedEvent.LOG_ORDER);
 

@@ -1,5 +1,7 @@
 package dev.opsledger.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opsledger.audit.Answers.Change;
 import dev.opsledger.audit.Answers.CommitTimeline;
 import dev.opsledger.audit.Answers.ResourceHistory;
@@ -7,6 +9,10 @@ import dev.opsledger.audit.Answers.StateAt;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
+import dev.opsledger.events.DriftDetected;
+import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.ObservedStateChanged;
+import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceHealthChanged;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.Topic;
@@ -15,7 +21,9 @@ import dev.opsledger.kafka.OffsetRange;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +48,8 @@ public final class AuditService {
   private static final Logger LOG = LoggerFactory.getLogger(AuditService.class);
 
   private static final Set<Topic> STATE_TOPICS = AuditStore.STATE_TOPICS;
+
+  private static final JsonNode EMPTY = JsonNodeFactory.instance.objectNode();
 
   private final KafkaConnection connection;
   private final boolean useStore;
@@ -178,16 +188,17 @@ public final class AuditService {
   }
 
   /**
-   * How one commit went through the pipeline. Read in passes that keep only what the answer needs
-   * (the commits; the events of this commit; the desired and health records of what it declared),
-   * so memory follows the commit, not the length of the log.
+   * How one commit went through the pipeline. Read in passes that keep only what the answer needs,
+   * without the manifests and live states it never shows, so memory follows the commit, not the
+   * length of the log: the commits; the events of this commit; of each resource it declared, the
+   * first newer revision that took it over; and its health records, those before the commit folded
+   * into the last one.
    */
   public CommitTimeline timeline(String shaOrPrefix) {
     try (LogReader reader = new LogReader(connection)) {
       List<LoggedEvent> kept = reader.read(EnumSet.of(Topic.COMMITS), null, null);
       String sha = AuditProjections.fullSha(kept, shaOrPrefix);
-      Set<String> declared = new HashSet<>();
-      Set<String> chained = new HashSet<>();
+      List<LoggedEvent> chain = new ArrayList<>();
       reader.scan(
           EnumSet.complementOf(EnumSet.of(Topic.COMMITS)),
           null,
@@ -196,36 +207,124 @@ public final class AuditService {
             if (e.readable()
                 && (sha.equals(e.event().correlation())
                     || sha.equals(AuditProjections.revisionOf(e.data())))) {
-              kept.add(e);
-              chained.add(e.position());
-              if (e.data() instanceof DesiredStateChanged c && sha.equals(c.revision())) {
-                declared.add(e.event().subject());
-              }
+              chain.add(slim(e));
             }
           },
           null);
-      if (!declared.isEmpty()) {
-        // What each declared resource went through besides this commit: its health, and the newer
-        // revisions that took it over.
+      chain.sort(AuditProjections.TIME_ORDER);
+      Set<String> chained = new HashSet<>();
+      Map<String, Instant> declaredAt = new HashMap<>();
+      for (LoggedEvent e : chain) {
+        chained.add(e.position());
+        if (e.data() instanceof DesiredStateChanged c && sha.equals(c.revision())) {
+          declaredAt.putIfAbsent(e.event().subject(), e.event().time());
+        }
+      }
+      kept.addAll(chain);
+      if (!declaredAt.isEmpty()) {
+        Instant first = chain.get(0).event().time();
+        Map<String, LoggedEvent> takenOver = new HashMap<>();
         reader.scan(
-            EnumSet.of(Topic.DESIRED, Topic.OBSERVED),
+            EnumSet.of(Topic.DESIRED),
             null,
             null,
             e -> {
-              if (e.readable()
-                  && declared.contains(e.event().subject())
-                  && (e.data() instanceof ResourceHealthChanged
-                      || e.data() instanceof DesiredStateChanged
+              String subject = e.readable() ? e.event().subject() : null;
+              if (subject != null
+                  && declaredAt.containsKey(subject)
+                  && (e.data() instanceof DesiredStateChanged
                       || e.data() instanceof DesiredStateRemoved)
-                  && !chained.contains(e.position())) {
+                  && !sha.equals(AuditProjections.revisionOf(e.data()))
+                  && e.event().time().isAfter(declaredAt.get(subject))) {
+                takenOver.merge(subject, slim(e), AuditService::earlier);
+              }
+            },
+            null);
+        Map<String, LoggedEvent> healthBefore = new HashMap<>();
+        reader.scan(
+            EnumSet.of(Topic.OBSERVED),
+            null,
+            null,
+            e -> {
+              if (!(e.data() instanceof ResourceHealthChanged)
+                  || !declaredAt.containsKey(e.event().subject())
+                  || chained.contains(e.position())) {
+                return;
+              }
+              String subject = e.event().subject();
+              LoggedEvent end = takenOver.get(subject);
+              if (e.event().time().isBefore(first)) {
+                // Before the commit only the health it had when its wait opened counts: the last.
+                healthBefore.merge(subject, e, (a, b) -> earlier(a, b) == a ? b : a);
+              } else if (end == null || AuditProjections.TIME_ORDER.compare(e, end) < 0) {
                 kept.add(e);
               }
             },
             null);
+        kept.addAll(takenOver.values());
+        kept.addAll(healthBefore.values());
       }
       kept.sort(LoggedEvent.LOG_ORDER);
       return AuditProjections.timeline(kept, sha);
     }
+  }
+
+  private static LoggedEvent earlier(LoggedEvent a, LoggedEvent b) {
+    return AuditProjections.TIME_ORDER.compare(a, b) <= 0 ? a : b;
+  }
+
+  /** The event without its manifest, live state or patch: what no timeline shows. */
+  private static LoggedEvent slim(LoggedEvent e) {
+    OpsLedgerEvent d = e.data();
+    OpsLedgerEvent lighter = d;
+    if (d instanceof DesiredStateChanged c) {
+      lighter =
+          new DesiredStateChanged(
+              c.resource(),
+              c.sourceId(),
+              c.revision(),
+              c.path(),
+              c.contentHash(),
+              EMPTY,
+              c.author(),
+              c.committedAt(),
+              c.pullRequest(),
+              c.sequence());
+    } else if (d instanceof ObservedStateChanged o) {
+      lighter =
+          new ObservedStateChanged(
+              o.resource(),
+              o.observedAt(),
+              o.resourceVersion(),
+              o.contentHash(),
+              EMPTY,
+              o.managed(),
+              o.uid());
+    } else if (d instanceof DriftDetected x) {
+      lighter =
+          new DriftDetected(
+              x.resource(),
+              x.sourceId(),
+              x.desiredRevision(),
+              x.observedHash(),
+              x.detectedAt(),
+              EMPTY,
+              "",
+              x.changedPaths());
+    }
+    if (lighter == d) {
+      return e;
+    }
+    EventEnvelope<OpsLedgerEvent> v = e.event();
+    return new LoggedEvent(
+        e.topic(),
+        e.partition(),
+        e.offset(),
+        e.timestamp(),
+        e.key(),
+        new EventEnvelope<>(
+            v.id(), v.source(), v.time(), v.correlation(), v.causation(), v.traceparent(), lighter),
+        e.error());
   }
 
   /**

@@ -2,9 +2,15 @@ package dev.opsledger.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opsledger.events.ApplySucceeded;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.HealthStatus;
+import dev.opsledger.events.ObservedStateChanged;
 import dev.opsledger.events.OpsLedgerEvent;
+import dev.opsledger.events.ResourceEvent;
+import dev.opsledger.events.ResourceHealthChanged;
+import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.testkit.GeneratedLog;
@@ -15,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +38,38 @@ class WhoAndTimelineIT {
     new LogWriter(bootstrap).close(); // creates the topics
     Instant start = Instant.now().minus(5, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
     List<EventEnvelope<OpsLedgerEvent>> log = new ArrayList<>();
-    new GeneratedLog(40, 8, start, 23).write(log::add);
+    HealthStatus[] cycle = {
+      HealthStatus.HEALTHY, HealthStatus.PROGRESSING, HealthStatus.HEALTHY, HealthStatus.DEGRADED
+    };
+    int[] observed = {0};
+    new GeneratedLog(40, 8, start, 23)
+        .write(
+            e -> {
+              log.add(e);
+              // Health changes between the generated events: before each commit's apply, after it,
+              // and after the next commit took the resource over.
+              if ((e.data() instanceof ObservedStateChanged
+                      || e.data() instanceof ApplySucceeded
+                      || e.data() instanceof ResourceInSync)
+                  && observed[0]++ % 2 == 0) {
+                log.add(
+                    new EventEnvelope<>(
+                        UUID.randomUUID().toString(),
+                        "state-collector",
+                        e.time().plusMillis(1),
+                        "",
+                        "",
+                        "",
+                        new ResourceHealthChanged(
+                            ((ResourceEvent) e.data()).resource(),
+                            e.time(),
+                            cycle[observed[0] % cycle.length],
+                            null,
+                            "Generated",
+                            "",
+                            "")));
+              }
+            });
     AuditStoreIT.write(bootstrap, log);
     Instant end = log.get(log.size() - 1).time();
 
@@ -67,12 +105,15 @@ class WhoAndTimelineIT {
             .distinct()
             .toList();
     assertThat(shas).hasSizeGreaterThan(3);
+    long healthSteps = 0;
     for (String sha : List.of(shas.get(0), shas.get(shas.size() / 2), shas.get(shas.size() - 1))) {
       Answers.CommitTimeline expected = AuditProjections.timeline(whole, sha);
       assertThat(expected.steps()).isNotEmpty();
-      assertThat(audit.timeline(sha)).isEqualTo(expected);
+      healthSteps += expected.steps().stream().filter(st -> st.type().contains("health")).count();
       // The generated SHAs share their first 24 digits: a prefix must go past them to be unique.
-      assertThat(audit.timeline(sha.substring(0, 32))).isEqualTo(expected);
+      String asked = sha.equals(shas.get(0)) ? sha.substring(0, 32) : sha;
+      assertThat(audit.timeline(asked)).isEqualTo(expected);
     }
+    assertThat(healthSteps).as("the timelines show health changes").isPositive();
   }
 }
