@@ -165,7 +165,7 @@ public final class AuditService {
     AuditStore store = store();
     if (store != null) {
       try (LogReader reader = new LogReader(connection)) {
-        store.maintain(reader);
+        store.maintainSnapshots(reader);
         AuditStore.FromSnapshot s = store.viewAt(reader, at);
         if (s != null) {
           return s.view().stateAt(at);

@@ -196,6 +196,17 @@ public final class AuditStore {
   }
 
   /**
+   * Adds snapshots for what the state topics gained, without indexing: what state-at and the live
+   * view need. A first state-at on a log without a store so decodes the state topics once and
+   * leaves the per-resource index to the first history. Only the process holding the lock writes.
+   */
+  public synchronized void maintainSnapshots(LogReader reader) {
+    if (writable) {
+      extendSnapshots(reader);
+    }
+  }
+
+  /**
    * The offsets of {@code key}'s records within {@code ranges}, after indexing what those
    * partitions gained: reads nothing of any other partition.
    */

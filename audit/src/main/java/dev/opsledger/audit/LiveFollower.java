@@ -72,7 +72,7 @@ public final class LiveFollower {
   private void start(LogReader reader) {
     if (store != null) {
       try {
-        store.maintain(reader);
+        store.maintainSnapshots(reader);
         AuditStore.FromSnapshot s = store.viewAt(reader, null);
         if (s != null) {
           view = s.view();

@@ -179,14 +179,7 @@ public class WebhookController {
     for (String id : targets) {
       scheduler.request(id);
     }
-    metrics.webhook(provider.id(), "triggered");
-    return ResponseEntity.status(HttpStatus.ACCEPTED)
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(
-            EventJson.mapper()
-                .createObjectNode()
-                .set("triggered", EventJson.mapper().valueToTree(targets))
-                .toString());
+    return triggered(provider, targets);
   }
 
   /**
@@ -213,6 +206,11 @@ public class WebhookController {
           id, new PreviewRequests.Change(notice.number(), notice.open(), notice.merged()));
       scheduler.request(id);
     }
+    return triggered(provider, targets);
+  }
+
+  /** 202, naming the sources whose fetch the request triggered. */
+  private ResponseEntity<String> triggered(Provider provider, List<String> targets) {
     metrics.webhook(provider.id(), "triggered");
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .contentType(MediaType.APPLICATION_JSON)
