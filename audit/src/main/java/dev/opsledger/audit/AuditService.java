@@ -11,6 +11,7 @@ import dev.opsledger.events.DesiredStateChanged;
 import dev.opsledger.events.DesiredStateRemoved;
 import dev.opsledger.events.DriftDetected;
 import dev.opsledger.events.EventEnvelope;
+import dev.opsledger.events.EventType;
 import dev.opsledger.events.ObservedStateChanged;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceHealthChanged;
@@ -199,18 +200,18 @@ public final class AuditService {
       List<LoggedEvent> kept = reader.read(EnumSet.of(Topic.COMMITS), null, null);
       String sha = AuditProjections.fullSha(kept, shaOrPrefix);
       List<LoggedEvent> chain = new ArrayList<>();
-      reader.scan(
+      reader.scanMatching(
           EnumSet.complementOf(EnumSet.of(Topic.COMMITS)),
           null,
           null,
+          RecordFilters.mentioning(Set.of(sha)),
           e -> {
             if (e.readable()
                 && (sha.equals(e.event().correlation())
                     || sha.equals(AuditProjections.revisionOf(e.data())))) {
               chain.add(slim(e));
             }
-          },
-          null);
+          });
       chain.sort(AuditProjections.TIME_ORDER);
       Set<String> chained = new HashSet<>();
       Map<String, Instant> declaredAt = new HashMap<>();
@@ -224,10 +225,11 @@ public final class AuditService {
       if (!declaredAt.isEmpty()) {
         Instant first = chain.get(0).event().time();
         Map<String, LoggedEvent> takenOver = new HashMap<>();
-        reader.scan(
+        reader.scanMatching(
             EnumSet.of(Topic.DESIRED),
             null,
             null,
+            RecordFilters.about(declaredAt.keySet(), null),
             e -> {
               String subject = e.readable() ? e.event().subject() : null;
               if (subject != null
@@ -238,13 +240,13 @@ public final class AuditService {
                   && e.event().time().isAfter(declaredAt.get(subject))) {
                 takenOver.merge(subject, slim(e), AuditService::earlier);
               }
-            },
-            null);
+            });
         Map<String, LoggedEvent> healthBefore = new HashMap<>();
-        reader.scan(
+        reader.scanMatching(
             EnumSet.of(Topic.OBSERVED),
             null,
             null,
+            RecordFilters.about(declaredAt.keySet(), EventType.RESOURCE_HEALTH_CHANGED),
             e -> {
               if (!(e.data() instanceof ResourceHealthChanged)
                   || !declaredAt.containsKey(e.event().subject())
@@ -259,8 +261,7 @@ public final class AuditService {
               } else if (end == null || AuditProjections.TIME_ORDER.compare(e, end) < 0) {
                 kept.add(e);
               }
-            },
-            null);
+            });
         kept.addAll(takenOver.values());
         kept.addAll(healthBefore.values());
       }
@@ -341,19 +342,19 @@ public final class AuditService {
         }
       }
       if (!revisions.isEmpty()) {
-        reader.scan(
+        reader.scanMatching(
             EnumSet.of(Topic.DESIRED),
             null,
             until,
+            RecordFilters.mentioning(revisions),
             e -> {
               if (e.readable()
                   && (e.data() instanceof DesiredStateChanged
                       || e.data() instanceof DesiredStateRemoved)
                   && revisions.contains(AuditProjections.revisionOf(e.data()))) {
-                kept.add(e);
+                kept.add(slim(e));
               }
-            },
-            null);
+            });
       }
       reader.scan(
           EnumSet.of(Topic.APPROVALS),

@@ -184,6 +184,27 @@ public final class LogReader implements AutoCloseable {
   }
 
   /**
+   * Hands on, decoded, only the records of {@code topics} in {@code [from, to]} that {@code wanted}
+   * accepts undecoded (by key, headers or bytes), in offset order per partition; the others are
+   * read but never decoded. For questions that keep a few records of a long log: a record costs its
+   * decoding only when it may be one of them.
+   */
+  public void scanMatching(
+      Collection<Topic> topics,
+      Instant from,
+      Instant to,
+      java.util.function.Predicate<ConsumerRecord<String, byte[]>> wanted,
+      Consumer<LoggedEvent> sink) {
+    readRaw(
+        plan(topics, from, to),
+        r -> {
+          if (r.value() != null && wanted.test(r)) {
+            sink.accept(toLoggedEvent(r));
+          }
+        });
+  }
+
+  /**
    * Hands on the records at the given offsets of each partition (sorted ascending), by seeking to
    * them: what an offset index finds is fetched without reading what lies between. An offset the
    * log no longer has (retention) is passed over.
