@@ -38,6 +38,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.UnitOfWorkAwareConnectionProviderWrapper;
 import org.axonframework.common.transaction.TransactionManager;
@@ -254,6 +256,20 @@ public class DifferConfiguration {
   public SnapshotTriggerDefinition differSnapshotTrigger(
       Snapshotter snapshotter, DifferProperties props) {
     return new EventCountSnapshotTriggerDefinition(snapshotter, props.snapshotThreshold());
+  }
+
+  /**
+   * The aggregates last handled, kept between units of work so that the next input of a resource
+   * (its observation, after the poll of {@code opsledger.desired} recorded its declaration) does
+   * not read its snapshot and events again. Safe with one writer per event store: Axon evicts an
+   * aggregate whose unit of work rolls back (a nested one's too, with its poll's), and should
+   * another writer have appended to a cached aggregate, the append fails on the store's unique
+   * (aggregate, sequence) key, is rolled back, evicted, and the input handled again from the store.
+   * Weak references: the garbage collector empties it under memory pressure.
+   */
+  @Bean
+  public Cache differAggregateCache() {
+    return new WeakReferenceCache();
   }
 
   /**
