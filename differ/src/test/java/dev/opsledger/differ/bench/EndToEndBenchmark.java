@@ -56,6 +56,8 @@ public final class EndToEndBenchmark {
         System.gc();
         long heapBefore = usedHeap();
         long start = System.nanoTime();
+        long cpuStart = cpu();
+        long cpuInputs = 0;
         List<EventEnvelope<OpsLedgerEvent>> batch = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
           ResourceKey key = ResourceKey.of(target, "", "ConfigMap", "bench", "cm-" + i);
@@ -77,9 +79,11 @@ public final class EndToEndBenchmark {
           peak = Math.max(peak, usedHeap());
           if (inputsHandled == 0 && handled(meters) >= 2L * pairs) {
             inputsHandled = System.nanoTime();
+            cpuInputs = cpu();
           }
         }
         long done = System.nanoTime();
+        long cpuDone = cpu();
         int received = diffs.poll().size();
         System.gc();
         long heapAfter = usedHeap();
@@ -89,6 +93,8 @@ public final class EndToEndBenchmark {
                 + "  inputs sent in          %,8.1f s%n"
                 + "  inputs handled in        %,8.1f s  (%,.0f records/s into the event store)%n"
                 + "  wall time (to last diff) %,8.1f s  (%,.0f pairs/s)%n"
+                + "  CPU of this JVM (broker, differ, reader): %,.1f s to the inputs handled, %,.1f s"
+                + " to the last diff (%,.1f ms per pair)%n"
                 + "  heap used: before %,d MiB, peak sampled %,d MiB, after GC %,d MiB (max %,d MiB)%n"
                 + "  peak of pools: %s%n",
             db.postgres() ? "PostgreSQL" : "H2",
@@ -99,6 +105,9 @@ public final class EndToEndBenchmark {
             inputsHandled == 0 ? Double.NaN : 2.0 * pairs / ((inputsHandled - start) / 1e9),
             (done - start) / 1e9,
             pairs / ((done - start) / 1e9),
+            cpuInputs == 0 ? Double.NaN : (cpuInputs - cpuStart) / 1e9,
+            (cpuDone - cpuStart) / 1e9,
+            (cpuDone - cpuStart) / 1e6 / pairs,
             heapBefore >> 20,
             peak >> 20,
             heapAfter >> 20,
@@ -114,6 +123,14 @@ public final class EndToEndBenchmark {
     return meters.find("opsledger.differ.inputs").counters().stream()
         .mapToDouble(c -> c.count())
         .sum();
+  }
+
+  /**
+   * CPU time of this process so far, in nanoseconds: on a shared machine, steadier than wall time.
+   */
+  private static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long usedHeap() {
