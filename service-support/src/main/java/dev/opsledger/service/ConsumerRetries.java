@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -29,6 +30,8 @@ import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.BatchInterceptor;
+import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -148,6 +151,7 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
     handler.setRetryListeners(attempts);
     container.setCommonErrorHandler(handler);
     intercept(container, attempts);
+    interceptBatches(container, attempts);
     intercept(container, new RecordLogContext(group == null ? "" : group, meters, tracing));
   }
 
@@ -158,6 +162,19 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
     RecordInterceptor existing = raw.getRecordInterceptor();
     raw.setRecordInterceptor(
         existing == null ? added : new CompositeRecordInterceptor(existing, added));
+  }
+
+  /**
+   * A batch listener (the differ's) never calls record interceptors: the retry gauge learns from
+   * the batch that a retried record was handled.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void interceptBatches(
+      AbstractMessageListenerContainer<?, ?> container, BatchInterceptor<Object, Object> added) {
+    AbstractMessageListenerContainer raw = container;
+    BatchInterceptor existing = raw.getBatchInterceptor();
+    raw.setBatchInterceptor(
+        existing == null ? added : new CompositeBatchInterceptor(existing, added));
   }
 
   @Override
@@ -265,7 +282,10 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
    * The attempts of one binding: meters, bucketed log lines, and the records being retried now
    * (from the first failure until the record is handled or the partition moves on past it).
    */
-  private final class Attempts implements RetryListener, RecordInterceptor<Object, Object> {
+  private final class Attempts
+      implements RetryListener,
+          RecordInterceptor<Object, Object>,
+          BatchInterceptor<Object, Object> {
     private final String service;
     private final String binding;
     private final Backoff policy;
@@ -359,6 +379,20 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
             record.partition(),
             record.offset(),
             Duration.between(was.since, now()).toMillis());
+      }
+    }
+
+    @Override
+    public ConsumerRecords<Object, Object> intercept(
+        ConsumerRecords<Object, Object> records, Consumer<Object, Object> consumer) {
+      return records;
+    }
+
+    @Override
+    public void success(
+        ConsumerRecords<Object, Object> records, Consumer<Object, Object> consumer) {
+      if (!retrying.isEmpty()) {
+        records.forEach(r -> success(r, consumer));
       }
     }
 

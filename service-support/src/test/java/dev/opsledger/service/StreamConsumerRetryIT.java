@@ -11,12 +11,14 @@ import dev.opsledger.events.Topic;
 import dev.opsledger.kafka.KafkaSettings;
 import dev.opsledger.testkit.SharedKafka;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +33,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.messaging.Message;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,11 +47,16 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
     classes = StreamConsumerRetryIT.App.class,
     properties = {
-      "spring.cloud.function.definition=flaky",
+      "spring.cloud.function.definition=flaky;flakyBatch",
       "spring.cloud.stream.bindings.flaky-in-0.destination=opsledger.diffs",
       "spring.cloud.stream.bindings.flaky-in-0.group=service-support-retry-it",
       "spring.cloud.stream.bindings.flaky-in-0.consumer.back-off-initial-interval=10",
       "spring.cloud.stream.bindings.flaky-in-0.consumer.back-off-max-interval=40",
+      "spring.cloud.stream.bindings.flakyBatch-in-0.destination=opsledger.diffs",
+      "spring.cloud.stream.bindings.flakyBatch-in-0.group=service-support-retry-batch-it",
+      "spring.cloud.stream.bindings.flakyBatch-in-0.consumer.batch-mode=true",
+      "spring.cloud.stream.bindings.flakyBatch-in-0.consumer.back-off-initial-interval=10",
+      "spring.cloud.stream.bindings.flakyBatch-in-0.consumer.back-off-max-interval=40",
       "opsledger.kafka.source=/opsledger/test"
     })
 class StreamConsumerRetryIT {
@@ -58,6 +66,11 @@ class StreamConsumerRetryIT {
 
   static final Map<String, Supplier<RuntimeException>> CAUSE = new ConcurrentHashMap<>();
   static final List<EventEnvelope<OpsLedgerEvent>> RECEIVED = new CopyOnWriteArrayList<>();
+
+  /** Text whose records the batch listener fails on, and the bodies it handled. */
+  static final Set<String> BATCH_FAILING = ConcurrentHashMap.newKeySet();
+
+  static final List<String> BATCH_RECEIVED = new CopyOnWriteArrayList<>();
 
   @DynamicPropertySource
   static void kafka(DynamicPropertyRegistry registry) {
@@ -108,6 +121,20 @@ class StreamConsumerRetryIT {
     await("the gauge is back to zero").until(() -> retrying() == 0);
   }
 
+  @Test
+  void showsARecordOfABatchListenerAsRetryingUntilItsBatchIsHandled() {
+    ResourceKey key = key();
+    BATCH_FAILING.add(key.target());
+
+    publish(key);
+
+    await("the gauge shows the record retrying").until(() -> retrying("flakyBatch-in-0") >= 1);
+    BATCH_FAILING.remove(key.target());
+    await("the record is handled")
+        .until(() -> BATCH_RECEIVED.stream().anyMatch(b -> b.contains(key.target())));
+    await("the gauge is back to zero").until(() -> retrying("flakyBatch-in-0") == 0);
+  }
+
   private static ResourceKey key() {
     return ResourceKey.of(
         "retry-it-" + UUID.randomUUID().toString().substring(0, 8), "", "ConfigMap", "a", "b");
@@ -138,8 +165,12 @@ class StreamConsumerRetryIT {
   }
 
   private double retrying() {
-    var gauge = meters.find("opsledger.consumer.retrying").tags("binding", "flaky-in-0").gauge();
-    assertThat(gauge).as("opsledger.consumer.retrying{binding=flaky-in-0}").isNotNull();
+    return retrying("flaky-in-0");
+  }
+
+  private double retrying(String binding) {
+    var gauge = meters.find("opsledger.consumer.retrying").tags("binding", binding).gauge();
+    assertThat(gauge).as("opsledger.consumer.retrying{binding=%s}", binding).isNotNull();
     return gauge.value();
   }
 
@@ -177,6 +208,22 @@ class StreamConsumerRetryIT {
           throw CAUSE.get(event.subject()).get();
         }
         RECEIVED.add(event);
+      };
+    }
+
+    /** A batch listener as the differ's: it names the record of the poll that failed. */
+    @Bean
+    Consumer<Message<List<byte[]>>> flakyBatch() {
+      return message -> {
+        List<byte[]> bodies = message.getPayload();
+        for (int i = 0; i < bodies.size(); i++) {
+          String body = new String(bodies.get(i), StandardCharsets.UTF_8);
+          if (BATCH_FAILING.stream().anyMatch(body::contains)) {
+            throw new BatchListenerFailedException(
+                "down", new IllegalStateException(new java.net.ConnectException()), i);
+          }
+        }
+        bodies.forEach(b -> BATCH_RECEIVED.add(new String(b, StandardCharsets.UTF_8)));
       };
     }
   }
