@@ -51,13 +51,18 @@ public final class CommitStatusChannel implements Channel {
       String linkTemplate) {
     this.name = name;
     this.host = host;
-    this.apiUrl = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
+    this.apiUrl = apiBase(apiUrl);
     this.repository = repository;
     this.token = token;
     this.context = context;
     this.poster = poster;
     this.templates = templates;
     this.linkTemplate = linkTemplate;
+  }
+
+  /** The host's API address without its trailing slash, as paths are appended to it. */
+  static String apiBase(String apiUrl) {
+    return apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
   }
 
   @Override

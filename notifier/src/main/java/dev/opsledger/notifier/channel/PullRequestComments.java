@@ -44,7 +44,7 @@ public final class PullRequestComments {
       HttpPoster http) {
     this.name = name;
     this.host = host;
-    this.apiUrl = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
+    this.apiUrl = CommitStatusChannel.apiBase(apiUrl);
     this.repository = repository;
     this.token = token;
     this.context = context;
