@@ -30,6 +30,17 @@ public final class EndToEndBenchmark {
   private EndToEndBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    switch (System.getProperty("bench.mode", "e2e")) {
+      case "e2e" -> run();
+      case "latency" -> LatencyBenchmark.run();
+      case "resync" -> ResyncBenchmark.run();
+      default ->
+          throw new IllegalArgumentException(
+              "bench.mode is e2e, latency or resync, not " + System.getProperty("bench.mode"));
+    }
+  }
+
+  private static void run() throws Exception {
     Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
     Path out = Path.of(System.getProperty("bench.out", "bench/target/bench-results"));
     int[] sizes =
@@ -138,8 +149,13 @@ public final class EndToEndBenchmark {
     return opts.toString().trim();
   }
 
+  /** The launcher's own options with {@code extra} added, or none (its defaults) without extra. */
+  static String launcherWithExtra(Path root, String extra) throws IOException {
+    return extra.isBlank() ? "" : launcherDefaults(root) + " " + extra.trim();
+  }
+
   /** Builds the launcher's jar if stale, so that no run pays for a build. */
-  private static void warmUpLauncher(Path root) throws IOException, InterruptedException {
+  static void warmUpLauncher(Path root) throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder(root.resolve("opsledger").toString(), "--version")
             .directory(root.toFile())
