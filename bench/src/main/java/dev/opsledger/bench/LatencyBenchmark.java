@@ -269,7 +269,7 @@ final class LatencyBenchmark {
     @Override
     public void onClose(WatcherException cause) {
       Expected e = expected;
-      if (e != null) {
+      if (e != null && cause != null) {
         e.healed().completeExceptionally(cause);
       }
     }
