@@ -115,6 +115,8 @@ final class LatencyBenchmark {
     List<Double> received = new ArrayList<>();
     List<Double> produced = new ArrayList<>();
     List<String> missed = new ArrayList<>();
+    Map<String, List<Double>> stages = new LinkedHashMap<>();
+    STAGES.forEach(stage -> stages.put(stage, new ArrayList<>()));
     int configMaps = (size + 1) / 2;
     for (int c = 0; c < changes; c++) {
       int i = 2 * (c % configMaps);
@@ -137,6 +139,7 @@ final class LatencyBenchmark {
       }
       received.add((applied.get().receivedNanos() - sent) / 1e9);
       produced.add((applied.get().timestampMillis() - sentMillis) / 1000.0);
+      stages(log, key, sha, sent, applied.get().receivedNanos(), stages);
       if ((c + 1) % 50 == 0) {
         System.out.printf(
             "  %d commits, latest %.3f s, load average %s%n",
@@ -149,9 +152,41 @@ final class LatencyBenchmark {
     m.put("latency", Percentiles.of(received).toMap());
     m.put("latencyToRecordTimestamp", Percentiles.of(produced).toMap());
     m.put("goals", Map.of("p50Seconds", 1.0, "p99Seconds", 3.0));
+    Map<String, Object> byStage = new LinkedHashMap<>();
+    stages.forEach((stage, values) -> byStage.put(stage, Percentiles.of(values).toMap()));
+    m.put("stages", byStage);
+    m.put("stageSecondsEach", stages);
     m.put("notAppliedInTime", missed);
     m.put("secondsEach", received);
     return m;
+  }
+
+  /**
+   * The stages of a change, between the events of its revision as the bench's consumer got them.
+   */
+  static final List<String> STAGES =
+      List.of(
+          "webhook→DesiredStateChanged",
+          "DesiredStateChanged→DriftDetected",
+          "DriftDetected→ApplyStarted",
+          "ApplyStarted→ApplySucceeded");
+
+  private static void stages(
+      LogFollower log,
+      String key,
+      String sha,
+      long sent,
+      long succeeded,
+      Map<String, List<Double>> stages) {
+    long desired = log.firstSeen(key, "dev.opsledger.desired.changed", sha);
+    long drift = log.firstSeen(key, "dev.opsledger.diff.detected", sha);
+    long started = log.firstSeen(key, "dev.opsledger.apply.started", sha);
+    long[] at = {sent, desired, drift, started, succeeded};
+    for (int s = 0; s < STAGES.size(); s++) {
+      if (at[s] >= 0 && at[s + 1] >= 0) {
+        stages.get(STAGES.get(s)).add(Math.max(0, at[s + 1] - at[s]) / 1e9);
+      }
+    }
   }
 
   /** A live edit of one ConfigMap's greeting at a time, round-robin; self-heal puts it back. */
@@ -278,10 +313,13 @@ final class LatencyBenchmark {
   private static void print(Map<String, Object> report) {
     System.out.println();
     System.out.printf(
-        "%-34s %5s %9s %9s %9s %9s  %s%n",
+        "%-38s %5s %9s %9s %9s %9s  %s%n",
         "figure", "n", "p50 (s)", "p95 (s)", "p99 (s)", "max (s)", "goal");
     row(report, "commitToApplied", "latency", "commit→applied (webhook→log)", goal(report));
     row(report, "commitToApplied", "latencyToRecordTimestamp", "  same, to the record's time", "");
+    for (String stage : STAGES) {
+      stageRow(report, stage);
+    }
     row(report, "editToHealed", "latency", "live edit→healed (API watch)", "");
     row(report, "editToHealed", "latencyToApplySucceeded", "live edit→heal applied (log)", "");
     System.out.printf(
@@ -301,7 +339,7 @@ final class LatencyBenchmark {
       Map<String, Object> report, String section, String figure, String label, String goal) {
     Map<String, Object> p = (Map<String, Object>) section(report, section).get(figure);
     System.out.printf(
-        "%-34s %5d %9.3f %9.3f %9.3f %9.3f  %s%n",
+        "%-38s %5d %9.3f %9.3f %9.3f %9.3f  %s%n",
         label,
         p.get("count"),
         p.get("p50Seconds"),
@@ -309,6 +347,21 @@ final class LatencyBenchmark {
         p.get("p99Seconds"),
         p.get("maxSeconds"),
         goal);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void stageRow(Map<String, Object> report, String stage) {
+    Map<String, Object> stages =
+        (Map<String, Object>) section(report, "commitToApplied").get("stages");
+    Map<String, Object> p = (Map<String, Object>) stages.get(stage);
+    System.out.printf(
+        "%-38s %5d %9.3f %9.3f %9.3f %9.3f%n",
+        "  " + stage,
+        p.get("count"),
+        p.get("p50Seconds"),
+        p.get("p95Seconds"),
+        p.get("p99Seconds"),
+        p.get("maxSeconds"));
   }
 
   @SuppressWarnings("unchecked")

@@ -21,13 +21,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads {@code opsledger.diffs} and {@code opsledger.applies} of a running {@code up} from the
- * beginning with a plain {@link KafkaConsumer} (no group, nothing committed: it changes nothing on
- * the broker), on its own thread, and remembers per resource key its latest diff type and every
- * {@code ApplySucceeded} with the moment this process received it. The bench waits on it.
+ * Reads {@code opsledger.desired}, {@code opsledger.diffs} and {@code opsledger.applies} of a
+ * running {@code up} from the beginning with a plain {@link KafkaConsumer} (no group, nothing
+ * committed: it changes nothing on the broker), on its own thread, and remembers per resource key
+ * its latest diff type, every {@code ApplySucceeded}, and every event with its revision and the
+ * moment this process received it (for the stages of a change). The bench waits on it.
  */
 final class LogFollower implements AutoCloseable {
 
+  static final String DESIRED = "opsledger.desired";
   static final String DIFFS = "opsledger.diffs";
   static final String APPLIES = "opsledger.applies";
   static final String IN_SYNC = "dev.opsledger.diff.insync";
@@ -45,10 +47,20 @@ final class LogFollower implements AutoCloseable {
    */
   record Applied(String revision, String outcome, long receivedNanos, long timestampMillis) {}
 
+  /**
+   * One event of a resource on any of the three topics.
+   *
+   * @param type its {@code ce_type}
+   * @param revision the desired revision it names ({@code revision} or {@code desiredRevision})
+   * @param receivedNanos {@link System#nanoTime()} when the bench's consumer received it
+   */
+  record Seen(String type, String revision, long receivedNanos) {}
+
   private final KafkaConsumer<String, byte[]> consumer;
   private final Thread thread;
   private final Map<String, String> lastDiff = new ConcurrentHashMap<>();
   private final Map<String, List<Applied>> applied = new ConcurrentHashMap<>();
+  private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
   private final Object changed = new Object();
   private volatile boolean running = true;
   private volatile Exception failure;
@@ -80,12 +92,12 @@ final class LogFollower implements AutoCloseable {
       List<TopicPartition> partitions = new ArrayList<>();
       while (running && partitions.isEmpty()) {
         // The services create their topics once they start; until then there is nothing to read.
-        for (String topic : List.of(DIFFS, APPLIES)) {
+        for (String topic : List.of(DESIRED, DIFFS, APPLIES)) {
           consumer.listTopics().getOrDefault(topic, List.of()).stream()
               .map(p -> new TopicPartition(topic, p.partition()))
               .forEach(partitions::add);
         }
-        if (partitions.stream().map(TopicPartition::topic).distinct().count() < 2) {
+        if (partitions.stream().map(TopicPartition::topic).distinct().count() < 3) {
           partitions.clear();
           java.util.concurrent.TimeUnit.MILLISECONDS.sleep(200);
         }
@@ -122,10 +134,16 @@ final class LogFollower implements AutoCloseable {
       return;
     }
     String type = new String(header.value(), StandardCharsets.UTF_8);
+    JsonNode body = JSON.readTree(r.value());
+    String revision =
+        body.hasNonNull("desiredRevision")
+            ? body.get("desiredRevision").asText()
+            : body.path("revision").asText("");
+    seen.computeIfAbsent(r.key(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+        .add(new Seen(type, revision, now));
     if (r.topic().equals(DIFFS)) {
       lastDiff.put(r.key(), type);
     } else if (type.equals(APPLY_SUCCEEDED)) {
-      JsonNode body = JSON.readTree(r.value());
       applied
           .computeIfAbsent(r.key(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
           .add(
@@ -135,6 +153,15 @@ final class LogFollower implements AutoCloseable {
                   now,
                   r.timestamp()));
     }
+  }
+
+  /** When the first event of this type naming this revision of the resource arrived, or -1. */
+  long firstSeen(String key, String type, String revision) {
+    return seen.getOrDefault(key, List.of()).stream()
+        .filter(e -> e.type().equals(type) && e.revision().equals(revision))
+        .mapToLong(Seen::receivedNanos)
+        .findFirst()
+        .orElse(-1);
   }
 
   /** Resources whose latest diff event says in sync. */
