@@ -1,13 +1,9 @@
 package dev.opsledger.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,17 +17,27 @@ import java.util.regex.Pattern;
  * {@code bench.jvm}, a fresh repository and a fresh data directory, one {@code opsledger up
  * --exit-when-synced} through the launcher, then the machine's limits measured in the same run.
  * Prints a table and writes a JSON file of every figure. It reports; it never fails on a figure.
+ * Also the main of the other modes: {@code bench.mode} is {@code e2e} (this), {@code latency}
+ * ({@link LatencyBenchmark}) or {@code resync} ({@link ResyncBenchmark}).
  */
 public final class EndToEndBenchmark {
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private EndToEndBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
-    Path out = Path.of(System.getProperty("bench.out", "bench/target/bench-results"));
+    switch (System.getProperty("bench.mode", "e2e")) {
+      case "e2e" -> run();
+      case "latency" -> LatencyBenchmark.run();
+      case "resync" -> ResyncBenchmark.run();
+      default ->
+          throw new IllegalArgumentException(
+              "bench.mode is e2e, latency or resync, not " + System.getProperty("bench.mode"));
+    }
+  }
+
+  private static void run() throws Exception {
+    Path root = Results.root();
+    Path out = Results.out();
     int[] sizes =
         Arrays.stream(System.getProperty("bench.sizes", "100,1000").split(","))
             .map(String::trim)
@@ -41,7 +47,6 @@ public final class EndToEndBenchmark {
     String extraOpts = System.getProperty("bench.javaOpts", "").trim();
     Map<String, String> jvms = jvms(root, System.getProperty("bench.jvm", "launcher"), extraOpts);
     long timeout = Long.getLong("bench.timeoutSeconds", 1800);
-    Files.createDirectories(out);
     Path work = Files.createTempDirectory(out, "work-");
 
     Map<String, Object> report = new LinkedHashMap<>();
@@ -91,15 +96,7 @@ public final class EndToEndBenchmark {
     report.put("loadAverageAtEnd", Machine.loadAverage());
 
     print(runs, limits);
-    Path file =
-        out.resolve(
-            "e2e-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                    .withZone(ZoneOffset.UTC)
-                    .format(Instant.now())
-                + ".json");
-    JSON.writeValue(file.toFile(), withRatios(report, runs, limits));
-    System.out.println("results: " + file);
+    Results.write("e2e", withRatios(report, runs, limits));
   }
 
   /** The JVM settings to compare, by name: the launcher's own, or the same with C2 back. */
@@ -138,8 +135,13 @@ public final class EndToEndBenchmark {
     return opts.toString().trim();
   }
 
+  /** The launcher's own options with {@code extra} added, or none (its defaults) without extra. */
+  static String launcherWithExtra(Path root, String extra) throws IOException {
+    return extra.isBlank() ? "" : launcherDefaults(root) + " " + extra.trim();
+  }
+
   /** Builds the launcher's jar if stale, so that no run pays for a build. */
-  private static void warmUpLauncher(Path root) throws IOException, InterruptedException {
+  static void warmUpLauncher(Path root) throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder(root.resolve("opsledger").toString(), "--version")
             .directory(root.toFile())

@@ -1,6 +1,7 @@
 package dev.opsledger.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,11 +30,44 @@ final class GeneratedRepository {
     }
     for (int i = 0; i < n; i++) {
       String namespace = namespace(i % NAMESPACES);
-      String name = String.format("%s-%05d", i % 2 == 0 ? "cm" : "web", i);
-      String body = i % 2 == 0 ? configMap(namespace, name, i) : deployment(namespace, name, i);
-      Files.writeString(dir.resolve(namespace).resolve(name + ".yaml"), body);
+      if (i % 2 == 0) {
+        writeConfigMap(dir, i, greeting(i));
+      } else {
+        String name = String.format("web-%05d", i);
+        Files.writeString(
+            dir.resolve(namespace).resolve(name + ".yaml"), deployment(namespace, name, i));
+      }
     }
     git(dir, "init", "-q", "-b", "main");
+    commit(dir, n + " resources");
+    return n + NAMESPACES;
+  }
+
+  /** The name of the ConfigMap of resource {@code i} (an even index). */
+  static String configMapName(int i) {
+    return String.format("cm-%05d", i);
+  }
+
+  /** The {@code greeting} the first commit declares for ConfigMap {@code i}. */
+  static String greeting(int i) {
+    return "hello from resource " + i;
+  }
+
+  /** The resource key of ConfigMap {@code i} under {@code opsledger up}'s default target. */
+  static String configMapKey(int i) {
+    return "sandbox/core/ConfigMap/" + namespace(i % NAMESPACES) + "/" + configMapName(i);
+  }
+
+  /** (Re)writes ConfigMap {@code i} (an even index) with this greeting; nothing else changes. */
+  static void writeConfigMap(Path dir, int i, String greeting) throws IOException {
+    String namespace = namespace(i % NAMESPACES);
+    String name = configMapName(i);
+    Files.writeString(
+        dir.resolve(namespace).resolve(name + ".yaml"), configMap(namespace, name, i, greeting));
+  }
+
+  /** Commits everything with the git command line; returns the new revision's SHA. */
+  static String commit(Path dir, String message) throws IOException, InterruptedException {
     git(dir, "add", "-A");
     git(
         dir,
@@ -44,15 +78,23 @@ final class GeneratedRepository {
         "commit",
         "-q",
         "-m",
-        n + " resources");
-    return n + NAMESPACES;
+        message);
+    Process p =
+        new ProcessBuilder("git", "-C", dir.toString(), "rev-parse", "HEAD")
+            .redirectErrorStream(true)
+            .start();
+    String sha = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (p.waitFor() != 0) {
+      throw new IOException("git rev-parse HEAD failed in " + dir + ": " + sha);
+    }
+    return sha;
   }
 
   static String namespace(int i) {
     return String.format("bench-%02d", i);
   }
 
-  private static String configMap(String namespace, String name, int i) {
+  private static String configMap(String namespace, String name, int i, String greeting) {
     return """
         apiVersion: v1
         kind: ConfigMap
@@ -63,13 +105,13 @@ final class GeneratedRepository {
             app.kubernetes.io/part-of: bench
         data:
           index: "%d"
-          greeting: hello from resource %d
+          greeting: %s
           settings.properties: |
             feature.a=true
             feature.b=false
             pool.size=%d
         """
-        .formatted(name, namespace, i, i, 4 + i % 16);
+        .formatted(name, namespace, i, greeting, 4 + i % 16);
   }
 
   private static String deployment(String namespace, String name, int i) {

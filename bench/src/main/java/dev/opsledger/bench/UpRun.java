@@ -28,7 +28,7 @@ final class UpRun {
   private static final Pattern UP = Pattern.compile("OpsLedger is up \\((\\d+) ms\\)");
   private static final Pattern SYNCED =
       Pattern.compile("All declared resources in sync (\\d+) ms after start");
-  private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+  static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
   /** What one run measured; times in seconds, -1 when the process never said. */
   record Result(
@@ -142,7 +142,7 @@ final class UpRun {
   }
 
   /** {@code VmHWM}, the kernel's own high-water mark of resident memory, in bytes. */
-  private static long peakRss(Path proc) {
+  static long peakRss(Path proc) {
     try {
       for (String line : Files.readAllLines(proc.resolve("status"))) {
         if (line.startsWith("VmHWM:")) {
@@ -156,7 +156,7 @@ final class UpRun {
   }
 
   /** User plus system time of the process and its threads, in clock ticks. */
-  private static long cpuTicks(Path proc) {
+  static long cpuTicks(Path proc) {
     try {
       String stat = Files.readString(proc.resolve("stat"));
       // Fields after the command name, which is in parentheses and may hold spaces.
