@@ -71,17 +71,7 @@ final class LatencyBenchmark {
                 timeout);
         LogFollower log = new LogFollower(up.bootstrapServers())) {
       report.put("servicesUpSeconds", up.upSeconds());
-      long start = System.nanoTime();
-      if (!log.awaitInSync(declared, Duration.ofSeconds(timeout))) {
-        throw new IllegalStateException(
-            "never in sync: "
-                + log.inSync()
-                + " of "
-                + declared
-                + "; up's last lines:\n"
-                + String.join("\n", up.lastLines(30)));
-      }
-      double synced = (System.nanoTime() - start) / 1e9;
+      double synced = log.awaitFirstSync(declared, Duration.ofSeconds(timeout), up);
       report.put("inSyncAfterUpSeconds", synced);
       System.out.printf(
           "up in %.1f s, %d resources in sync %.1f s later%n", up.upSeconds(), declared, synced);

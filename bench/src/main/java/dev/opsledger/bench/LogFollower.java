@@ -170,6 +170,24 @@ final class LogFollower implements AutoCloseable {
   }
 
   /**
+   * Waits until {@code n} resources are in sync after {@code up} is up, and returns how many
+   * seconds that took; fails with {@code up}'s last lines when they never are.
+   */
+  double awaitFirstSync(int n, Duration timeout, LiveUp up) throws InterruptedException {
+    long start = System.nanoTime();
+    if (!awaitInSync(n, timeout)) {
+      throw new IllegalStateException(
+          "never in sync: "
+              + inSync()
+              + " of "
+              + n
+              + "; up's last lines:\n"
+              + String.join("\n", up.lastLines(30)));
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /**
    * Waits until at least {@code n} resources are in sync, saying how far it got every 30 s (a first
    * sync of 10,000 takes minutes); false on timeout.
    */

@@ -91,17 +91,7 @@ final class ResyncBenchmark {
         LogFollower log = new LogFollower(up.bootstrapServers());
         Admin admin = Admin.create(Map.of("bootstrap.servers", up.bootstrapServers()))) {
       report.put("servicesUpSeconds", up.upSeconds());
-      long start = System.nanoTime();
-      if (!log.awaitInSync(declared, Duration.ofSeconds(timeout))) {
-        throw new IllegalStateException(
-            "never in sync: "
-                + log.inSync()
-                + " of "
-                + declared
-                + "; up's last lines:\n"
-                + String.join("\n", up.lastLines(30)));
-      }
-      double synced = (System.nanoTime() - start) / 1e9;
+      double synced = log.awaitFirstSync(declared, Duration.ofSeconds(timeout), up);
       report.put("inSyncAfterUpSeconds", synced);
       report.put("cpuSecondsToInSync", up.cpuSeconds());
       System.out.printf(
