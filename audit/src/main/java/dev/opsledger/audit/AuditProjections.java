@@ -569,6 +569,14 @@ public final class AuditProjections {
     return sha.equals(revisionOf(d));
   }
 
+  /**
+   * Whether the skip only says a redelivered diff was handled before: it changes nothing about the
+   * resource, so the last apply stays the one that did something.
+   */
+  static boolean isRepeat(ApplySkipped s) {
+    return s.skipPolicy().filter(p -> p == SkipPolicy.ALREADY_APPLIED).isPresent();
+  }
+
   static String revisionOf(OpsLedgerEvent d) {
     if (d instanceof DiffEvent diff) {
       return diff.revision();
@@ -693,7 +701,7 @@ public final class AuditProjections {
       } else if (e instanceof ApplyFailed f) {
         lastApply = f.terminal() ? "FAILED" : "RETRYING";
         lastApplyAt = time;
-      } else if (e instanceof ApplySkipped s) {
+      } else if (e instanceof ApplySkipped s && !isRepeat(s)) {
         lastApply = "SKIPPED(" + s.policy() + ")";
         lastApplyAt = time;
       }

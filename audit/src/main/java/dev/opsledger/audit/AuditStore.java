@@ -60,7 +60,8 @@ public final class AuditStore {
   private static final Logger LOG = LoggerFactory.getLogger(AuditStore.class);
   private static final Map<Path, AuditStore> OPEN = new ConcurrentHashMap<>();
   private static final Map<String, Path> DIR_BY_CLUSTER = new ConcurrentHashMap<>();
-  private static final int SNAPSHOT_VERSION = 1;
+  // 2: a redelivered diff's ApplySkipped(already-applied) no longer counts as the last apply.
+  private static final int SNAPSHOT_VERSION = 2;
   private static final int INDEX_CHUNK = 10_000;
 
   /** The state topics: what state-at, status and the snapshots fold. */

@@ -96,7 +96,9 @@ public final class LiveView {
       lastDrift.put(d.resource(), d);
     }
     boolean applyOutcome =
-        e.topic().equals(Topic.APPLIES.topicName()) && !(re instanceof FieldsConflicted);
+        e.topic().equals(Topic.APPLIES.topicName())
+            && !(re instanceof FieldsConflicted)
+            && !(re instanceof ApplySkipped s && AuditProjections.isRepeat(s));
     if (re instanceof ApplySkipped s
         && s.skipPolicy().map(SkipPolicy::waitsForApproval).orElse(false)) {
       waiting.put(s.resource(), s);

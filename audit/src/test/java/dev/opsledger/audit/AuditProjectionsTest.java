@@ -161,6 +161,34 @@ class AuditProjectionsTest {
   }
 
   @Test
+  void aRedeliveredDiffSkippedAsAlreadyAppliedLeavesTheLastApplyAndTheApprovalWaitAsTheyWere() {
+    at(0, Topic.DESIRED, SHA1, declared());
+    at(
+        1,
+        Topic.APPLIES,
+        SHA1,
+        new ApplySucceeded(CM, "src", SHA1, ApplyOutcome.PATCHED, false, 1, T0.plusSeconds(1), 9));
+    at(
+        2,
+        Topic.APPLIES,
+        SHA1,
+        new ApplySkipped(CM, "src", SHA1, SkipPolicy.MANUAL_APPROVAL, "", T0.plusSeconds(2)));
+    at(
+        3,
+        Topic.APPLIES,
+        SHA1,
+        new ApplySkipped(CM, "src", SHA1, SkipPolicy.ALREADY_APPLIED, "", T0.plusSeconds(3)));
+
+    var state = AuditProjections.stateAt(log, T0.plusSeconds(4)).resources().get(0);
+    LiveView view = new LiveView();
+    log.forEach(view::add);
+
+    assertThat(state.lastApply()).isEqualTo("SKIPPED(manual-approval)");
+    assertThat(state.lastApplyAt()).isEqualTo(T0.plusSeconds(2));
+    assertThat(view.now().awaitingApproval()).containsKey(CM);
+  }
+
+  @Test
   void aResourceIsNotInSyncAtANewerRevisionUntilThatRevisionWasCompared() {
     at(0, Topic.DESIRED, SHA1, declared());
     at(1, Topic.DIFFS, SHA1, new ResourceInSync(CM, "src", SHA1, "h", T0.plusSeconds(1)));
