@@ -92,14 +92,8 @@ final class LiveUp implements AutoCloseable {
             Integer.toString(UpRun.freePort()),
             "--management-port",
             Integer.toString(UpRun.freePort()));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
-    pb.redirectErrorStream(true);
+    ProcessBuilder pb = UpRun.processFor(command, root, dataDir, javaOpts);
     Map<String, String> env = pb.environment();
-    if (javaOpts == null || javaOpts.isBlank()) {
-      env.remove("OPSLEDGER_JAVA_OPTS");
-    } else {
-      env.put("OPSLEDGER_JAVA_OPTS", javaOpts);
-    }
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String secretText = HexFormat.of().formatHex(secret);

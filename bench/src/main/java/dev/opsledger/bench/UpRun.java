@@ -49,6 +49,24 @@ final class UpRun {
 
   private UpRun() {}
 
+  /**
+   * The process of one {@code up} of the launcher in {@code root}: its JVM options, and its own
+   * configuration home, so that it does not become the machine's current instance (which the CLI
+   * uses when no {@code --data-dir} is given) while a benchmark runs.
+   */
+  static ProcessBuilder processFor(List<String> command, Path root, Path dataDir, String javaOpts) {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
+    pb.redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    if (javaOpts == null || javaOpts.isBlank()) {
+      env.remove("OPSLEDGER_JAVA_OPTS");
+    } else {
+      env.put("OPSLEDGER_JAVA_OPTS", javaOpts);
+    }
+    env.put("XDG_CONFIG_HOME", dataDir.toAbsolutePath().resolveSibling("config").toString());
+    return pb;
+  }
+
   static Result run(Path root, Path repo, Path dataDir, String javaOpts, long timeoutSeconds)
       throws IOException, InterruptedException {
     int kafkaPort = freePortPair();
@@ -74,14 +92,7 @@ final class UpRun {
                 Integer.toString(freePort()),
                 "--management-port",
                 Integer.toString(freePort())));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
-    pb.redirectErrorStream(true);
-    Map<String, String> env = pb.environment();
-    if (javaOpts == null || javaOpts.isBlank()) {
-      env.remove("OPSLEDGER_JAVA_OPTS");
-    } else {
-      env.put("OPSLEDGER_JAVA_OPTS", javaOpts);
-    }
+    ProcessBuilder pb = processFor(command, root, dataDir, javaOpts);
     long start = System.nanoTime();
     Process process = pb.start();
     List<String> output = new ArrayList<>();
