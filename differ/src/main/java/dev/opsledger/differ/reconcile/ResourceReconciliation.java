@@ -34,7 +34,7 @@ import org.axonframework.spring.stereotype.Aggregate;
  *
  * <p>Snapshots are written with Jackson (field access), so every field is a plain value.
  */
-@Aggregate(snapshotTriggerDefinition = "differSnapshotTrigger", cache = "differAggregateCache")
+@Aggregate(snapshotTriggerDefinition = "differSnapshotTrigger")
 @JsonAutoDetect(
     fieldVisibility = Visibility.ANY,
     getterVisibility = Visibility.NONE,
