@@ -88,8 +88,10 @@ class WebViewE2E {
         .until(
             () -> {
               assertThat(up.isAlive()).as("up runs").isTrue();
+              // The block of addresses ends with this line: the web view's comes before it (it
+              // is printed after "OpsLedger is up", and read back from a file being written).
               return Files.readString(SCREENSHOTS.resolve("up-terminal.txt"))
-                  .contains("OpsLedger is up");
+                  .contains("Ctrl-C stops");
             });
     assertThat(Files.readString(SCREENSHOTS.resolve("up-terminal.txt")))
         .contains("web view:    http://127.0.0.1:" + auditPort + "/");
