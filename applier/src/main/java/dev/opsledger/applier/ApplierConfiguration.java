@@ -2,6 +2,7 @@ package dev.opsledger.applier;
 
 import dev.opsledger.applier.apply.ResourceApplier;
 import dev.opsledger.applier.engine.ApplyEngine;
+import dev.opsledger.applier.engine.ApplyLanes;
 import dev.opsledger.applier.engine.Approvals;
 import dev.opsledger.applier.engine.DesiredBook;
 import dev.opsledger.applier.engine.DiffLedger;
@@ -92,6 +93,9 @@ public class ApplierConfiguration {
 
   private static final String GROUP = "opsledger-applier";
 
+  /** Tasks a lane holds before the consumer handing diffs over waits. */
+  private static final int LANE_QUEUE = 64;
+
   /**
    * The applier's stream functions; one named group, so a restart resumes where it stopped. Diffs
    * of different resources are applied in parallel (three consumers of the group's partitions); one
@@ -169,6 +173,7 @@ public class ApplierConfiguration {
       ApplierProperties props,
       ObjectProvider<ResourceApplier> appliers,
       RetryScheduler applierRetryScheduler,
+      ApplyLanes applierLanes,
       ApplierMetrics applierMetrics,
       SecretProtector secretProtector,
       EventPublisher publisher,
@@ -215,10 +220,20 @@ public class ApplierConfiguration {
             recorder,
             props.desiredWaitTimeout(),
             clock,
-            orderGate(props));
+            orderGate(props),
+            applierLanes);
     applierMetrics.gauges(applierRetryScheduler::size, engine::awaitingApprovals);
     applierReplayCheckpoints.restore(engine, engine::handles);
     return engine;
+  }
+
+  /**
+   * The lanes diffs and due retries run in ({@code opsledger.applier.concurrency}); closed when the
+   * applier stops, what they still held is derived again from the log at the next start.
+   */
+  @Bean(destroyMethod = "close")
+  public ApplyLanes applierLanes(ApplierProperties props) {
+    return ApplyLanes.of(props.concurrency(), LANE_QUEUE);
   }
 
   /**

@@ -42,6 +42,9 @@ import org.springframework.validation.annotation.Validated;
  * @param healthGrace How long a resource found in sync, whose health has not been reported since it
  *     changed (or is {@code Unknown}), holds the sync waves after it and the sources that depend on
  *     it; past it, its last reported health decides and {@code Unknown} no longer holds.
+ * @param concurrency How many resources are applied at once: diffs and due retries run in this many
+ *     lanes, a resource always in the same one, so one resource's work stays in order. The
+ *     Kubernetes client opens up to 5 connections to the API server, so more than 5 only queues.
  * @param kubernetes The Kubernetes cluster this applier converges.
  * @param aws The AWS account and region this applier converges.
  * @param management The management port, which serves approvals.
@@ -60,6 +63,7 @@ public record ApplierProperties(
     @DefaultValue("7d") @NotNull Duration forgetRemovedAfter,
     @DefaultValue("30s") @NotNull Duration publishTimeout,
     @DefaultValue("30s") @NotNull Duration healthGrace,
+    @DefaultValue("4") @Min(1) int concurrency,
     @DefaultValue @Valid Kubernetes kubernetes,
     @DefaultValue @Valid Aws aws,
     @DefaultValue @Valid Management management) {

@@ -19,6 +19,7 @@ import dev.opsledger.events.RollbackRequested;
 import dev.opsledger.events.SkipPolicy;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.events.SyncResumed;
+import dev.opsledger.service.core.LogContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +88,7 @@ public final class ApplyEngine {
   private final Map<ResourceKey, String> windowSkipped = new ConcurrentHashMap<>();
 
   private final OrderGate order;
+  private final ApplyLanes lanes;
   private final Prerequisites prerequisites = new Prerequisites();
 
   /** The source of each resource whose write waits for order (sync waves, depends-on). */
@@ -127,13 +130,16 @@ public final class ApplyEngine {
         recorder,
         desiredWaitTimeout,
         clock,
-        OrderGate.none());
+        OrderGate.none(),
+        ApplyLanes.direct());
   }
 
   /**
    * Wires the engine with an order between writes (sync waves, depends-on between sources).
    *
    * @param order the gate that holds a write until what it must follow has converged
+   * @param lanes where diffs and due retries run: different resources concurrently, one resource in
+   *     order ({@link ApplyLanes#direct()}: on the calling thread)
    */
   public ApplyEngine(
       ResourceActions actions,
@@ -144,8 +150,10 @@ public final class ApplyEngine {
       OutcomeRecorder recorder,
       Duration desiredWaitTimeout,
       Clock clock,
-      OrderGate order) {
+      OrderGate order,
+      ApplyLanes lanes) {
     this.order = order;
+    this.lanes = lanes;
     this.actions = actions;
     this.desired = desired;
     this.approvals = approvals;
@@ -154,7 +162,7 @@ public final class ApplyEngine {
     this.recorder = recorder;
     this.desiredWaitTimeout = desiredWaitTimeout;
     this.clock = clock;
-    scheduler.runWith(this::retry);
+    scheduler.runWith(this::dispatch);
   }
 
   /** Whether some applier of this process is responsible for the resource. */
@@ -175,6 +183,7 @@ public final class ApplyEngine {
     if (!handles(key)) {
       return;
     }
+    Work[] toRun = new Work[1];
     locks.run(
         key,
         () -> {
@@ -192,8 +201,13 @@ public final class ApplyEngine {
             // In sync, removed, or not comparable: nothing to converge, pending work is moot.
             return;
           }
-          run(new Work(diff, 1, now()));
+          toRun[0] = new Work(diff, 1, now());
         });
+    if (toRun[0] != null) {
+      // Outside the lock: handing over may wait for room in the lane, whose running work may need
+      // this lock's stripe.
+      dispatch(toRun[0]);
+    }
     wakeOrdered(key);
     if (Prerequisites.isPrerequisite(key) && order.inSync(key)) {
       scheduler.wake(prerequisites.waitingOn(key));
@@ -487,6 +501,31 @@ public final class ApplyEngine {
       }
     }
     return approved;
+  }
+
+  /**
+   * Hands work over to its resource's lane, where it runs unless a newer diff of the resource
+   * superseded it meanwhile. Work the lanes refuse (they are closed: the applier is stopping) is
+   * derived again from the log at the next start.
+   */
+  private void dispatch(Work work) {
+    try {
+      lanes.submit(
+          work.key(),
+          () -> {
+            try (LogContext context = LogContext.of(work.key(), work.diff().correlation())) {
+              retry(work);
+            } catch (RuntimeException e) {
+              // The engine reschedules its own failures; anything escaping is a bug, logged not
+              // lost.
+              LOG.error("work on {} failed unexpectedly; retrying in 30 s", work.key(), e);
+              scheduler.schedule(work, Duration.ofSeconds(30));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.info(
+          "the applier is stopping: {} is left to the next start ({})", work.key(), e.getMessage());
+    }
   }
 
   private void retry(Work work) {

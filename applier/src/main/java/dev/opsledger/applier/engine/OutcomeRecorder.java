@@ -19,6 +19,7 @@ import dev.opsledger.events.SkipPolicy;
 import dev.opsledger.events.SyncResumed;
 import dev.opsledger.service.core.Backoff;
 import dev.opsledger.service.core.EventSink;
+import dev.opsledger.service.core.LogContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +44,12 @@ import org.slf4j.LoggerFactory;
  *   <li>Every event is keyed by the resource, correlated to the desired revision the diff names (or
  *       the diff's own correlation when it names none), caused by the diff's {@code ce_id}, and
  *       carries a fresh {@code ce_id} and the diff's {@code traceparent}.
- *   <li>A final outcome (succeeded, skipped, terminal failure) is sent and waited for; only once
- *       Kafka acknowledged it does the diff enter the ledger. One Kafka did not acknowledge leaves
- *       the diff unhandled and schedules its work again with backoff: the apply is idempotent, so
- *       the outcome is at least once, never lost.
+ *   <li>A final outcome (succeeded, skipped, terminal failure) is sent without waiting, and only
+ *       once Kafka acknowledged it does the diff enter the ledger. One Kafka did not acknowledge
+ *       leaves the diff unhandled and schedules its work again with backoff: the apply is
+ *       idempotent, so the outcome is at least once, never lost. Should the applier stop before the
+ *       acknowledgement, the log holds no final outcome and the start-up replay runs the diff
+ *       again.
  *   <li>A retryable failure schedules the next attempt (unless the backoff gives up, then it is
  *       terminal) and is sent without waiting: should it be lost, the next attempt reports again.
  *   <li>Failure messages leave with every opened Secret value redacted.
@@ -154,21 +158,18 @@ public final class OutcomeRecorder {
     }
     conflicts(work, dryRun, outcome);
     ApplyOutcome result = toEvent(outcome);
-    boolean sent =
-        publishFinal(
-            work,
-            new ApplySucceeded(
-                work.key(),
-                sourceOfDiff(work),
-                work.revision(),
-                result,
-                dryRun,
-                work.attempt(),
-                end.truncatedTo(ChronoUnit.MILLIS),
-                Duration.between(t0, end).toMillis()));
-    if (sent) {
-      metrics.outcome(result.name().toLowerCase(Locale.ROOT), work.key().kind());
-    }
+    publishFinal(
+        work,
+        new ApplySucceeded(
+            work.key(),
+            sourceOfDiff(work),
+            work.revision(),
+            result,
+            dryRun,
+            work.attempt(),
+            end.truncatedTo(ChronoUnit.MILLIS),
+            Duration.between(t0, end).toMillis()),
+        () -> metrics.outcome(result.name().toLowerCase(Locale.ROOT), work.key().kind()));
   }
 
   /**
@@ -211,23 +212,20 @@ public final class OutcomeRecorder {
     }
     boolean exhausted = failure instanceof Failure.Retryable;
     LOG.warn("{} of {} failed terminally ({})", action, work.key(), failure.reason());
-    boolean sent =
-        publishFinal(
-            work,
-            new ApplyFailed(
-                work.key(),
-                sourceOfDiff(work),
-                work.revision(),
-                true,
-                failure.reason(),
-                exhausted ? "gave up after " + work.attempt() + " attempts: " + message : message,
-                failure.httpStatus(),
-                work.attempt(),
-                now,
-                null));
-    if (sent) {
-      metrics.outcome("failed-terminal", work.key().kind());
-    }
+    publishFinal(
+        work,
+        new ApplyFailed(
+            work.key(),
+            sourceOfDiff(work),
+            work.revision(),
+            true,
+            failure.reason(),
+            exhausted ? "gave up after " + work.attempt() + " attempts: " + message : message,
+            failure.httpStatus(),
+            work.attempt(),
+            now,
+            null),
+        () -> metrics.outcome("failed-terminal", work.key().kind()));
   }
 
   /**
@@ -302,14 +300,10 @@ public final class OutcomeRecorder {
 
   /** Records that a policy decided not to act. */
   public void skipped(Work work, SkipPolicy policy, String detail) {
-    boolean sent =
-        publishFinal(
-            work,
-            new ApplySkipped(
-                work.key(), sourceOfDiff(work), work.revision(), policy, detail, now()));
-    if (sent) {
-      metrics.outcome("skipped", work.key().kind());
-    }
+    publishFinal(
+        work,
+        new ApplySkipped(work.key(), sourceOfDiff(work), work.revision(), policy, detail, now()),
+        () -> metrics.outcome("skipped", work.key().kind()));
   }
 
   /**
@@ -335,24 +329,40 @@ public final class OutcomeRecorder {
   }
 
   /**
-   * Publishes a final outcome and waits for Kafka; only then is the diff recorded as handled. When
-   * Kafka does not acknowledge, the work is retried later (the apply itself is idempotent).
+   * Publishes a final outcome without waiting: the resource's lane goes on to its next work while
+   * Kafka acknowledges, and the producer sends the outcomes of concurrent applies together. Only
+   * once Kafka acknowledged it does the diff enter the dedupe ledger (and the meters count it).
+   * When Kafka does not acknowledge, the work is retried later (the apply itself is idempotent),
+   * unless newer work of the resource is pending already: that work supersedes it.
+   *
+   * @param acknowledged runs once Kafka acknowledged the outcome (on the producer's thread)
    */
-  private boolean publishFinal(Work work, ResourceEvent event) {
+  private void publishFinal(Work work, ResourceEvent event, Runnable acknowledged) {
+    CompletableFuture<?> ack;
     try {
-      events.sendAndWait(envelope(work, event));
-      ledger.add(work.id());
-      return true;
+      ack = events.send(envelope(work, event));
     } catch (RuntimeException e) {
-      Duration delay = backoff.delayAfter(work.attempt());
-      LOG.warn(
-          "outcome of {} not acknowledged by Kafka ({}); retrying in {}",
-          work.key(),
-          e.getMessage(),
-          delay);
-      scheduler.schedule(work.next(), delay);
-      return false;
+      ack = CompletableFuture.failedFuture(e);
     }
+    ack.whenComplete(
+        (ok, e) -> {
+          if (e == null) {
+            ledger.add(work.id());
+            acknowledged.run();
+            return;
+          }
+          Duration delay = backoff.delayAfter(work.attempt());
+          try (LogContext context = LogContext.of(work.key(), work.diff().correlation())) {
+            LOG.warn(
+                "outcome of {} not acknowledged by Kafka ({}); retrying in {}",
+                work.key(),
+                e.getMessage(),
+                delay);
+          }
+          if (scheduler.pendingOf(work.key()) == null) {
+            scheduler.schedule(work.next(), delay);
+          }
+        });
   }
 
   private EventEnvelope<OpsLedgerEvent> envelope(Work work, ResourceEvent event) {

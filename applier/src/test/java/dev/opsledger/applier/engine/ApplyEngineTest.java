@@ -851,8 +851,19 @@ class ApplyEngineTest {
 
     @Override
     public CompletableFuture<?> send(EventEnvelope<?> event) {
+      if (isFinal(event) && refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("Kafka did not acknowledge"));
+      }
       events.add(event);
       return CompletableFuture.completedFuture(null);
+    }
+
+    /** A final outcome: what the applier publishes before it counts a diff as handled. */
+    private static boolean isFinal(EventEnvelope<?> event) {
+      return event.data() instanceof ApplySucceeded
+          || event.data() instanceof ApplySkipped
+          || (event.data() instanceof ApplyFailed f && f.terminal());
     }
 
     @Override

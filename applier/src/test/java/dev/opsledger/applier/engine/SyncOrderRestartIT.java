@@ -171,7 +171,8 @@ class SyncOrderRestartIT {
             recorder,
             Duration.ofMinutes(5),
             clock,
-            new OrderGate(Map.of(APPS, List.of(PLATFORM)), GRACE));
+            new OrderGate(Map.of(APPS, List.of(PLATFORM)), GRACE),
+            ApplyLanes.direct());
 
     void declare(ResourceKey key, String source, String revision, int wave) {
       ObjectNode m = EventJson.mapper().createObjectNode();

@@ -85,7 +85,8 @@ class SyncOrderTest {
           recorder,
           Duration.ofMinutes(5),
           clock,
-          new OrderGate(Map.of(APPS, List.of(PLATFORM)), Duration.ofSeconds(30)));
+          new OrderGate(Map.of(APPS, List.of(PLATFORM)), Duration.ofSeconds(30)),
+          ApplyLanes.direct());
 
   final ResourceKey db = ApplyEngineTest.configMap("db");
   final ResourceKey app = ApplyEngineTest.configMap("app");
