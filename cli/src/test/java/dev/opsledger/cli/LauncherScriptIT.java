@@ -98,6 +98,38 @@ class LauncherScriptIT {
   }
 
   @Test
+  void itRunsTheExtractedLayoutAndKeepsACopyARunningProcessWasStartedFrom() throws Exception {
+    assertThat(opsledger(Map.of(), "--version").exit()).isZero();
+    Path first = launched();
+    assertThat(first.getFileName()).hasToString("opsledger.jar");
+    assertThat(first.resolveSibling("lib"))
+        .as("the jar's libraries on a plain class path, not nested")
+        .isDirectoryContaining(lib -> lib.getFileName().toString().startsWith("spring-core-"));
+    Process user = new ProcessBuilder("bash", "-c", "sleep 600; true", first.toString()).start();
+    try {
+      rebuild();
+      rebuild();
+      assertThat(builds()).hasSize(3);
+      assertThat(first.getParent()).as("the copy a process runs from stays").isDirectory();
+
+      user.destroy();
+      user.waitFor();
+      rebuild();
+      assertThat(first.getParent()).as("once nothing runs from it, it goes").doesNotExist();
+      assertThat(launched()).isRegularFile();
+    } finally {
+      user.destroyForcibly();
+    }
+  }
+
+  private void rebuild() throws Exception {
+    Files.setLastModifiedTime(
+        source, FileTime.from(Instant.now().plusSeconds(60 + builds().size())));
+    Result r = opsledger(Map.of(), "--version");
+    assertThat(r.exit()).as(r.output()).isZero();
+  }
+
+  @Test
   void concurrentInvocationsWaitForOneBuild() throws Exception {
     Path gate = checkout.resolve("gate");
     assertThat(new ProcessBuilder("mkfifo", gate.toString()).start().waitFor()).isZero();
