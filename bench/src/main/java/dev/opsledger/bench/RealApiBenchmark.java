@@ -21,12 +21,15 @@ import java.util.stream.Stream;
  * RealKubernetes}), one {@code opsledger up --kubeconfig <it> --exit-when-synced} on a generated
  * repository of N resources, then a bare fabric8 server-side-apply loop of the same objects (the
  * repository's own files, moved to other namespaces) on the same server. Resources per second of
- * both, and their ratio. Reports; never fails on a figure.
+ * both, their ratio, and the CPU seconds kube-apiserver and etcd spent during each (from {@code
+ * /proc}). Reports; never fails on a figure.
  */
 final class RealApiBenchmark {
 
   /** The bare loop's copies of the repository's namespaces are named with this prefix. */
   static final String BARE_PREFIX = "bare-";
+
+  private static final double TICKS = UpRun.CLOCK_TICKS_PER_SECOND;
 
   private RealApiBenchmark() {}
 
@@ -56,6 +59,7 @@ final class RealApiBenchmark {
             "%n== real API server %s (started in %d ms): N=%,d (%d declared), load average %s ==%n",
             kube.version(), kube.startTime().toMillis(), n, declared, load);
         EndToEndBenchmark.warmUpLauncher(root);
+        long serverTicks = serverCpuTicks(kube);
         UpRun.Result r =
             UpRun.run(
                 root,
@@ -64,21 +68,24 @@ final class RealApiBenchmark {
                 javaOpts,
                 timeout,
                 List.of("--kubeconfig", kubeconfig.toString()));
+        double serverCpuUp = (serverCpuTicks(kube) - serverTicks) / TICKS;
         LogCounts.Counts counts = LogCounts.count(data.resolve("kafka"));
         Map<String, Object> run =
             EndToEndBenchmark.run(n, declared, "launcher", javaOpts, r, counts);
         run.put("loadAverageBefore", load);
         run.put("apiServer", kube.version());
         run.put("apiServerStartSeconds", kube.startTime().toMillis() / 1000.0);
+        run.put("serverCpuSecondsDuringUp", serverCpuUp);
         System.out.printf(
             "up %.1f s, in sync %.1f s after start (%.1f s after up), wall %.1f s, peak RSS %.0f MB,"
-                + " CPU %.1f s; applies by type: %s%n",
+                + " CPU %.1f s (kube-apiserver and etcd %.1f s); applies by type: %s%n",
             r.upSeconds(),
             r.syncedAfterStartSeconds(),
             r.syncedAfterUpSeconds(),
             r.wallSeconds(),
             r.peakRssBytes() / 1e6,
             r.cpuSeconds(),
+            serverCpuUp,
             counts.appliesPerType());
         if (r.syncedAfterStartSeconds() < 0) {
           System.out.println("never reported in sync; its last lines:");
@@ -91,7 +98,13 @@ final class RealApiBenchmark {
         System.out.printf(
             "%n== bare server-side apply of the same %,d objects, load average %s ==%n",
             declared, bareLoad);
-        double bare = bareServerSideApply(kube.client(), objects(kube.client(), repo));
+        List<HasMetadata> objects = objects(kube.client(), repo);
+        serverTicks = serverCpuTicks(kube);
+        double bare = bareServerSideApply(kube.client(), objects);
+        double serverCpuBare = (serverCpuTicks(kube) - serverTicks) / TICKS;
+        System.out.printf(
+            "bare loop %.1f applies/s (kube-apiserver and etcd CPU %.1f s)%n", bare, serverCpuBare);
+        run.put("serverCpuSecondsDuringBareLoop", serverCpuBare);
         double perSecond = (double) run.get("resourcesPerSecondAfterUp");
         run.put("bareLoopLoadAverageBefore", bareLoad);
         run.put("bareApplyPerSecond", bare);
@@ -142,10 +155,17 @@ final class RealApiBenchmark {
     return objects.size() / ((System.nanoTime() - start) / 1e9);
   }
 
+  /** CPU time of kube-apiserver and etcd so far, in clock ticks. */
+  static long serverCpuTicks(RealKubernetes kube) {
+    return kube.pids().stream()
+        .mapToLong(pid -> UpRun.cpuTicks(Path.of("/proc", Long.toString(pid))))
+        .sum();
+  }
+
   private static void print(List<Map<String, Object>> runs) {
     System.out.println();
     System.out.printf(
-        "%-7s %9s %13s %13s %9s %10s %9s %10s %8s %10s %9s%n",
+        "%-7s %9s %13s %13s %9s %10s %9s %10s %8s %10s %9s %12s %12s%n",
         "N",
         "up (s)",
         "sync/start s",
@@ -156,10 +176,12 @@ final class RealApiBenchmark {
         "CPU ms/res",
         "res/s",
         "bare res/s",
-        "vs bare");
+        "vs bare",
+        "srv CPU up",
+        "srv CPU bare");
     for (Map<String, Object> r : runs) {
       System.out.printf(
-          "%,-7d %9.1f %13.1f %13.1f %9.1f %10.0f %9.1f %10.1f %8.1f %10.1f %9.2f%n",
+          "%,-7d %9.1f %13.1f %13.1f %9.1f %10.0f %9.1f %10.1f %8.1f %10.1f %9.2f %12.1f %12.1f%n",
           r.get("resources"),
           r.get("servicesUpSeconds"),
           r.get("inSyncAfterStartSeconds"),
@@ -170,7 +192,9 @@ final class RealApiBenchmark {
           r.get("cpuMillisPerResource"),
           r.get("resourcesPerSecondAfterUp"),
           r.get("bareApplyPerSecond"),
-          r.get("applyRatioToBareLoop"));
+          r.get("applyRatioToBareLoop"),
+          r.get("serverCpuSecondsDuringUp"),
+          r.get("serverCpuSecondsDuringBareLoop"));
     }
   }
 }
