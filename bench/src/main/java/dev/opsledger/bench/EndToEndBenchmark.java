@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * --exit-when-synced} through the launcher, then the machine's limits measured in the same run.
  * Prints a table and writes a JSON file of every figure. It reports; it never fails on a figure.
  * Also the main of the other modes: {@code bench.mode} is {@code e2e} (this), {@code latency}
- * ({@link LatencyBenchmark}) or {@code resync} ({@link ResyncBenchmark}).
+ * ({@link LatencyBenchmark}), {@code resync} ({@link ResyncBenchmark}) or {@code real} ({@link
+ * RealApiBenchmark}).
  */
 public final class EndToEndBenchmark {
 
@@ -29,21 +30,18 @@ public final class EndToEndBenchmark {
       case "e2e" -> run();
       case "latency" -> LatencyBenchmark.run();
       case "resync" -> ResyncBenchmark.run();
+      case "real" -> RealApiBenchmark.run();
       default ->
           throw new IllegalArgumentException(
-              "bench.mode is e2e, latency or resync, not " + System.getProperty("bench.mode"));
+              "bench.mode is e2e, latency, resync or real, not "
+                  + System.getProperty("bench.mode"));
     }
   }
 
   private static void run() throws Exception {
     Path root = Results.root();
     Path out = Results.out();
-    int[] sizes =
-        Arrays.stream(System.getProperty("bench.sizes", "100,1000").split(","))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .mapToInt(Integer::parseInt)
-            .toArray();
+    int[] sizes = sizes("100,1000");
     String extraOpts = System.getProperty("bench.javaOpts", "").trim();
     Map<String, String> jvms = jvms(root, System.getProperty("bench.jvm", "launcher"), extraOpts);
     long timeout = Long.getLong("bench.timeoutSeconds", 1800);
@@ -99,6 +97,16 @@ public final class EndToEndBenchmark {
     Results.write("e2e", withRatios(report, runs, limits));
   }
 
+  /** The sizes of {@code bench.sizes}, or the mode's own when it is not set (or empty). */
+  static int[] sizes(String modeDefault) {
+    String given = System.getProperty("bench.sizes", "").trim();
+    return Arrays.stream((given.isEmpty() ? modeDefault : given).split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .mapToInt(Integer::parseInt)
+        .toArray();
+  }
+
   /** The JVM settings to compare, by name: the launcher's own, or the same with C2 back. */
   static Map<String, String> jvms(Path root, String which, String extra) throws IOException {
     Map<String, String> jvms = new LinkedHashMap<>();
@@ -152,7 +160,7 @@ public final class EndToEndBenchmark {
     }
   }
 
-  private static Map<String, Object> run(
+  static Map<String, Object> run(
       int n, int declared, String jvm, String javaOpts, UpRun.Result r, LogCounts.Counts counts) {
     Map<String, Long> records = counts.perTopic();
     Map<String, Object> m = new LinkedHashMap<>();

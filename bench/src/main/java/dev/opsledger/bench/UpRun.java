@@ -69,6 +69,18 @@ final class UpRun {
 
   static Result run(Path root, Path repo, Path dataDir, String javaOpts, long timeoutSeconds)
       throws IOException, InterruptedException {
+    return run(root, repo, dataDir, javaOpts, timeoutSeconds, List.of());
+  }
+
+  /** As above, with more arguments to {@code up} (e.g. {@code --kubeconfig <file>}). */
+  static Result run(
+      Path root,
+      Path repo,
+      Path dataDir,
+      String javaOpts,
+      long timeoutSeconds,
+      List<String> moreArgs)
+      throws IOException, InterruptedException {
     int kafkaPort = freePortPair();
     List<String> command =
         new ArrayList<>(
@@ -92,6 +104,7 @@ final class UpRun {
                 Integer.toString(freePort()),
                 "--management-port",
                 Integer.toString(freePort())));
+    command.addAll(moreArgs);
     ProcessBuilder pb = processFor(command, root, dataDir, javaOpts);
     long start = System.nanoTime();
     Process process = pb.start();
