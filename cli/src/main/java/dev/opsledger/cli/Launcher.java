@@ -18,6 +18,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -304,40 +307,75 @@ public final class Launcher {
       requireFree(s.httpPort(), "--http-port");
       requireFree(s.auditPort(), "--audit-port");
       requireFree(s.managementPort(), "--management-port");
+      // Logging is set up here, on one thread: set up by two threads at once, SLF4J replays the
+      // calls it held back during that and says so on the terminal.
+      LoggerFactory.getILoggerFactory();
       Instant phase = Instant.now();
-      if (s.embeddedBroker()) {
-        EmbeddedKafkaBroker broker =
-            EmbeddedKafkaBroker.builder()
-                .dataDir(data.resolve("kafka"))
-                .brokerPort(s.kafkaPort())
-                .controllerPort(s.kafkaPort() == 0 ? 0 : s.kafkaPort() + 1)
-                .build()
-                .start();
-        r.parts.push(broker);
-        r.bootstrapServers = broker.bootstrapServers();
-        phase = ready(progress, "broker", phase);
-      } else {
-        // The services wait for the cluster and create their topics on it, as in a fleet.
-        r.bootstrapServers = s.kafka().strip();
+      // The emulator and the demo repository need nothing of the broker: they start beside it,
+      // and are awaited (and reported, in this order) before the services, which need all three.
+      CompletableFuture<Started<KubernetesEmulator>> emulator =
+          s.kubeconfig() == null
+              ? beside(
+                  () ->
+                      KubernetesEmulator.builder()
+                          .port(s.kubePort())
+                          .dataDirectory(data.resolve("cluster"))
+                          .start())
+              : null;
+      CompletableFuture<Started<DemoRepository>> demo =
+          s.repo() == null
+              ? beside(() -> DemoRepository.createIfAbsent(data.resolve("demo")))
+              : null;
+      RuntimeException brokerFailed = null;
+      try {
+        if (s.embeddedBroker()) {
+          EmbeddedKafkaBroker broker =
+              EmbeddedKafkaBroker.builder()
+                  .dataDir(data.resolve("kafka"))
+                  .brokerPort(s.kafkaPort())
+                  .controllerPort(s.kafkaPort() == 0 ? 0 : s.kafkaPort() + 1)
+                  .build()
+                  .start();
+          r.parts.push(broker);
+          r.bootstrapServers = broker.bootstrapServers();
+          progress.ready("broker", Duration.between(phase, Instant.now()));
+        } else {
+          // The services wait for the cluster and create their topics on it, as in a fleet.
+          r.bootstrapServers = s.kafka().strip();
+        }
+      } catch (RuntimeException e) {
+        brokerFailed = e;
+        throw e;
+      } finally {
+        // Whatever happens to the broker, an emulator started beside it is stopped with the rest;
+        // a failure beside it is reported, or added to the broker's.
+        try {
+          if (emulator != null) {
+            r.emulator = join(emulator).part();
+            r.parts.push(r.emulator);
+          }
+          if (demo != null) {
+            join(demo);
+          }
+        } catch (IOException | RuntimeException e) {
+          if (brokerFailed == null) {
+            throw e;
+          }
+          brokerFailed.addSuppressed(e);
+        }
       }
       r.kubeconfig = s.kubeconfig();
-      if (r.kubeconfig == null) {
-        r.emulator =
-            KubernetesEmulator.builder()
-                .port(s.kubePort())
-                .dataDirectory(data.resolve("cluster"))
-                .start();
-        r.parts.push(r.emulator);
+      if (emulator != null) {
         r.kubeconfig = r.emulator.writeKubeconfig(data.resolve("kubeconfig"));
-        phase = ready(progress, "kubernetes emulator", phase);
+        progress.ready("kubernetes emulator", join(emulator).took());
       }
       r.repoUrl = s.repo();
-      if (r.repoUrl == null) {
-        DemoRepository demo = DemoRepository.createIfAbsent(data.resolve("demo"));
-        r.repoUrl = demo.url();
-        r.demoWork = demo.work();
-        phase = ready(progress, "demo repository", phase);
+      if (demo != null) {
+        r.repoUrl = join(demo).part().url();
+        r.demoWork = join(demo).part().work();
+        progress.ready("demo repository", join(demo).took());
       }
+      phase = Instant.now();
       if (s.fleet()) {
         int management = s.managementPort() == 0 ? freePort() : s.managementPort();
         Map<String, Object> properties = fleetProperties(s, data, r);
@@ -377,6 +415,54 @@ public final class Launcher {
       return r;
     } catch (IOException | RuntimeException e) {
       r.close();
+      throw e;
+    }
+  }
+
+  /** A part started beside the broker, and how long its start took. */
+  private record Started<T>(T part, Duration took) {}
+
+  /** A start that can fail as the parts' starts do. */
+  @FunctionalInterface
+  private interface Start<T> {
+    T start() throws IOException;
+  }
+
+  /** Starts a part on a thread of its own, timed from its own start. */
+  private static <T> CompletableFuture<Started<T>> beside(Start<T> start) {
+    CompletableFuture<Started<T>> f = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              Instant from = Instant.now();
+              try {
+                T part = start.start();
+                f.complete(new Started<>(part, Duration.between(from, Instant.now())));
+              } catch (IOException | RuntimeException | Error e) {
+                f.completeExceptionally(e);
+              }
+            },
+            "opsledger-up-start");
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
+  /** The started part, or its start's own failure rethrown. */
+  private static <T> Started<T> join(CompletableFuture<Started<T>> f) throws IOException {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
       throw e;
     }
   }
