@@ -114,7 +114,7 @@ public final class EndToEndBenchmark {
     String c2 =
         launcher
             .replace("-XX:TieredStopAtLevel=1", "")
-            .replace("-XX:CompileThresholdScaling=8", "")
+            .replaceAll("-XX:CompileThresholdScaling=\\S+", "")
             .replaceAll("\\s+", " ")
             .trim();
     if (which.equals("launcher") || which.equals("both")) {
