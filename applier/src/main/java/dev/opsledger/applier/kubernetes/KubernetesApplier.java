@@ -505,7 +505,7 @@ public final class KubernetesApplier implements ResourceApplier {
     String message =
         status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
     int code = e.getCode();
-    if (code == 0 || (status == null && KubernetesFailures.isConnectionProblem(e))) {
+    if (code <= 0 || (status == null && KubernetesFailures.isConnectionProblem(e))) {
       return KubernetesFailures.classify(0, null, rootMessage(e));
     }
     return KubernetesFailures.classify(code, status == null ? null : status.getReason(), message);

@@ -11,9 +11,10 @@ import java.util.Locale;
  * <ul>
  *   <li>terminal: {@code field is immutable} (any status) → {@code NeedsReplace}; 400 → {@code
  *       BadRequest}; 422 → {@code Invalid}; 415 and other 4xx not listed below;
- *   <li>retryable: no response (connection refused, timeout) → {@code Unreachable}; 401/403 (RBAC
- *       may be fixed); 404 (namespace or CRD not there yet) → {@code NotFound}; 409 → {@code
- *       Conflict}; 410; 429 → {@code Throttled}; 5xx → {@code ServerError}.
+ *   <li>retryable: no response (connection refused, a request that timed out: the client gives no
+ *       status, 0 or -1) → {@code Unreachable}; 401/403 (RBAC may be fixed); 404 (namespace or CRD
+ *       not there yet) → {@code NotFound}; 408 → {@code Timeout}; 409 → {@code Conflict}; 410; 429
+ *       → {@code Throttled}; 5xx → {@code ServerError}.
  * </ul>
  */
 public final class KubernetesFailures {
@@ -23,7 +24,7 @@ public final class KubernetesFailures {
   /**
    * The failure of a call.
    *
-   * @param code the HTTP status, 0 when there was no response
+   * @param code the HTTP status, 0 or negative when there was no response
    * @param reason the {@code Status.reason}, may be {@code null}
    * @param message the API's message
    */
@@ -32,7 +33,9 @@ public final class KubernetesFailures {
     if (text.toLowerCase(Locale.ROOT).contains("field is immutable")) {
       return new Failure.Terminal("NeedsReplace", text, code == 0 ? null : code);
     }
-    if (code == 0) {
+    if (code <= 0) {
+      // fabric8 gives -1 for a request its client timed out (the API server did not answer in
+      // time): as transient as a refused connection. 10,000 objects on a loaded emulator met it.
       return new Failure.Retryable("Unreachable", text, null);
     }
     switch (code) {
@@ -46,6 +49,8 @@ public final class KubernetesFailures {
         return new Failure.Retryable("NotFound", text, code);
       case 409:
         return new Failure.Retryable("Conflict", text, code);
+      case 408:
+        return new Failure.Retryable("Timeout", text, code);
       case 410:
         return new Failure.Retryable("Gone", text, code);
       case 422:

@@ -40,6 +40,10 @@ class KubernetesFailuresTest {
         .isInstanceOf(Failure.Retryable.class);
     assertThat(KubernetesFailures.classify(0, null, "Connection refused"))
         .isEqualTo(new Failure.Retryable("Unreachable", "Connection refused", null));
+    assertThat(KubernetesFailures.classify(-1, null, "The timeout period of 30000ms has been"))
+        .isInstanceOf(Failure.Retryable.class);
+    assertThat(KubernetesFailures.classify(408, "Timeout", "request timed out").reason())
+        .isEqualTo("Timeout");
   }
 
   @Test
