@@ -1,6 +1,7 @@
 package dev.opsledger.notifier;
 
 import dev.opsledger.events.EventCodec;
+import dev.opsledger.events.EventType;
 import dev.opsledger.events.Topic;
 import dev.opsledger.notifier.channel.ChannelSpec;
 import dev.opsledger.notifier.channel.Channels;
@@ -286,13 +287,18 @@ public class NotifierConfiguration {
 
   /**
    * Consumes {@code opsledger.observed}: of it only {@code ResourceHealthChanged} to {@code
-   * Degraded} gives a notice; every other observed event is decoded and dropped. Idempotent: the
-   * engine's ledger dedupes on the trigger's {@code ce_id} and channel.
+   * Degraded} gives a notice. The other observed events are told by their {@code ce_type} header
+   * and dropped undecoded (an unreadable one is dead-lettered by the topic's own consumer, the
+   * differ). Idempotent: the engine's ledger dedupes on the trigger's {@code ce_id} and channel.
    */
   @Bean(OBSERVED_IN)
   public Consumer<Message<byte[]>> notifierObservedIn(
       EventMessages messages, NotifierEngine notifierEngine) {
-    return m -> notifierEngine.handle(messages.decode(m));
+    return m -> {
+      if (EventMessages.hasType(m, EventType.RESOURCE_HEALTH_CHANGED)) {
+        notifierEngine.handle(messages.decode(m));
+      }
+    };
   }
 
   /**

@@ -1,9 +1,11 @@
 package dev.opsledger.service;
 
+import dev.opsledger.events.CloudEventHeaders;
 import dev.opsledger.events.EventCodec;
 import dev.opsledger.events.EventDecodingException;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.EventHeader;
+import dev.opsledger.events.EventType;
 import dev.opsledger.events.OpsLedgerEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +46,19 @@ public class EventMessages {
       }
       throw new PoisonRecordException(e);
     }
+  }
+
+  /**
+   * Whether the message's {@code ce_type} header names {@code type}, read without decoding the
+   * body: a consumer that keeps one type of a busy topic skips the others for the cost of a header.
+   */
+  public static boolean hasType(Message<?> message, EventType type) {
+    Object value = message.getHeaders().get(CloudEventHeaders.TYPE);
+    String text =
+        value instanceof byte[] b
+            ? new String(b, StandardCharsets.UTF_8)
+            : value == null ? null : value.toString();
+    return type.ceType().equals(text);
   }
 
   /** The message's headers as contract headers (byte or text values; others are skipped). */

@@ -1,7 +1,6 @@
 package dev.opsledger.applier.stream;
 
 import dev.opsledger.applier.engine.ApplyEngine;
-import dev.opsledger.events.CloudEventHeaders;
 import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.EventType;
 import dev.opsledger.events.OpsLedgerEvent;
@@ -12,7 +11,6 @@ import dev.opsledger.events.SyncApproved;
 import dev.opsledger.events.Topic;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.PoisonRecordException;
-import java.nio.charset.StandardCharsets;
 import org.springframework.messaging.Message;
 
 /**
@@ -80,12 +78,7 @@ public class ApplierInputs {
    * one DLQ entry. Idempotent: the latest health of a resource replaces the last.
    */
   public void health(Message<byte[]> m) {
-    Object type = m.getHeaders().get(CloudEventHeaders.TYPE);
-    String text =
-        type instanceof byte[] b
-            ? new String(b, StandardCharsets.UTF_8)
-            : type == null ? null : type.toString();
-    if (!EventType.RESOURCE_HEALTH_CHANGED.ceType().equals(text)) {
+    if (!EventMessages.hasType(m, EventType.RESOURCE_HEALTH_CHANGED)) {
       return;
     }
     EventEnvelope<OpsLedgerEvent> e;
