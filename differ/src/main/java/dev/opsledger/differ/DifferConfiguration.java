@@ -28,6 +28,7 @@ import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
 import dev.opsledger.service.StreamBindingsPropertySource;
 import dev.opsledger.service.StreamFunction;
+import dev.opsledger.service.tracing.EventTracing;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,6 +38,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.UnitOfWorkAwareConnectionProviderWrapper;
 import org.axonframework.common.transaction.TransactionManager;
@@ -99,11 +102,17 @@ public class DifferConfiguration {
   /** The consumer of {@code opsledger.observed}. */
   public static final String OBSERVED_IN = "differObservedIn";
 
+  /**
+   * The inputs are consumed a poll at a time ({@code batch-mode}): {@link DifferInputs} handles a
+   * poll's records in one unit of work and transaction.
+   */
   private static final StreamFunction DESIRED =
-      StreamFunction.of(DESIRED_IN, Topic.DESIRED, "opsledger-differ");
+      StreamFunction.of(DESIRED_IN, Topic.DESIRED, "opsledger-differ")
+          .consumer("batch-mode", "true");
 
   private static final StreamFunction OBSERVED =
-      StreamFunction.of(OBSERVED_IN, Topic.OBSERVED, "opsledger-differ");
+      StreamFunction.of(OBSERVED_IN, Topic.OBSERVED, "opsledger-differ")
+          .consumer("batch-mode", "true");
 
   /** The consumer of {@code opsledger.previews}. */
   public static final String PREVIEWS_IN = "differPreviewsIn";
@@ -250,6 +259,20 @@ public class DifferConfiguration {
   }
 
   /**
+   * The aggregates last handled, kept between units of work so that the next input of a resource
+   * (its observation, after the poll of {@code opsledger.desired} recorded its declaration) does
+   * not read its snapshot and events again. Safe with one writer per event store: Axon evicts an
+   * aggregate whose unit of work rolls back (a nested one's too, with its poll's), and should
+   * another writer have appended to a cached aggregate, the append fails on the store's unique
+   * (aggregate, sequence) key, is rolled back, evicted, and the input handled again from the store.
+   * Weak references: the garbage collector empties it under memory pressure.
+   */
+  @Bean
+  public Cache differAggregateCache() {
+    return new WeakReferenceCache();
+  }
+
+  /**
    * The upcasters of the differ's internal events, empty while no event has changed shape. To
    * change an internal event (e.g. rename a field of {@code LiveStateRecorded}), give the new class
    * a {@code @Revision("2")} and add a {@code SingleEventUpcaster} here that rewrites revision
@@ -376,29 +399,45 @@ public class DifferConfiguration {
             new SimpleCorrelationDataProvider(DifferInputs.TRACEPARENT)));
   }
 
-  /** Turns records into commands. */
+  /** Turns the records of a poll into commands, handled in one transaction. */
   @Bean
   public DifferInputs differInputs(
-      EventMessages messages, CommandGateway commandGateway, DifferMetrics differMetrics) {
-    return new DifferInputs(messages, commandGateway, differMetrics.registry());
+      EventMessages messages,
+      CommandGateway commandGateway,
+      TransactionManager differAxonTransactions,
+      ObjectProvider<EventTracing> tracing,
+      DifferMetrics differMetrics,
+      DifferProperties props) {
+    return new DifferInputs(
+        messages,
+        commandGateway,
+        differAxonTransactions,
+        tracing.getIfAvailable(EventTracing::off),
+        differMetrics.registry(),
+        props.inputsPerTransaction());
   }
 
   /**
-   * Consumes {@code opsledger.desired}. Idempotent: the aggregate dedupes on {@code ce_id}, on
-   * (source, revision) and on the manifest's content hash; older revisions are ignored.
+   * Consumes {@code opsledger.desired}, a poll at a time. Idempotent: the aggregate dedupes on
+   * {@code ce_id}, on (source, revision) and on the manifest's content hash; older revisions are
+   * ignored.
    */
   @Bean(DESIRED_IN)
-  public Consumer<Message<byte[]>> differDesiredIn(DifferInputs differInputs) {
-    return differInputs::accept;
+  public Consumer<Message<List<byte[]>>> differDesiredIn(
+      DifferInputs differInputs, Environment env) {
+    String group = groupOf(env, DESIRED);
+    return batch -> differInputs.accept(batch, group);
   }
 
   /**
-   * Consumes {@code opsledger.observed}. Idempotent: the aggregate dedupes on {@code ce_id} and on
-   * the live object's content hash; older observations are ignored.
+   * Consumes {@code opsledger.observed}, a poll at a time. Idempotent: the aggregate dedupes on
+   * {@code ce_id} and on the live object's content hash; older observations are ignored.
    */
   @Bean(OBSERVED_IN)
-  public Consumer<Message<byte[]>> differObservedIn(DifferInputs differInputs) {
-    return differInputs::accept;
+  public Consumer<Message<List<byte[]>>> differObservedIn(
+      DifferInputs differInputs, Environment env) {
+    String group = groupOf(env, OBSERVED);
+    return batch -> differInputs.accept(batch, group);
   }
 
   /**

@@ -35,6 +35,9 @@ import org.springframework.validation.annotation.Validated;
  * @param fieldManager The server-side apply field manager OpsLedger's applier uses (its {@code
  *     opsledger.applier.kubernetes.field-manager}): the fields its {@code Apply} entry in a live
  *     object's {@code managedFields} owns and Git no longer declares are drift until they are gone.
+ * @param inputsPerTransaction At most this many input records (of one poll of {@code
+ *     opsledger.desired} or {@code opsledger.observed}) are handled in one unit of work and one
+ *     database transaction; a poll holds up to the consumer's {@code max.poll.records} (500).
  */
 @ConfigurationProperties("opsledger.differ")
 @Validated
@@ -47,7 +50,8 @@ public record DifferProperties(
     @DefaultValue("2m") @NotNull Duration rebuildReadTimeout,
     @DefaultValue("10m") @NotNull Duration checkpointInterval,
     @DefaultValue @Valid List<IgnoreRuleSettings> ignoreRules,
-    @DefaultValue("opsledger") @NotBlank String fieldManager) {
+    @DefaultValue("opsledger") @NotBlank String fieldManager,
+    @DefaultValue("500") @Min(1) int inputsPerTransaction) {
 
   /** Copies the rules. */
   public DifferProperties {

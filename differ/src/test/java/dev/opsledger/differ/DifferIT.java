@@ -32,9 +32,11 @@ import dev.opsledger.testkit.SharedKafka;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -341,5 +343,103 @@ class DifferIT {
     send(publisher, List.of(observed(web, live(web, "a", "2"))));
     settle();
     assertThat(diffsOf(web)).hasSize(1);
+  }
+
+  /** Declares each resource as "a", live "a", and waits until each is in sync. */
+  void inSync(List<ResourceKey> resources) {
+    List<EventEnvelope<OpsLedgerEvent>> inputs = new ArrayList<>();
+    resources.forEach(
+        r -> {
+          inputs.add(desired(r, "rev1", manifest(r, "a"), T1));
+          inputs.add(observed(r, live(r, "a", "1")));
+        });
+    send(publisher, inputs);
+    await("every resource in sync")
+        .until(() -> resources.stream().allMatch(r -> diffsOf(r).size() == 1));
+  }
+
+  @Test
+  void givesEachResourceItsDiffsInLogOrderWhenManyArriveInOnePoll() {
+    List<ResourceKey> resources = IntStream.range(0, 12).mapToObj(i -> key("many-" + i)).toList();
+    inSync(resources);
+
+    // Three new revisions of every resource, one resource after the other in each round, sent at
+    // once: they reach the differ in a few polls, handled a poll per transaction.
+    List<EventEnvelope<OpsLedgerEvent>> revisions = new ArrayList<>();
+    String[] values = {"b", "a", "b"};
+    for (int round = 0; round < values.length; round++) {
+      for (ResourceKey r : resources) {
+        revisions.add(
+            desired(
+                r,
+                "rev" + (round + 2),
+                manifest(r, values[round]),
+                T1.plusSeconds(60L * (round + 1))));
+      }
+    }
+    send(publisher, revisions);
+    await("every resource's three changes")
+        .until(() -> resources.stream().allMatch(r -> diffsOf(r).size() == 4));
+    settle();
+    for (ResourceKey r : resources) {
+      assertThat(diffsOf(r))
+          .extracting(e -> e.data().getClass().getSimpleName() + "@" + e.correlation())
+          .containsExactly(
+              "ResourceInSync@rev1",
+              "DriftDetected@rev2",
+              "ResourceInSync@rev3",
+              "DriftDetected@rev4");
+    }
+  }
+
+  @Test
+  void deadLettersAnUnreadableRecordInTheMiddleOfAPollAndHandlesEveryOtherRecord()
+      throws Exception {
+    List<ResourceKey> resources = IntStream.range(0, 10).mapToObj(i -> key("poll-" + i)).toList();
+    inSync(resources);
+    ResourceKey middle = resources.get(5);
+    List<EventEnvelope<OpsLedgerEvent>> before = new ArrayList<>();
+    List<EventEnvelope<OpsLedgerEvent>> after = new ArrayList<>();
+    for (ResourceKey r : resources) {
+      (r.name().compareTo(middle.name()) < 0 ? before : after)
+          .add(desired(r, "rev2", manifest(r, "b"), T2));
+    }
+    // The unreadable record has the middle resource's key: same partition, between its
+    // neighbours' records and before the middle resource's own revision.
+    try (var raw =
+        new KafkaProducer<String, byte[]>(KafkaSettings.producer(SharedKafka.bootstrapServers()))) {
+      send(publisher, before);
+      raw.send(
+              new ProducerRecord<>(
+                  Topic.DESIRED.topicName(),
+                  middle.toString(),
+                  "{not an event".getBytes(StandardCharsets.UTF_8)))
+          .get();
+      send(publisher, after);
+    }
+
+    await("every valid record handled")
+        .until(() -> resources.stream().allMatch(r -> diffsOf(r).size() == 2));
+    settle();
+    for (ResourceKey r : resources) {
+      assertThat(diffsOf(r))
+          .extracting(e -> e.data().getClass().getSimpleName())
+          .containsExactly("ResourceInSync", "DriftDetected");
+    }
+    try (var consumer =
+        new KafkaConsumer<String, byte[]>(
+            KafkaSettings.consumer(SharedKafka.bootstrapServers(), "dlq-" + target))) {
+      consumer.subscribe(List.of(Topic.DESIRED.dlqName()));
+      List<ConsumerRecord<String, byte[]>> dead = new CopyOnWriteArrayList<>();
+      await("the unreadable record, and only it, is in opsledger.desired.dlq")
+          .until(
+              () -> {
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(dead::add);
+                return dead.stream().anyMatch(r -> middle.toString().equals(r.key()));
+              });
+      assertThat(dead)
+          .filteredOn(r -> r.key() != null && r.key().startsWith(target + "/"))
+          .hasSize(1);
+    }
   }
 }

@@ -19,10 +19,15 @@ import dev.opsledger.events.ResourceMissing;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.testkit.SharedKafka;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -117,5 +122,84 @@ class DifferRebuildIT {
       DiffsReader diffs, ResourceKey key) {
     diffs.poll();
     return diffs.of(key);
+  }
+
+  /**
+   * A crash after a poll's transaction committed and before its offsets did: the restarted differ
+   * is handed the whole poll again and appends nothing, so no diff event is published twice.
+   */
+  @Test
+  void aPollDeliveredAgainAfterACrashPublishesNoDiffEventTwice() throws Exception {
+    List<ResourceKey> resources =
+        java.util.stream.IntStream.range(0, 20).mapToObj(i -> key("crash-" + i)).toList();
+    String group = "rebuild-it-" + UUID.randomUUID();
+    try (TestDatabase db = TestDatabase.create();
+        EventPublisher publisher =
+            new EventPublisher(SharedKafka.bootstrapServers(), new EventCodec(), null);
+        DiffsReader diffs = new DiffsReader(target);
+        Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+      Map<TopicPartition, OffsetAndMetadata> beforeThePoll = endOffsets(admin);
+      try (var differ = start(db, group)) {
+        List<EventEnvelope<dev.opsledger.events.OpsLedgerEvent>> inputs = new ArrayList<>();
+        for (ResourceKey r : resources) {
+          inputs.add(desired(r, "rev1", manifest(r, "x"), T1));
+          inputs.add(observed(r, live(r, r.name().endsWith("7") ? "drifted" : "x", "1")));
+        }
+        send(publisher, inputs);
+        await("a diff event per resource").until(() -> diffs.poll().size() == resources.size());
+      }
+      // The offsets as they were before the poll: the state a crash right after the
+      // transaction's commit leaves behind.
+      admin.alterConsumerGroupOffsets(group, beforeThePoll).all().get();
+
+      try (var differ = start(db, group)) {
+        var registry = differ.getBean(DifferMetrics.class).registry();
+        await("every record of the poll delivered again, each a duplicate")
+            .until(
+                () ->
+                    registry.counter("opsledger.differ.inputs", "outcome", "DUPLICATE").count()
+                        >= 2.0 * resources.size());
+        // The outbox publishes in the store's order: a diff the redelivery appended would come
+        // before the marker's, whose inputs are sent after the redelivery was handled.
+        ResourceKey marker = key("marker");
+        send(
+            publisher,
+            List.of(
+                desired(marker, "rev1", manifest(marker, "x"), T1),
+                observed(marker, live(marker, "x", "1"))));
+        await("the marker after the poll delivered again")
+            .until(() -> !ofKey(diffs, marker).isEmpty());
+      }
+      for (ResourceKey r : resources) {
+        assertThat(diffs.of(r)).hasSize(1);
+      }
+    }
+  }
+
+  /** The end of every partition of the inputs now, as committed offsets. */
+  private static Map<TopicPartition, OffsetAndMetadata> endOffsets(Admin admin) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+    for (var topic :
+        admin
+            .describeTopics(
+                List.of(
+                    dev.opsledger.events.Topic.DESIRED.topicName(),
+                    dev.opsledger.events.Topic.OBSERVED.topicName()))
+            .allTopicNames()
+            .get()
+            .values()) {
+      topic
+          .partitions()
+          .forEach(
+              p ->
+                  latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+    }
+    Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
+    admin
+        .listOffsets(latest)
+        .all()
+        .get()
+        .forEach((tp, info) -> out.put(tp, new OffsetAndMetadata(info.offset())));
+    return out;
   }
 }

@@ -7,9 +7,11 @@ import dev.opsledger.events.DiffState;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.testkit.CanaryScan;
 import dev.opsledger.testkit.GitFixture;
+import dev.opsledger.testkit.kube.RealKubernetes;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -171,6 +173,29 @@ final class CrashCampaign implements AutoCloseable {
       }
     }
     return client;
+  }
+
+  /**
+   * Finishes the prunes' foreground deletions as kube-controller-manager's garbage collector would.
+   * A test API server runs none: a pruned ConfigMap keeps its {@code foregroundDeletion} finalizer
+   * and stays live (Terminating) for ever, so the collector never reports it absent, the differ
+   * keeps it {@code EXTRANEOUS} (never {@code REMOVED}), and the notifier's summary of its commit,
+   * which waits until every resource the commit declared or removed has settled, is never due (not
+   * before the 15-minute settle timeout). Returns how many deletions it finished.
+   */
+  int collectGarbage() {
+    int finished = 0;
+    for (var cm : client().configMaps().inNamespace(Workload.NAMESPACE).list().getItems()) {
+      if (cm.getMetadata().getDeletionTimestamp() != null) {
+        try {
+          RealKubernetes.collectGarbage(client(), Workload.NAMESPACE, cm.getMetadata().getName());
+          finished++;
+        } catch (KubernetesClientException e) {
+          // A conflict with the applier or the object already gone: the next call sees it again.
+        }
+      }
+    }
+    return finished;
   }
 
   /** Starts {@code up} and syncs revision 0 of the workload, without a crash. */

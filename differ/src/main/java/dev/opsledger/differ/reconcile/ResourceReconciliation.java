@@ -34,7 +34,7 @@ import org.axonframework.spring.stereotype.Aggregate;
  *
  * <p>Snapshots are written with Jackson (field access), so every field is a plain value.
  */
-@Aggregate(snapshotTriggerDefinition = "differSnapshotTrigger")
+@Aggregate(snapshotTriggerDefinition = "differSnapshotTrigger", cache = "differAggregateCache")
 @JsonAutoDetect(
     fieldVisibility = Visibility.ANY,
     getterVisibility = Visibility.NONE,

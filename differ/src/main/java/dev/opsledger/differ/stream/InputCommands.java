@@ -75,6 +75,23 @@ public final class InputCommands {
     return Optional.empty();
   }
 
+  /** The aggregate a command of {@link #commandFor} is for. */
+  static String aggregateId(Object command) {
+    if (command instanceof RecordDesiredState c) {
+      return c.reconciliationId();
+    }
+    if (command instanceof RecordDesiredRemoval c) {
+      return c.reconciliationId();
+    }
+    if (command instanceof RecordObservedState c) {
+      return c.reconciliationId();
+    }
+    if (command instanceof RecordObservedAbsence c) {
+      return c.reconciliationId();
+    }
+    throw new IllegalArgumentException("not an input command: " + command);
+  }
+
   private static boolean single(ResourceKey key) {
     return !ResourceKey.ANY_NAME.equals(key.name());
   }

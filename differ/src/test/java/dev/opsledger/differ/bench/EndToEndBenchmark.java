@@ -2,6 +2,7 @@ package dev.opsledger.differ.bench;
 
 import dev.opsledger.differ.DifferApplication;
 import dev.opsledger.differ.DifferConfiguration;
+import dev.opsledger.differ.DifferMetrics;
 import dev.opsledger.differ.ItSupport;
 import dev.opsledger.differ.ItSupport.DiffsReader;
 import dev.opsledger.differ.ItSupport.TestDatabase;
@@ -11,6 +12,7 @@ import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.testkit.SharedKafka;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -24,8 +26,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 /**
  * End to end: N desired + observed pairs (ConfigMaps, one in ten drifted) through the differ onto
  * {@code opsledger.diffs}, on the in-process broker and the event store the tests use (PostgreSQL
- * when it answers on 127.0.0.1:5432, else H2). Prints wall time from the first input sent to the
- * last diff event read, and heap. Run: {@code ./mvnw -B -f differ/pom.xml -Pbench-e2e verify}.
+ * when it answers on 127.0.0.1:5432, else H2). Prints the time from the first input sent until the
+ * differ has handled every input record (stored in its event store), the wall time to the last diff
+ * event read (the outbox's publication included), and heap. Run: {@code ./mvnw -B -f differ/pom.xml
+ * -Pbench-e2e verify}.
  */
 public final class EndToEndBenchmark {
 
@@ -52,6 +56,8 @@ public final class EndToEndBenchmark {
         System.gc();
         long heapBefore = usedHeap();
         long start = System.nanoTime();
+        long cpuStart = cpu();
+        long cpuInputs = 0;
         List<EventEnvelope<OpsLedgerEvent>> batch = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
           ResourceKey key = ResourceKey.of(target, "", "ConfigMap", "bench", "cm-" + i);
@@ -66,11 +72,18 @@ public final class EndToEndBenchmark {
         publisher.publishAll(batch, Duration.ofMinutes(1));
         long sent = System.nanoTime();
         long peak = 0;
+        long inputsHandled = 0;
+        MeterRegistry meters = differ.getBean(DifferMetrics.class).registry();
         Instant deadline = Instant.now().plus(Duration.ofMinutes(15));
         while (diffs.poll().size() < pairs && Instant.now().isBefore(deadline)) {
           peak = Math.max(peak, usedHeap());
+          if (inputsHandled == 0 && handled(meters) >= 2L * pairs) {
+            inputsHandled = System.nanoTime();
+            cpuInputs = cpu();
+          }
         }
         long done = System.nanoTime();
+        long cpuDone = cpu();
         int received = diffs.poll().size();
         System.gc();
         long heapAfter = usedHeap();
@@ -78,15 +91,23 @@ public final class EndToEndBenchmark {
         System.out.printf(
             "%nEND-TO-END %s: %,d pairs -> %,d diff events%n"
                 + "  inputs sent in          %,8.1f s%n"
+                + "  inputs handled in        %,8.1f s  (%,.0f records/s into the event store)%n"
                 + "  wall time (to last diff) %,8.1f s  (%,.0f pairs/s)%n"
+                + "  CPU of this JVM (broker, differ, reader): %,.1f s to the inputs handled, %,.1f s"
+                + " to the last diff (%,.1f ms per pair)%n"
                 + "  heap used: before %,d MiB, peak sampled %,d MiB, after GC %,d MiB (max %,d MiB)%n"
                 + "  peak of pools: %s%n",
             db.postgres() ? "PostgreSQL" : "H2",
             pairs,
             received,
             (sent - start) / 1e9,
+            inputsHandled == 0 ? Double.NaN : (inputsHandled - start) / 1e9,
+            inputsHandled == 0 ? Double.NaN : 2.0 * pairs / ((inputsHandled - start) / 1e9),
             (done - start) / 1e9,
             pairs / ((done - start) / 1e9),
+            cpuInputs == 0 ? Double.NaN : (cpuInputs - cpuStart) / 1e9,
+            (cpuDone - cpuStart) / 1e9,
+            (cpuDone - cpuStart) / 1e6 / pairs,
             heapBefore >> 20,
             peak >> 20,
             heapAfter >> 20,
@@ -95,6 +116,21 @@ public final class EndToEndBenchmark {
       }
     }
     System.exit(0);
+  }
+
+  /** Input records the differ has handled (recorded, deduplicated or ignored). */
+  private static double handled(MeterRegistry meters) {
+    return meters.find("opsledger.differ.inputs").counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
+  }
+
+  /**
+   * CPU time of this process so far, in nanoseconds: on a shared machine, steadier than wall time.
+   */
+  private static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long usedHeap() {
