@@ -8,7 +8,6 @@ import static dev.opsledger.applier.engine.ApplyEngineTest.manifest;
 import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opsledger.applier.ApplierMetrics;
 import dev.opsledger.applier.apply.ApplyRequest;
 import dev.opsledger.applier.apply.DeleteRequest;
 import dev.opsledger.applier.apply.Outcome;
@@ -22,11 +21,7 @@ import dev.opsledger.events.EventEnvelope;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
-import dev.opsledger.events.SecretProtector;
-import dev.opsledger.service.core.Backoff;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -51,32 +46,14 @@ class ApplyEngineLanesTest {
   final RetryScheduler scheduler = new RetryScheduler(clock);
   final ApplyLanes lanes = ApplyLanes.of(4, 16);
   final DesiredBook desired = new DesiredBook();
-  final OutcomeRecorder recorder =
-      new OutcomeRecorder(
-          "/opsledger/applier",
-          sink,
-          new DiffLedger(1000),
-          scheduler,
-          new Backoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(100), 0),
-          desired,
-          new ApplierMetrics(new SimpleMeterRegistry()),
-          clock);
+  final OutcomeRecorder recorder = TestEngines.recorder(sink, scheduler, desired, clock);
   final ApplyEngine engine =
-      new ApplyEngine(
-          new ResourceActions(
-              List.of(cluster),
-              new SecretValues(new SecretProtector(ApplyEngineTest.key())),
-              desired,
-              scheduler,
-              recorder,
-              "Foreground",
-              clock),
+      TestEngines.engine(
+          cluster,
           desired,
-          new Approvals(),
-          new PolicyResolver(Map.of(), SyncPolicy.DEFAULT, Map.of(), SyncWindows.none()),
           scheduler,
           recorder,
-          Duration.ofMinutes(5),
+          new PolicyResolver(Map.of(), SyncPolicy.DEFAULT, Map.of(), SyncWindows.none()),
           clock,
           OrderGate.none(),
           lanes);

@@ -4,7 +4,6 @@ import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opsledger.applier.ApplierMetrics;
 import dev.opsledger.applier.apply.ApplyRequest;
 import dev.opsledger.applier.apply.DeleteRequest;
 import dev.opsledger.applier.apply.Outcome;
@@ -21,14 +20,11 @@ import dev.opsledger.events.Person;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
-import dev.opsledger.events.SecretProtector;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.kafka.KafkaConnection;
-import dev.opsledger.service.core.Backoff;
 import dev.opsledger.service.core.EventSink;
 import dev.opsledger.testkit.LogWriter;
 import dev.opsledger.testkit.SharedKafka;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,35 +130,19 @@ class ApprovalRestartIT {
     final RetryScheduler scheduler = new RetryScheduler(clock);
     final DesiredBook desired = new DesiredBook();
     final FakeCluster cluster = new FakeCluster();
-    final OutcomeRecorder recorder =
-        new OutcomeRecorder(
-            "/opsledger/applier",
-            new LogSink(),
-            new DiffLedger(1000),
-            scheduler,
-            new Backoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(100), 0),
-            desired,
-            new ApplierMetrics(new SimpleMeterRegistry()),
-            clock);
+    final OutcomeRecorder recorder = TestEngines.recorder(new LogSink(), scheduler, desired, clock);
     final ApplyEngine engine =
-        new ApplyEngine(
-            new ResourceActions(
-                List.of(cluster),
-                new SecretValues(new SecretProtector(ApplyEngineTest.key())),
-                desired,
-                scheduler,
-                recorder,
-                "Foreground",
-                clock),
+        TestEngines.engine(
+            cluster,
             desired,
-            new Approvals(),
+            scheduler,
+            recorder,
             new PolicyResolver(
                 Map.of(MANUAL, new SyncPolicy(false, false, true, false, true)),
                 SyncPolicy.DEFAULT),
-            scheduler,
-            recorder,
-            Duration.ofMinutes(5),
-            clock);
+            clock,
+            OrderGate.none(),
+            ApplyLanes.direct());
 
     void declare(String revision) {
       ObjectNode m = EventJson.mapper().createObjectNode();

@@ -4,7 +4,6 @@ import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opsledger.applier.ApplierMetrics;
 import dev.opsledger.applier.apply.ApplyRequest;
 import dev.opsledger.applier.engine.ApplyEngineTest.FakeCluster;
 import dev.opsledger.applier.engine.ApplyEngineTest.MovableClock;
@@ -26,10 +25,7 @@ import dev.opsledger.events.ResourceInSync;
 import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.ResourceMissing;
 import dev.opsledger.events.ResourceRemoved;
-import dev.opsledger.events.SecretProtector;
 import dev.opsledger.events.SkipPolicy;
-import dev.opsledger.service.core.Backoff;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,36 +50,18 @@ class SyncOrderTest {
   final FakeCluster cluster = new FakeCluster();
   final RetryScheduler scheduler = new RetryScheduler(clock);
   final DesiredBook desired = new DesiredBook();
-  final OutcomeRecorder recorder =
-      new OutcomeRecorder(
-          "/opsledger/applier",
-          sink,
-          new DiffLedger(1000),
-          scheduler,
-          new Backoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(100), 0),
-          desired,
-          new ApplierMetrics(new SimpleMeterRegistry()),
-          clock);
+  final OutcomeRecorder recorder = TestEngines.recorder(sink, scheduler, desired, clock);
   final ApplyEngine engine =
-      new ApplyEngine(
-          new ResourceActions(
-              List.of(cluster),
-              new SecretValues(new SecretProtector(ApplyEngineTest.key())),
-              desired,
-              scheduler,
-              recorder,
-              "Foreground",
-              clock),
+      TestEngines.engine(
+          cluster,
           desired,
-          new Approvals(),
+          scheduler,
+          recorder,
           new PolicyResolver(
               Map.of(PRUNING, new SyncPolicy(true, true, true, false, true, false)),
               SyncPolicy.DEFAULT,
               Map.of(),
               SyncWindows.none()),
-          scheduler,
-          recorder,
-          Duration.ofMinutes(5),
           clock,
           new OrderGate(Map.of(APPS, List.of(PLATFORM)), Duration.ofSeconds(30)),
           ApplyLanes.direct());
