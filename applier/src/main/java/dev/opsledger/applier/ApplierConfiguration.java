@@ -97,14 +97,14 @@ public class ApplierConfiguration {
   private static final int LANE_QUEUE = 64;
 
   /**
-   * The applier's stream functions; one named group, so a restart resumes where it stopped. Diffs
-   * of different resources are applied in parallel (three consumers of the group's partitions); one
-   * resource's diffs stay in order because its key maps to one partition, and the engine also locks
-   * per resource.
+   * The applier's stream functions; one named group, so a restart resumes where it stopped. One
+   * consumer reads the diffs and hands them to the engine's lanes, which apply different resources
+   * in parallel ({@code opsledger.applier.concurrency}); one resource's diffs stay in order because
+   * its key maps to one partition and one lane, and the engine also locks per resource.
    */
   public static final List<StreamFunction> FUNCTIONS =
       List.of(
-          StreamFunction.of(DIFFS_IN, Topic.DIFFS, GROUP).consumer("concurrency", "3"),
+          StreamFunction.of(DIFFS_IN, Topic.DIFFS, GROUP),
           StreamFunction.of(DESIRED_IN, Topic.DESIRED, GROUP),
           StreamFunction.of(APPROVALS_IN, Topic.APPROVALS, GROUP),
           StreamFunction.of(HEALTH_IN, Topic.OBSERVED, GROUP));
