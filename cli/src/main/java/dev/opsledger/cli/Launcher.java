@@ -326,6 +326,8 @@ public final class Launcher {
           s.repo() == null
               ? beside(() -> DemoRepository.createIfAbsent(data.resolve("demo")))
               : null;
+      Started<KubernetesEmulator> emulatorStarted = null;
+      Started<DemoRepository> demoStarted = null;
       RuntimeException brokerFailed = null;
       try {
         if (s.embeddedBroker()) {
@@ -351,11 +353,12 @@ public final class Launcher {
         // a failure beside it is reported, or added to the broker's.
         try {
           if (emulator != null) {
-            r.emulator = join(emulator).part();
+            emulatorStarted = join(emulator);
+            r.emulator = emulatorStarted.part();
             r.parts.push(r.emulator);
           }
           if (demo != null) {
-            join(demo);
+            demoStarted = join(demo);
           }
         } catch (IOException | RuntimeException e) {
           if (brokerFailed == null) {
@@ -365,15 +368,15 @@ public final class Launcher {
         }
       }
       r.kubeconfig = s.kubeconfig();
-      if (emulator != null) {
+      if (emulatorStarted != null) {
         r.kubeconfig = r.emulator.writeKubeconfig(data.resolve("kubeconfig"));
-        progress.ready("kubernetes emulator", join(emulator).took());
+        progress.ready("kubernetes emulator", emulatorStarted.took());
       }
       r.repoUrl = s.repo();
-      if (demo != null) {
-        r.repoUrl = join(demo).part().url();
-        r.demoWork = join(demo).part().work();
-        progress.ready("demo repository", join(demo).took());
+      if (demoStarted != null) {
+        r.repoUrl = demoStarted.part().url();
+        r.demoWork = demoStarted.part().work();
+        progress.ready("demo repository", demoStarted.took());
       }
       phase = Instant.now();
       if (s.fleet()) {
