@@ -20,6 +20,7 @@ import dev.opsledger.applier.stream.ApplierInputs;
 import dev.opsledger.applier.stream.LogReplay;
 import dev.opsledger.applier.stream.LogRollbackPlans;
 import dev.opsledger.applier.stream.ReplayCheckpoints;
+import dev.opsledger.applier.stream.ReplicaOwnership;
 import dev.opsledger.applier.web.ApproverTokens;
 import dev.opsledger.applier.web.HostCheck;
 import dev.opsledger.applier.web.ManagementServer;
@@ -44,6 +45,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -51,6 +53,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -91,7 +94,25 @@ public class ApplierConfiguration {
   /** The consumer of the health reports on {@code opsledger.observed} (sync waves, depends-on). */
   public static final String HEALTH_IN = "applierHealthIn";
 
+  /**
+   * The reader of every diff, whoever owns the resource: the order of writes (waves, depends-on,
+   * prerequisites) of this replica's resources waits for resources of other replicas.
+   */
+  public static final String DIFFS_SEEN_IN = "applierDiffsSeenIn";
+
+  /** The group the replicas share: the diffs' partitions split the work between them. */
   private static final String GROUP = "opsledger-applier";
+
+  /**
+   * The group of one replica: what every replica must read whole (desired state, approvals, health,
+   * every diff). {@code opsledger.applier.replica-id} names it; by default the host name, which is
+   * the pod's name on Kubernetes. Replicas on one host must each set their own.
+   */
+  static final String REPLICA_GROUP =
+      "opsledger-applier-replica-${opsledger.applier.replica-id:${HOSTNAME:local}}";
+
+  /** How long a replica handing diffs partitions over waits for the work running on them. */
+  private static final Duration HAND_OVER = Duration.ofSeconds(20);
 
   /** Tasks a lane holds before the consumer handing diffs over waits. */
   private static final int LANE_QUEUE = 64;
@@ -105,9 +126,12 @@ public class ApplierConfiguration {
   public static final List<StreamFunction> FUNCTIONS =
       List.of(
           StreamFunction.of(DIFFS_IN, Topic.DIFFS, GROUP),
-          StreamFunction.of(DESIRED_IN, Topic.DESIRED, GROUP),
-          StreamFunction.of(APPROVALS_IN, Topic.APPROVALS, GROUP),
-          StreamFunction.of(HEALTH_IN, Topic.OBSERVED, GROUP));
+          StreamFunction.of(DESIRED_IN, Topic.DESIRED, REPLICA_GROUP),
+          StreamFunction.of(APPROVALS_IN, Topic.APPROVALS, REPLICA_GROUP),
+          StreamFunction.of(DIFFS_SEEN_IN, Topic.DIFFS, REPLICA_GROUP),
+          // Health is read live only (OrderGate): a new replica starts at the end of the topic.
+          StreamFunction.of(HEALTH_IN, Topic.OBSERVED, REPLICA_GROUP)
+              .kafkaConsumer("start-offset", "latest"));
 
   /** The applier's defaults: its properties file and its bindings. */
   public static final class Defaults extends StreamBindingsPropertySource {
@@ -223,8 +247,45 @@ public class ApplierConfiguration {
             orderGate(props),
             applierLanes);
     applierMetrics.gauges(applierRetryScheduler::size, engine::awaitingApprovals);
+    // No work is this replica's until the diffs partitions are assigned (applierOwnership).
+    engine.ownedBy(key -> false);
     applierReplayCheckpoints.restore(engine, engine::handles);
     return engine;
+  }
+
+  /**
+   * Which resources this replica does the work of: those of the diffs partitions the shared group
+   * assigns it; their work is derived from the log on assignment and handed back on revocation.
+   */
+  @Bean
+  public ReplicaOwnership applierOwnership(
+      ApplyEngine applierEngine, ReplayCheckpoints applierReplayCheckpoints) {
+    ReplicaOwnership ownership =
+        new ReplicaOwnership(
+            applierEngine,
+            applierReplayCheckpoints,
+            FUNCTIONS.get(0).binding(),
+            Set.of(binding(DESIRED_IN), binding(APPROVALS_IN), binding(DIFFS_SEEN_IN)),
+            HAND_OVER);
+    applierEngine.ownedBy(ownership);
+    return ownership;
+  }
+
+  private static String binding(String function) {
+    return FUNCTIONS.stream()
+        .filter(f -> f.name().equals(function))
+        .findFirst()
+        .orElseThrow()
+        .binding();
+  }
+
+  /**
+   * Reads every diff, in this replica's own group, for the order of writes; the diffs of resources
+   * this replica owns are left to {@link #applierDiffsIn}.
+   */
+  @Bean(DIFFS_SEEN_IN)
+  public Consumer<Message<byte[]>> applierDiffsSeenIn(ApplierInputs applierInputs) {
+    return applierInputs::diffSeen;
   }
 
   /**

@@ -45,6 +45,9 @@ import org.springframework.validation.annotation.Validated;
  * @param concurrency How many resources are applied at once: diffs and due retries run in this many
  *     lanes, a resource always in the same one, so one resource's work stays in order. The
  *     Kubernetes client opens up to 5 connections to the API server, so more than 5 only queues.
+ * @param replicaId Names this replica's own consumer group, {@code opsledger-applier-replica-<id>},
+ *     which reads the desired state, approvals, health and every diff; unset: the host name ({@code
+ *     HOSTNAME}), else {@code local}. Replicas on one host need different ids.
  * @param kubernetes The Kubernetes cluster this applier converges.
  * @param aws The AWS account and region this applier converges.
  * @param management The management port, which serves approvals.
@@ -64,6 +67,7 @@ public record ApplierProperties(
     @DefaultValue("30s") @NotNull Duration publishTimeout,
     @DefaultValue("30s") @NotNull Duration healthGrace,
     @DefaultValue("4") @Min(1) int concurrency,
+    String replicaId,
     @DefaultValue @Valid Kubernetes kubernetes,
     @DefaultValue @Valid Aws aws,
     @DefaultValue @Valid Management management) {

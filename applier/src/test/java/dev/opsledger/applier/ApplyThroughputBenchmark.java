@@ -59,7 +59,9 @@ class ApplyThroughputBenchmark {
     registry.add("opsledger.applier.management.port", () -> "0");
     registry.add("opsledger.applier.kubernetes.master-url", EMULATOR::url);
     ApplierConfiguration.FUNCTIONS.forEach(
-        f -> registry.add(f.groupProperty(), () -> "applier-bench"));
+        f ->
+            registry.add(
+                f.groupProperty(), () -> f.group().replace("opsledger-applier", "applier-bench")));
   }
 
   @AfterAll

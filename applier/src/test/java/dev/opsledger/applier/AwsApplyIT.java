@@ -85,7 +85,9 @@ class AwsApplyIT {
     registry.add("opsledger.applier.retry.initial-backoff", () -> "200ms");
     registry.add("opsledger.applier.retry.max-backoff", () -> "1s");
     ApplierConfiguration.FUNCTIONS.forEach(
-        f -> registry.add(f.groupProperty(), () -> "applier-it-aws"));
+        f ->
+            registry.add(
+                f.groupProperty(), () -> f.group().replace("opsledger-applier", "applier-it-aws")));
   }
 
   @AfterAll

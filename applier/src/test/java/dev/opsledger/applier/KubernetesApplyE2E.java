@@ -75,7 +75,10 @@ class KubernetesApplyE2E extends KubernetesScenarios {
       registry.add(p.substring(0, eq), () -> p.substring(eq + 1));
     }
     ApplierConfiguration.FUNCTIONS.forEach(
-        f -> registry.add(f.groupProperty(), () -> "applier-e2e-k8s"));
+        f ->
+            registry.add(
+                f.groupProperty(),
+                () -> f.group().replace("opsledger-applier", "applier-e2e-k8s")));
   }
 
   /** {@code KUBECONFIG}'s first file, else the local real API server's admin kubeconfig. */

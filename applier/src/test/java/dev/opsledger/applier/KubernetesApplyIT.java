@@ -58,7 +58,9 @@ class KubernetesApplyIT extends KubernetesScenarios {
       registry.add(p.substring(0, eq), () -> p.substring(eq + 1));
     }
     ApplierConfiguration.FUNCTIONS.forEach(
-        f -> registry.add(f.groupProperty(), () -> "applier-it-k8s"));
+        f ->
+            registry.add(
+                f.groupProperty(), () -> f.group().replace("opsledger-applier", "applier-it-k8s")));
   }
 
   @AfterAll

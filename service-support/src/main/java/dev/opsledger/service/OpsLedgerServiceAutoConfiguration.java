@@ -60,6 +60,17 @@ public class OpsLedgerServiceAutoConfiguration {
         env.getProperty("spring.application.name", "opsledger"));
   }
 
+  /**
+   * The context's one rebalance listener of the Kafka binder: it hands assignments and revocations
+   * to every {@link BindingRebalance} bean (under {@code opsledger up}, several services' ones).
+   */
+  @Bean
+  @ConditionalOnBean(BindingRebalance.class)
+  public org.springframework.cloud.stream.binder.kafka.KafkaBindingRebalanceListener
+      opsledgerBindingRebalance(ObjectProvider<BindingRebalance> handlers) {
+    return BindingRebalance.listener(handlers.orderedStream().toList());
+  }
+
   /** The base OTLP endpoint of every signal, as OpenTelemetry's SDKs read it. */
   static final String OTEL_EXPORTER_OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
 

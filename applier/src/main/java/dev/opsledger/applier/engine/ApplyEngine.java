@@ -99,6 +99,15 @@ public final class ApplyEngine {
    */
   private final Map<ResourceKey, String> orderSkipped = new ConcurrentHashMap<>();
 
+  /** Which resources this replica does the work of (see {@link Ownership}). */
+  private volatile Ownership ownership = Ownership.ALL;
+
+  /**
+   * Rollbacks this replica took live while it owned their resource: taking over a resource from the
+   * log does not run them again.
+   */
+  private final java.util.Set<String> rollbacksTaken = ConcurrentHashMap.newKeySet();
+
   /**
    * Wires the engine; see {@code ApplierConfiguration}. Takes over running the scheduler's due
    * work.
@@ -165,6 +174,19 @@ public final class ApplyEngine {
     scheduler.runWith(this::dispatch);
   }
 
+  /**
+   * Sets which resources this replica does the work of; until then, and in tests, all. Work of
+   * other resources is left to their owner: nothing is applied, retried, held or rolled back here.
+   */
+  public void ownedBy(Ownership ownership) {
+    this.ownership = ownership;
+  }
+
+  /** Whether this replica does the work of the resource now. */
+  public boolean owns(ResourceKey key) {
+    return ownership.owns(key);
+  }
+
   /** Whether some applier of this process is responsible for the resource. */
   public boolean handles(ResourceKey key) {
     return actions.handles(key);
@@ -181,6 +203,10 @@ public final class ApplyEngine {
   public void onDiff(EventEnvelope<? extends ResourceEvent> diff) {
     ResourceKey key = diff.data().resource();
     if (!handles(key)) {
+      return;
+    }
+    if (!ownership.owns(key)) {
+      seen(diff);
       return;
     }
     Work[] toRun = new Work[1];
@@ -211,6 +237,74 @@ public final class ApplyEngine {
     wakeOrdered(key);
     if (Prerequisites.isPrerequisite(key) && order.inSync(key)) {
       scheduler.wake(prerequisites.waitingOn(key));
+    }
+  }
+
+  /**
+   * Notes a diff of a resource another replica owns: the order of writes (waves, depends-on,
+   * prerequisites) of this replica's resources may wait for it. Nothing is applied. A diff of a
+   * resource this replica owns is left to {@link #onDiff}, which the shared diffs consumer calls.
+   */
+  public void onDiffSeen(EventEnvelope<? extends ResourceEvent> diff) {
+    ResourceKey key = diff.data().resource();
+    if (handles(key) && !ownership.owns(key)) {
+      seen(diff);
+    }
+  }
+
+  private void seen(EventEnvelope<? extends ResourceEvent> diff) {
+    ResourceKey key = diff.data().resource();
+    if (diff.data() instanceof DiffEvent d) {
+      order.noteDiff(d);
+    }
+    wakeOrdered(key);
+    if (Prerequisites.isPrerequisite(key) && order.inSync(key)) {
+      scheduler.wake(prerequisites.waitingOn(key));
+    }
+  }
+
+  /**
+   * Hands back the work of resources this replica no longer owns (their diffs partitions went to
+   * another replica): pending retries, diffs awaiting approval, holds and pauses are dropped, then
+   * it waits, at most {@code wait}, until the work already running has finished and Kafka has
+   * acknowledged its outcomes, so that the next owner, which derives the work from the log, finds
+   * them there. Call it after {@link #ownedBy}'s ownership stopped covering them.
+   */
+  public void release(java.util.function.Predicate<ResourceKey> gone, Duration wait)
+      throws InterruptedException {
+    scheduler.cancelIf(gone);
+    awaitingApproval.keySet().removeIf(gone);
+    heldByPause.keySet().removeIf(gone);
+    waitingForOrder.keySet().removeIf(gone);
+    windowSkipped.keySet().removeIf(gone);
+    orderSkipped.keySet().removeIf(gone);
+    currentDiff.keySet().removeIf(gone);
+    for (ResourceKey key : pauses.keys()) {
+      if (gone.test(key)) {
+        pauses.resume(key);
+      }
+    }
+    Instant until = clock.instant().plus(wait);
+    if (!lanes.awaitDone(wait)) {
+      LOG.warn("work still running after {} while handing resources over", wait);
+    }
+    Duration left = Duration.between(clock.instant(), until);
+    recorder.awaitAcknowledged(left.isNegative() ? Duration.ZERO : left);
+  }
+
+  /**
+   * Takes over, from the log, a rollback of a resource this replica now owns: one already carried
+   * out pauses the resource again (unless its source moved past it); one not carried out yet runs,
+   * unless this replica took it live already.
+   */
+  public void adoptRollback(EventEnvelope<RollbackRequested> rollback) {
+    if (rollbacksTaken.contains(rollback.id())) {
+      return;
+    }
+    if (recorder.handled(rollback.id())) {
+      restorePauses(List.of(rollback));
+    } else {
+      onRollback(rollback);
     }
   }
 
@@ -265,13 +359,14 @@ public final class ApplyEngine {
    */
   public void onRollback(EventEnvelope<RollbackRequested> rollback) {
     ResourceKey key = rollback.data().resource();
-    if (!handles(key)) {
+    if (!handles(key) || !ownership.owns(key)) {
+      // Another replica's resource: its owner rolls it back (or takes it over from the log).
       return;
     }
     locks.run(
         key,
         () -> {
-          if (recorder.handled(rollback.id())) {
+          if (recorder.handled(rollback.id()) || !rollbacksTaken.add(rollback.id())) {
             return;
           }
           pauses.pause(rollback.data(), rollback.id());
@@ -532,6 +627,10 @@ public final class ApplyEngine {
     locks.run(
         work.key(),
         () -> {
+          if (!ownership.owns(work.key())) {
+            // Handed over to another replica, which derives the work from the log.
+            return;
+          }
           if (!work.id().equals(currentDiff.get(work.key()))) {
             // A newer diff of the resource superseded this one.
             return;

@@ -79,6 +79,25 @@ public final class ApplyLanes implements AutoCloseable {
     lanes[Math.floorMod(key.hashCode(), lanes.length)].execute(task);
   }
 
+  /**
+   * Waits until every task handed over before this call has finished, at most {@code timeout}.
+   *
+   * @return whether they all finished in time
+   */
+  public boolean awaitDone(java.time.Duration timeout) throws InterruptedException {
+    java.util.concurrent.CountDownLatch done =
+        new java.util.concurrent.CountDownLatch(lanes.length);
+    for (ThreadPoolExecutor lane : lanes) {
+      try {
+        // A lane runs its tasks in order: the marker runs after all handed over before it.
+        lane.execute(done::countDown);
+      } catch (RejectedExecutionException e) {
+        done.countDown();
+      }
+    }
+    return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** The number of lanes; 0 when tasks run on the caller's thread. */
   public int size() {
     return lanes.length;

@@ -62,6 +62,10 @@ public final class OutcomeRecorder {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
 
+  /** Final outcomes sent and not acknowledged yet (see {@link #awaitAcknowledged}). */
+  private final java.util.Set<CompletableFuture<?>> unacknowledged =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final String source;
   private final EventSink events;
   private final DiffLedger ledger;
@@ -344,6 +348,9 @@ public final class OutcomeRecorder {
     } catch (RuntimeException e) {
       ack = CompletableFuture.failedFuture(e);
     }
+    CompletableFuture<?> sent = ack;
+    unacknowledged.add(sent);
+    sent.whenComplete((ok, e) -> unacknowledged.remove(sent));
     ack.whenComplete(
         (ok, e) -> {
           if (e == null) {
@@ -363,6 +370,21 @@ public final class OutcomeRecorder {
             scheduler.schedule(work.next(), delay);
           }
         });
+  }
+
+  /**
+   * Waits until Kafka answered for every final outcome sent before this call, at most {@code
+   * timeout}: a replica handing resources over makes sure the next owner reads their outcomes.
+   */
+  public void awaitAcknowledged(Duration timeout) throws InterruptedException {
+    CompletableFuture<?>[] sent = unacknowledged.toArray(CompletableFuture<?>[]::new);
+    try {
+      CompletableFuture.allOf(sent)
+          .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // A refused outcome is retried by whoever owns the resource next: the log has no outcome.
+      LOG.debug("outcomes not all acknowledged while handing resources over: {}", e.toString());
+    }
   }
 
   private EventEnvelope<OpsLedgerEvent> envelope(Work work, ResourceEvent event) {

@@ -143,9 +143,19 @@ public final class ReplayState {
 
   /**
    * Restores the engine: the desired state, latest diffs (for the order of writes) and last applied
-   * revisions of its resources, the dedupe ledger, pending work and approvals.
+   * revisions of its resources, the dedupe ledger, pending work and approvals. What one applier
+   * does at start: {@link #restoreShared} and {@link #adopt} of every resource.
    */
   public void restore(ApplyEngine engine, Predicate<ResourceKey> ours, Instant now) {
+    restoreShared(engine, ours);
+    adopt(engine, ours, now);
+  }
+
+  /**
+   * Restores what every replica reads, whoever owns the resource: the desired state, the latest
+   * diffs (for the order of writes) and the approvals. Nothing is scheduled.
+   */
+  public void restoreShared(ApplyEngine engine, Predicate<ResourceKey> ours) {
     desired.forEach(
         (key, view) -> {
           if (ours.test(key)) {
@@ -157,23 +167,36 @@ public final class ReplayState {
         engine.restoreDiff(d);
       }
     }
+  }
+
+  /**
+   * Hands the engine the work of the resources {@code owned} picks, as this state derives it now:
+   * the dedupe ledger, the revisions last applied, pending work, diffs awaiting approval, and the
+   * rollbacks that still pause a resource. At start for every resource; later, for the resources of
+   * diffs partitions this replica was assigned, from a state caught up with the log.
+   */
+  public void adopt(ApplyEngine engine, Predicate<ResourceKey> owned, Instant now) {
     PendingWork.Derived all = work.derive(now);
     Map<ResourceKey, String> lastApplied = new HashMap<>();
     all.lastApplied()
         .forEach(
             (key, revision) -> {
-              if (ours.test(key)) {
+              if (owned.test(key)) {
                 lastApplied.put(key, revision);
               }
             });
     engine.restore(
         new PendingWork.Derived(
-            all.pending().stream().filter(w -> ours.test(w.key())).toList(),
-            all.awaiting().stream().filter(w -> ours.test(w.key())).toList(),
+            all.pending().stream().filter(w -> owned.test(w.key())).toList(),
+            all.awaiting().stream().filter(w -> owned.test(w.key())).toList(),
             all.done(),
             lastApplied),
         approvals.values().stream().map(EventEnvelope::data).toList());
-    engine.restorePauses(pausing().stream().filter(r -> ours.test(r.data().resource())).toList());
+    for (EventEnvelope<RollbackRequested> r : pausing()) {
+      if (owned.test(r.data().resource())) {
+        engine.adoptRollback(r);
+      }
+    }
   }
 
   /** The rollbacks that still pause their resource: none of them was followed by a resume. */

@@ -82,6 +82,15 @@ public final class RetryScheduler implements AutoCloseable {
     }
   }
 
+  /** Drops the pending work of every matching resource (handed over to another replica). */
+  public void cancelIf(Predicate<ResourceKey> which) {
+    for (ResourceKey key : List.copyOf(pending.keySet())) {
+      if (which.test(key)) {
+        cancel(key);
+      }
+    }
+  }
+
   /**
    * Makes the pending work of matching resources due now (a namespace or CRD they need exists).
    * Only work still pending is moved: a retry that fired meanwhile took its work, and scheduling

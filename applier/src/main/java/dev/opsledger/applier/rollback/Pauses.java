@@ -85,4 +85,9 @@ public final class Pauses {
   private static String shortSha(String sha) {
     return sha != null && sha.length() > 12 ? sha.substring(0, 12) : String.valueOf(sha);
   }
+
+  /** The resources paused now. */
+  public List<ResourceKey> keys() {
+    return List.copyOf(paused.keySet());
+  }
 }

@@ -6,11 +6,14 @@ import dev.opsledger.events.EventType;
 import dev.opsledger.events.OpsLedgerEvent;
 import dev.opsledger.events.ResourceEvent;
 import dev.opsledger.events.ResourceHealthChanged;
+import dev.opsledger.events.ResourceKey;
 import dev.opsledger.events.RollbackRequested;
 import dev.opsledger.events.SyncApproved;
 import dev.opsledger.events.Topic;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.PoisonRecordException;
+import java.nio.charset.StandardCharsets;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
 
 /**
@@ -37,6 +40,28 @@ public class ApplierInputs {
    */
   public void diff(Message<byte[]> m) {
     engine.onDiff(resourceEvent(messages.decode(m), Topic.DIFFS));
+  }
+
+  /**
+   * A record of {@code opsledger.diffs} read by this replica's own group, for the order of writes
+   * ({@link ApplyEngine#onDiffSeen}). One that cannot be decoded is left to the shared diffs
+   * consumer to dead-letter: one record, one DLQ entry.
+   */
+  public void diffSeen(Message<byte[]> m) {
+    ResourceKey key = recordKey(m);
+    if (key != null && engine.owns(key)) {
+      // The shared diffs consumer hands this replica its own diffs: not decoded twice.
+      return;
+    }
+    EventEnvelope<OpsLedgerEvent> e;
+    try {
+      e = messages.decode(m);
+    } catch (PoisonRecordException ex) {
+      return;
+    }
+    if (e.data() instanceof ResourceEvent && e.type().topic() == Topic.DIFFS) {
+      engine.onDiffSeen(resourceEvent(e, Topic.DIFFS));
+    }
   }
 
   /**
@@ -89,6 +114,23 @@ public class ApplierInputs {
     }
     if (e.data() instanceof ResourceHealthChanged h) {
       engine.onHealth(h.resource(), h.health());
+    }
+  }
+
+  /** The record's key as a resource key, or {@code null} when it has none that parses. */
+  private static ResourceKey recordKey(Message<byte[]> m) {
+    Object key = m.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
+    String text =
+        key instanceof byte[] bytes
+            ? new String(bytes, StandardCharsets.UTF_8)
+            : key instanceof String str ? str : null;
+    if (text == null) {
+      return null;
+    }
+    try {
+      return ResourceKey.parse(text);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

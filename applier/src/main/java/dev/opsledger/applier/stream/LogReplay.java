@@ -10,14 +10,19 @@ import dev.opsledger.kafka.Checkpoints;
 import dev.opsledger.kafka.KafkaConnection;
 import dev.opsledger.kafka.LogScan;
 import dev.opsledger.kafka.LogScan.Until;
+import dev.opsledger.kafka.OffsetRange;
 import dev.opsledger.kafka.Rebuild;
 import dev.opsledger.kafka.ScannedRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,16 +91,38 @@ public final class LogReplay {
   }
 
   /**
-   * Reads the log and restores the engine.
+   * Reads the log and restores the engine with all of its work: one applier owning every resource.
    *
    * @param engine the engine to restore
    * @param ours which resources this applier converges (others are not kept in the engine)
    * @return what was rebuilt, to be written as the next snapshot
    */
   public Rebuild.Result<Projection> restore(ApplyEngine engine, Predicate<ResourceKey> ours) {
+    return restore(engine, ours, true);
+  }
+
+  /**
+   * Reads the log and restores what every replica of the engine reads ({@link
+   * ReplayState#restoreShared}); the work is handed over later, per owned diffs partition ({@link
+   * ReplayState#adopt}).
+   *
+   * @param engine the engine to restore
+   * @param ours which resources this applier converges (others are not kept in the engine)
+   * @return what was rebuilt, to be written as the next snapshot and caught up at each assignment
+   */
+  public Rebuild.Result<Projection> restoreShared(ApplyEngine engine, Predicate<ResourceKey> ours) {
+    return restore(engine, ours, false);
+  }
+
+  private Rebuild.Result<Projection> restore(
+      ApplyEngine engine, Predicate<ResourceKey> ours, boolean withWork) {
     Instant start = clock.instant();
     Rebuild.Result<Projection> result = rebuild();
-    result.projection().state().restore(engine, ours, clock.instant());
+    if (withWork) {
+      result.projection().state().restore(engine, ours, clock.instant());
+    } else {
+      result.projection().state().restoreShared(engine, ours);
+    }
     LOG.info(
         "replayed {} records of the log ({} unreadable, skipped){} in {} ms",
         result.read().records(),
@@ -116,6 +143,35 @@ public final class LogReplay {
     }
     result.projection().forgotten = result.projection().state().compact(clock.instant());
     return result;
+  }
+
+  /**
+   * Folds into {@code projection} the records written after {@code covers}, up to the end the log
+   * has now: a replica taking over diffs partitions derives their work from a state as new as the
+   * previous owner's last outcome.
+   *
+   * @return the offsets the projection now covers
+   */
+  public Map<TopicPartition, Long> catchUp(
+      Projection projection, Map<TopicPartition, Long> covers) {
+    Instant start = clock.instant();
+    try (LogScan scan = LogScan.open(connection, codec, timeout, clock)) {
+      Map<TopicPartition, OffsetRange> ranges = new LinkedHashMap<>();
+      Map<TopicPartition, Long> next = new HashMap<>();
+      scan.plan(TOPICS, LogScan.From.beginning(), Until.endAtStart())
+          .forEach(
+              (tp, r) -> {
+                long from = Math.max(r.from(), covers.getOrDefault(tp, 0L));
+                ranges.put(tp, new OffsetRange(from, r.to()));
+                next.put(tp, Math.max(from, r.to()));
+              });
+      LogScan.Summary read = scan.read(ranges, projection::apply);
+      LOG.info(
+          "caught up with {} records of the log in {} ms",
+          read.records() + read.poison(),
+          Duration.between(start, clock.instant()).toMillis());
+      return next;
+    }
   }
 
   private Projection fresh() {

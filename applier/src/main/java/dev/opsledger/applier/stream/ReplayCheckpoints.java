@@ -6,8 +6,11 @@ import dev.opsledger.kafka.CheckpointSchedule;
 import dev.opsledger.kafka.Checkpoints;
 import dev.opsledger.kafka.Rebuild;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -37,6 +40,15 @@ public final class ReplayCheckpoints implements SmartLifecycle {
   private volatile Rebuild.Result<LogReplay.Projection> initial;
 
   /**
+   * The state rebuilt at start, caught up with the log at each assignment of diffs partitions
+   * ({@link #adopt}); guarded by {@code this}.
+   */
+  private LogReplay.Projection tail;
+
+  private Map<TopicPartition, Long> tailCovers = Map.of();
+  private volatile Map<TopicPartition, Long> startCovers = Map.of();
+
+  /**
    * Creates the checkpointer.
    *
    * @param checkpoints where snapshots go, or {@code null}: never written
@@ -48,10 +60,37 @@ public final class ReplayCheckpoints implements SmartLifecycle {
     this.schedule = new CheckpointSchedule("applier", interval);
   }
 
-  /** Restores the engine from the log (at start, before any consumer). */
-  public void restore(ApplyEngine engine, Predicate<ResourceKey> ours) {
+  /**
+   * Restores what every replica of the engine reads from the log (at start, before any consumer);
+   * the work comes with the diffs partitions ({@link #adopt}).
+   */
+  public synchronized void restore(ApplyEngine engine, Predicate<ResourceKey> ours) {
     this.engine = engine;
-    this.initial = replay.restore(engine, ours);
+    Rebuild.Result<LogReplay.Projection> result = replay.restoreShared(engine, ours);
+    this.initial = result;
+    this.tail = result.projection();
+    this.tailCovers = Map.copyOf(result.covers());
+    this.startCovers = Map.copyOf(result.covers());
+  }
+
+  /**
+   * Where the start-up replay stopped on a partition of the topics it read: the readers of every
+   * replica (desired state, approvals, diffs) continue from there. {@code null} for a partition it
+   * did not read.
+   */
+  public Long replayedUpTo(TopicPartition partition) {
+    return startCovers.get(partition);
+  }
+
+  /**
+   * Hands the engine the work of the resources {@code owned} picks (those of the diffs partitions
+   * just assigned), derived from the state rebuilt at start caught up with the log now.
+   */
+  public synchronized void adopt(Predicate<ResourceKey> owned) {
+    tailCovers = Map.copyOf(replay.catchUp(tail, tailCovers));
+    Instant now = Instant.now();
+    tail.state().compact(now);
+    tail.state().adopt(engine, owned, now);
   }
 
   /** Writes a snapshot now: rebuilt from the newest one and the records after it. */
@@ -85,11 +124,13 @@ public final class ReplayCheckpoints implements SmartLifecycle {
     return schedule.isRunning();
   }
 
-  private void writeInitial() {
+  private synchronized void writeInitial() {
     Rebuild.Result<LogReplay.Projection> result = initial;
     initial = null;
     if (result != null && !result.nothingNew()) {
-      result.checkpoint(checkpoints);
+      // The state as caught up so far (the assignment may have folded more of the log into it).
+      new Rebuild.Result<>(tail, result.read(), result.snapshot(), tailCovers)
+          .checkpoint(checkpoints);
     }
   }
 }

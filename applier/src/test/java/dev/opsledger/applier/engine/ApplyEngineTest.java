@@ -168,6 +168,33 @@ class ApplyEngineTest {
   }
 
   @Test
+  void aReplicaAppliesOnlyTheResourcesItOwnsAndNotesTheOthersDiffs() throws Exception {
+    ResourceKey api = configMap("api");
+    engine.ownedBy(web::equals);
+    String rev = declare(api, AUTO, "r1");
+    missing(api, AUTO, rev);
+    assertThat(cluster.applies).as("another replica's resource is not applied here").isEmpty();
+
+    var diff = missing(web, AUTO, declare(web, AUTO, "r1"));
+    assertThat(succeeded(diff).outcome()).isEqualTo(ApplyOutcome.CREATED);
+    assertThat(cluster.applies).hasSize(1);
+  }
+
+  @Test
+  void aResourceHandedToAnotherReplicaIsNotAppliedByTheApprovalItWaitedFor() throws Exception {
+    String rev = declare(web, MANUAL, "r1");
+    missing(web, MANUAL, rev);
+    assertThat(engine.awaitingApprovals()).isEqualTo(1);
+
+    engine.ownedBy(key -> false);
+    engine.release(key -> true, Duration.ofSeconds(5));
+    engine.onApproval(new SyncApproved(web, null, "r1", ADA, "reviewed", clock.instant()));
+
+    assertThat(engine.awaitingApprovals()).as("the next owner holds it now").isZero();
+    assertThat(cluster.applies).isEmpty();
+  }
+
+  @Test
   void anApprovalOfAnotherRevisionLeavesTheDiffWaiting() {
     String rev = declare(web, MANUAL, "r1");
     missing(web, MANUAL, rev);
