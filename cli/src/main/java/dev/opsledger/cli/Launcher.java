@@ -385,7 +385,9 @@ public final class Launcher {
         Fleet.managementProperties(properties, management, ApiToken.identity(), r.token);
         // Each service has a port of its own; the git-watcher's is --http-port (webhooks).
         properties.remove("server.port");
-        r.services = new ServiceProcesses(data, properties, s.httpPort(), progress::notice);
+        r.services =
+            new ServiceProcesses(
+                data, properties, s.httpPort(), replicas(properties), progress::notice);
         r.parts.push(r.services);
         r.services.start();
         r.approvalsUrl = "http://127.0.0.1:" + management + ManagementServer.APPROVALS;
@@ -474,6 +476,26 @@ public final class Launcher {
     Instant now = Instant.now();
     progress.ready(part, Duration.between(since, now));
     return now;
+  }
+
+  /** The prefix of {@code up --fleet --replicas}' counts among the settings, per service. */
+  static final String REPLICAS = "opsledger.up.replicas.";
+
+  /**
+   * Takes the replica counts out of the services' settings ({@value #REPLICAS}{@code <service>}).
+   */
+  static Map<ServiceCommand.Service, Integer> replicas(Map<String, Object> properties) {
+    Map<ServiceCommand.Service, Integer> counts =
+        new java.util.EnumMap<>(ServiceCommand.Service.class);
+    for (String key : java.util.List.copyOf(properties.keySet())) {
+      if (key.startsWith(REPLICAS)) {
+        Object count = properties.remove(key);
+        counts.put(
+            ServiceCommand.Service.named(key.substring(REPLICAS.length())),
+            Integer.parseInt(String.valueOf(count)));
+      }
+    }
+    return counts;
   }
 
   private static Map<String, Object> fleetProperties(Settings s, Path data, Running r) {

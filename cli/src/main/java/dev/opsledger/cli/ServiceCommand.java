@@ -101,6 +101,12 @@ final class ServiceCommand implements Callable<Integer> {
   @Option(names = "--http-port", defaultValue = "0", description = "the HTTP port (0: any)")
   int httpPort;
 
+  @Option(
+      names = "--replica",
+      defaultValue = "1",
+      description = "which replica of the service this is, from 1 (up --fleet --replicas)")
+  int replica;
+
   @Override
   public Integer call() throws Exception {
     Service service = Service.named(name);
@@ -116,6 +122,7 @@ final class ServiceCommand implements Callable<Integer> {
     try (Reader in = Files.newBufferedReader(config)) {
       settings.load(in);
     }
+    replicaSettings(service, replica, settings);
     settings.stringPropertyNames().forEach(k -> args.add("--" + k + "=" + settings.getProperty(k)));
     args.add("--spring.cloud.function.definition=" + StreamFunction.definition(service.functions));
     args.add("--spring.application.name=opsledger-" + service.id);
@@ -172,6 +179,31 @@ final class ServiceCommand implements Callable<Integer> {
     watchdog.setDaemon(true);
     watchdog.start();
     System.exit(0);
+  }
+
+  /** The name of a replica: the service's for the first, {@code <service>-<n>} for the others. */
+  static String replicaName(Service service, int replica) {
+    return replica == 1 ? service.id : service.id + "-" + replica;
+  }
+
+  /**
+   * What differs between replicas of a service: the replica's id (the applier's and notifier's
+   * groups of their own), and for all but the first, no second approvals port and a Git cache of
+   * its own.
+   */
+  static void replicaSettings(Service service, int replica, Properties settings) {
+    settings.setProperty("opsledger." + service.id + ".replica-id", replicaName(service, replica));
+    if (replica == 1) {
+      return;
+    }
+    if (service == Service.APPLIER) {
+      // Approvals go to the first replica's port; every replica reads them from the log.
+      settings.setProperty("opsledger.applier.management.enabled", "false");
+    }
+    String cache = settings.getProperty("opsledger.git-watcher.cache-dir");
+    if (service == Service.GIT_WATCHER && cache != null) {
+      settings.setProperty("opsledger.git-watcher.cache-dir", cache + "-" + replica);
+    }
   }
 
   /** Reads a ready file: its {@code pid} and {@code port}. */

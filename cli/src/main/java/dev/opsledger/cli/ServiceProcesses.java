@@ -48,6 +48,7 @@ final class ServiceProcesses implements AutoCloseable {
   /** One supervised service. */
   static final class Child {
     final Service service;
+    final int replica;
     final int httpPort;
     private volatile Process process;
     private volatile Instant startedAt;
@@ -55,14 +56,15 @@ final class ServiceProcesses implements AutoCloseable {
     private volatile Duration backoff = FIRST_BACKOFF;
     private volatile int restarts;
 
-    private Child(Service service, int httpPort) {
+    private Child(Service service, int replica, int httpPort) {
       this.service = service;
+      this.replica = replica;
       this.httpPort = httpPort;
     }
 
-    /** The service's name, e.g. {@code applier}. */
+    /** The replica's name, e.g. {@code applier}, {@code applier-2}. */
     String name() {
-      return service.id;
+      return ServiceCommand.replicaName(service, replica);
     }
 
     /** The pid of its current JVM. */
@@ -86,11 +88,11 @@ final class ServiceProcesses implements AutoCloseable {
   private final Path dir;
   private final Path config;
   private final Consumer<String> notices;
-  private final Map<Service, Child> children = new LinkedHashMap<>();
+  private final Map<String, Child> children = new LinkedHashMap<>();
   private final ScheduledExecutorService restarts =
       // One thread per service: a slow restart does not hold up another's.
       Executors.newScheduledThreadPool(
-          Service.values().length,
+          2,
           r -> {
             Thread t = new Thread(r, "fleet-supervisor");
             t.setDaemon(true);
@@ -105,10 +107,15 @@ final class ServiceProcesses implements AutoCloseable {
    * @param properties every service's settings (as the one-JVM fleet gets them)
    * @param gitWatcherPort the git-watcher's HTTP port, where webhooks arrive (0: any); the other
    *     services take any free port
+   * @param replicas how many JVMs run each service (1 when not listed)
    * @param notices hears of every death and restart (up's terminal)
    */
   ServiceProcesses(
-      Path data, Map<String, Object> properties, int gitWatcherPort, Consumer<String> notices)
+      Path data,
+      Map<String, Object> properties,
+      int gitWatcherPort,
+      Map<Service, Integer> replicas,
+      Consumer<String> notices)
       throws IOException {
     this.data = data;
     this.dir = Files.createDirectories(data.resolve("fleet"));
@@ -116,7 +123,12 @@ final class ServiceProcesses implements AutoCloseable {
     this.notices = notices;
     writeOwnerOnly(config, properties);
     for (Service s : Service.values()) {
-      children.put(s, new Child(s, s == Service.GIT_WATCHER ? gitWatcherPort : 0));
+      int count = replicas.getOrDefault(s, 1);
+      for (int i = 1; i <= count; i++) {
+        // Webhooks arrive at the first git-watcher's port; the others take any free port.
+        Child c = new Child(s, i, s == Service.GIT_WATCHER && i == 1 ? gitWatcherPort : 0);
+        children.put(c.name(), c);
+      }
     }
   }
 
@@ -167,13 +179,15 @@ final class ServiceProcesses implements AutoCloseable {
     cmd.addAll(
         List.of(
             "service",
-            c.name(),
+            c.service.id,
             "--config",
             config.toString(),
             "--ready-file",
             readyFile(c).toString(),
             "--http-port",
-            Integer.toString(c.httpPort)));
+            Integer.toString(c.httpPort),
+            "--replica",
+            Integer.toString(c.replica)));
     return cmd;
   }
 

@@ -169,6 +169,15 @@ public class UpCommand implements Callable<Integer> {
   boolean fleet;
 
   @Option(
+      names = "--replicas",
+      split = ",",
+      paramLabel = "SERVICE=N",
+      description =
+          "with --fleet, run N JVMs of a service, e.g. applier=2,differ=2,notifier=2 (the differ's"
+              + " replicas need a shared event store: spring.datasource.url)")
+  Map<String, Integer> replicas = new LinkedHashMap<>();
+
+  @Option(
       names = "--exit-when-synced",
       description = "stop once every declared resource is in sync (for scripts and timing)")
   boolean exitWhenSynced;
@@ -207,6 +216,18 @@ public class UpCommand implements Callable<Integer> {
     Map<String, Object> credentials =
         new LinkedHashMap<>(RepoCredentials.properties(repo, System.getenv(), gitCredentialsFile));
     credentials.putAll(renderProperties(kustomize, helmCharts));
+    if (!replicas.isEmpty() && !fleet) {
+      throw new CliException(ExitCodes.USAGE, "--replicas needs --fleet");
+    }
+    replicas.forEach(
+        (service, count) -> {
+          ServiceCommand.Service.named(service);
+          if (count < 1) {
+            throw new CliException(
+                ExitCodes.USAGE, "--replicas " + service + "=" + count + ": at least 1");
+          }
+          credentials.put(Launcher.REPLICAS + service, count);
+        });
     Instant started = Instant.now();
     Path data = dataDir.toAbsolutePath().normalize();
     Files.createDirectories(data);

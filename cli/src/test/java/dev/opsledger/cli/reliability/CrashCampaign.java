@@ -72,7 +72,7 @@ final class CrashCampaign implements AutoCloseable {
 
   private final Settings settings;
   private final Random random;
-  private final Workload workload = new Workload(TARGET);
+  private final Workload workload;
   private final GitFixture git;
   private final CountingReceiver slack = CountingReceiver.start();
   private final CountingReceiver webhook = CountingReceiver.start();
@@ -82,6 +82,7 @@ final class CrashCampaign implements AutoCloseable {
   private final Path clusterKubeconfig;
   private KubernetesClient client;
   private int runs;
+  private boolean approveEachRevision;
 
   CrashCampaign(Path dir, Settings settings, Consumer<String> say) {
     this(dir, settings, say, null);
@@ -92,6 +93,13 @@ final class CrashCampaign implements AutoCloseable {
    * server) instead of its own emulator; {@code null} for the emulator.
    */
   CrashCampaign(Path dir, Settings settings, Consumer<String> say, Path clusterKubeconfig) {
+    this(dir, settings, say, clusterKubeconfig, Workload.CONFIG_MAPS);
+  }
+
+  /** A campaign whose workload has {@code configMaps} ConfigMaps. */
+  CrashCampaign(
+      Path dir, Settings settings, Consumer<String> say, Path clusterKubeconfig, int configMaps) {
+    this.workload = new Workload(TARGET, configMaps);
     this.settings = settings;
     this.clusterKubeconfig = clusterKubeconfig;
     this.random = new Random(settings.seed());
@@ -117,6 +125,54 @@ final class CrashCampaign implements AutoCloseable {
 
   UpProcess up() {
     return up;
+  }
+
+  /**
+   * Approves each revision right after its push, through the applier's approvals API, as an
+   * operator of a source without auto-sync does ({@code up --no-auto-sync}).
+   */
+  CrashCampaign approvingEachRevision() {
+    this.approveEachRevision = true;
+    return this;
+  }
+
+  private String push(Workload.Revision rev) {
+    String sha = workload.push(git, rev);
+    if (approveEachRevision) {
+      approve(sha);
+    }
+    return sha;
+  }
+
+  private void approve(String sha) {
+    try {
+      var request =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(up.managementBase() + "/api/v1/approvals"))
+              .header("Content-Type", "application/json")
+              .header("Authorization", "Bearer " + up.token())
+              .POST(
+                  java.net.http.HttpRequest.BodyPublishers.ofString(
+                      "{\"sourceId\":\"" + SOURCE + "\",\"revision\":\"" + sha + "\"}"))
+              .build();
+      var response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        throw new IllegalStateException(
+            "the approval of "
+                + sha
+                + " was refused: "
+                + response.statusCode()
+                + " "
+                + response.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -203,12 +259,12 @@ final class CrashCampaign implements AutoCloseable {
     up.start();
     up.awaitUp(Duration.ofMinutes(10));
     Workload.Revision rev = workload.revision(0, random);
-    String sha = workload.push(git, rev);
+    String sha = push(rev);
     Instant pushed = Instant.now();
     awaitConverged(rev, sha, settings.convergeWithin());
     say.accept(
         "revision 0 (%d resources) in sync %.1f s after the push"
-            .formatted(Workload.TOTAL, secondsSince(pushed)));
+            .formatted(workload.total(), secondsSince(pushed)));
     return rev;
   }
 
@@ -228,7 +284,7 @@ final class CrashCampaign implements AutoCloseable {
     Workload.Revision rev = workload.revision(n, random);
     var slackBefore = slack.snapshot();
     var webhookBefore = webhook.snapshot();
-    String sha = workload.push(git, rev);
+    String sha = push(rev);
     Instant pushed = Instant.now();
     waitUntil(pushed.plusMillis(tamperMillis), "the moment of the live edits");
     List<String> tampered = workload.tamper(client(), rev, random, 3);
@@ -267,6 +323,31 @@ final class CrashCampaign implements AutoCloseable {
     return r;
   }
 
+  /** One run without a fault: the next revision is pushed, synced and counted. */
+  Run syncRun() {
+    int n = ++runs;
+    Workload.Revision rev = workload.revision(n, random);
+    var slackBefore = slack.snapshot();
+    var webhookBefore = webhook.snapshot();
+    String sha = push(rev);
+    Instant pushed = Instant.now();
+    List<String> mismatches = converge(rev, sha);
+    Run r =
+        new Run(
+            n,
+            Duration.ZERO,
+            List.of(),
+            mismatches.isEmpty(),
+            Duration.between(pushed, Instant.now()),
+            mismatches,
+            ledger.count(sha, workload.changing(rev), workload.removed(rev)),
+            newDuplicates(slackBefore, slack.snapshot()),
+            newDuplicates(webhookBefore, webhook.snapshot()),
+            ledger.deadLetters().size());
+    say.accept(line(r));
+    return r;
+  }
+
   /**
    * One dependency-fault run: pushes the next revision and, once its sync has begun (the first of
    * its ConfigMaps is live), runs {@code fault}, which takes a dependency away and gives it back
@@ -278,7 +359,7 @@ final class CrashCampaign implements AutoCloseable {
     Workload.Revision rev = workload.revision(n, random);
     var slackBefore = slack.snapshot();
     var webhookBefore = webhook.snapshot();
-    String sha = workload.push(git, rev);
+    String sha = push(rev);
     Instant pushed = Instant.now();
     await("the sync of revision " + n + " has begun")
         .atMost(settings.convergeWithin())

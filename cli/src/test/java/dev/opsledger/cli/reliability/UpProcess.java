@@ -277,11 +277,17 @@ public final class UpProcess implements AutoCloseable {
     }
   }
 
-  /** The JVM of one service of {@code up --fleet} (a child of {@code up}), if one runs. */
+  /**
+   * The JVM of one service of {@code up --fleet} (a child of {@code up}), if one runs: {@code
+   * applier} is the first replica, {@code applier-2} the second.
+   */
   Optional<ProcessHandle> service(String name) {
     if (process == null) {
       return Optional.empty();
     }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.*)-(\\d+)").matcher(name);
+    String service = m.matches() ? m.group(1) : name;
+    String replica = m.matches() ? m.group(2) : "1";
     return process
         .toHandle()
         .children()
@@ -290,7 +296,12 @@ public final class UpProcess implements AutoCloseable {
             c -> {
               List<String> args = List.of(c.info().arguments().orElse(new String[0]));
               int i = args.indexOf("service");
-              return i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(name);
+              int r = args.indexOf("--replica");
+              String its = r >= 0 && r + 1 < args.size() ? args.get(r + 1) : "1";
+              return i >= 0
+                  && i + 1 < args.size()
+                  && args.get(i + 1).equals(service)
+                  && its.equals(replica);
             })
         .findFirst();
   }

@@ -36,10 +36,22 @@ final class Workload {
   static final int TOTAL = 1 + CONFIG_MAPS + SECRETS + 1 + WIDGETS;
 
   private final String target;
+  private final int configMaps;
   private Set<Integer> previousPruned = Set.of();
 
   Workload(String target) {
+    this(target, CONFIG_MAPS);
+  }
+
+  /** A workload of {@code configMaps} ConfigMaps (and the Secrets and custom resources). */
+  Workload(String target, int configMaps) {
     this.target = target;
+    this.configMaps = configMaps;
+  }
+
+  /** How many resources each revision declares before its removals. */
+  int total() {
+    return TOTAL - CONFIG_MAPS + configMaps;
   }
 
   /** What one revision declares. */
@@ -59,7 +71,7 @@ final class Workload {
     Set<Integer> pruned = new TreeSet<>();
     if (number > 0) {
       while (pruned.size() < PRUNED) {
-        int i = random.nextInt(CONFIG_MAPS);
+        int i = random.nextInt(configMaps);
         if (!previousPruned.contains(i)) {
           pruned.add(i);
         }
@@ -74,7 +86,7 @@ final class Workload {
     var commit = git.commit("Revision " + rev.number());
     commit.write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: rel\n");
     commit.write("crds/widgets.yaml", crd());
-    for (int i = 0; i < CONFIG_MAPS; i++) {
+    for (int i = 0; i < configMaps; i++) {
       if (rev.declares(i)) {
         commit.write(cmPath(i), configMap(i, rev.number()));
       } else if (rev.number() > 0) {
@@ -104,7 +116,7 @@ final class Workload {
   /** The keys of the resources the revision changes: every ConfigMap, Secret and Widget. */
   List<ResourceKey> changing(Revision rev) {
     List<ResourceKey> keys = new ArrayList<>();
-    for (int i = 0; i < CONFIG_MAPS; i++) {
+    for (int i = 0; i < configMaps; i++) {
       if (rev.declares(i)) {
         keys.add(ResourceKey.of(target, "", "ConfigMap", NAMESPACE, cmName(i)));
       }
@@ -133,7 +145,7 @@ final class Workload {
     List<String> done = new ArrayList<>();
     Set<Integer> chosen = new LinkedHashSet<>();
     while (chosen.size() < edits + 1) {
-      int i = random.nextInt(CONFIG_MAPS);
+      int i = random.nextInt(configMaps);
       if (rev.declares(i)) {
         chosen.add(i);
       }
@@ -196,7 +208,7 @@ final class Workload {
     Map<String, ConfigMap> cms = new java.util.HashMap<>();
     client.configMaps().inNamespace(NAMESPACE).list().getItems().stream()
         .forEach(cm -> cms.put(cm.getMetadata().getName(), cm));
-    for (int i = 0; i < CONFIG_MAPS; i++) {
+    for (int i = 0; i < configMaps; i++) {
       ConfigMap cm = cms.get(cmName(i));
       if (!rev.declares(i)) {
         // Deleted with foreground propagation, an object keeps its foregroundDeletion finalizer
