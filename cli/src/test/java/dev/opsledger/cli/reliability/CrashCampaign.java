@@ -323,31 +323,6 @@ final class CrashCampaign implements AutoCloseable {
     return r;
   }
 
-  /** One run without a fault: the next revision is pushed, synced and counted. */
-  Run syncRun() {
-    int n = ++runs;
-    Workload.Revision rev = workload.revision(n, random);
-    var slackBefore = slack.snapshot();
-    var webhookBefore = webhook.snapshot();
-    String sha = push(rev);
-    Instant pushed = Instant.now();
-    List<String> mismatches = converge(rev, sha);
-    Run r =
-        new Run(
-            n,
-            Duration.ZERO,
-            List.of(),
-            mismatches.isEmpty(),
-            Duration.between(pushed, Instant.now()),
-            mismatches,
-            ledger.count(sha, workload.changing(rev), workload.removed(rev)),
-            newDuplicates(slackBefore, slack.snapshot()),
-            newDuplicates(webhookBefore, webhook.snapshot()),
-            ledger.deadLetters().size());
-    say.accept(line(r));
-    return r;
-  }
-
   /**
    * One dependency-fault run: pushes the next revision and, once its sync has begun (the first of
    * its ConfigMaps is live), runs {@code fault}, which takes a dependency away and gives it back

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * approvals ({@code --no-auto-sync}; each revision is approved through the approvals API right
  * after its push) and prunes what Git removes. Each revision must converge to Git with nothing
  * lost, no change applied twice for the same cause, no Slack message or webhook delivered twice and
- * nothing dead-lettered: what one replica of each would do. The second run also kills one applier
- * replica with {@code kill -9} mid-sync: the other takes its partitions over until it is back.
+ * nothing dead-lettered: what one replica of each would do. Revision 0 creates everything;
+ * revision 1 changes every resource, prunes five and, live, edits a few, and one applier replica is
+ * killed with {@code kill -9} mid-sync: the other takes its partitions over until it is back.
  *
  * <p>The report, with each JVM's memory, is {@code target/reliability/replicas.md}.
  */
@@ -93,13 +94,12 @@ class ReplicasE2E {
       say.accept(memory(up, "after revision 0"));
       say.accept(CrashCampaign.header());
       say.accept("|---|---|---|---|---|---|---|---|---|---|---|---|");
-      results.add(campaign.syncRun());
       results.add(campaign.run("applier-2"));
       say.accept(memory(up, "after the runs"));
     }
     assertThat(results)
         .as("every run (seed %d; the table is in %s)", seed, report)
-        .hasSize(2)
+        .hasSize(1)
         .allSatisfy(
             r -> {
               assertThat(r.converged())
