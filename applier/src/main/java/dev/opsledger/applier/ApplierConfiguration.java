@@ -257,7 +257,7 @@ public class ApplierConfiguration {
    * Which resources this replica does the work of: those of the diffs partitions the shared group
    * assigns it; their work is derived from the log on assignment and handed back on revocation.
    */
-  @Bean
+  @Bean(destroyMethod = "close")
   public ReplicaOwnership applierOwnership(
       ApplyEngine applierEngine, ReplayCheckpoints applierReplayCheckpoints) {
     ReplicaOwnership ownership =

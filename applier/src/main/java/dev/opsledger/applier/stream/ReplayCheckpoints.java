@@ -96,6 +96,7 @@ public final class ReplayCheckpoints implements SmartLifecycle {
   /** Writes a snapshot now: rebuilt from the newest one and the records after it. */
   public void checkpoint() {
     Rebuild.Result<LogReplay.Projection> result = replay.rebuild();
+    keepAsTail(result);
     List<ResourceKey> forgotten = result.projection().forgotten();
     if (engine != null && !forgotten.isEmpty()) {
       engine.forget(forgotten);
@@ -105,6 +106,24 @@ public final class ReplayCheckpoints implements SmartLifecycle {
       return;
     }
     result.checkpoint(checkpoints);
+  }
+
+  /**
+   * Takes a state rebuilt for a checkpoint as the one the next assignment catches up, when it is at
+   * least as new on every partition: so a catch-up reads at most one checkpoint interval of the
+   * log, and only one rebuilt state stays in memory.
+   */
+  private synchronized void keepAsTail(Rebuild.Result<LogReplay.Projection> result) {
+    if (tail == null || initial != null) {
+      return;
+    }
+    for (Map.Entry<TopicPartition, Long> e : tailCovers.entrySet()) {
+      if (result.covers().getOrDefault(e.getKey(), 0L) < e.getValue()) {
+        return;
+      }
+    }
+    tail = result.projection();
+    tailCovers = Map.copyOf(result.covers());
   }
 
   @Override

@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
@@ -38,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>A resource's partition is Kafka's default for its record key (murmur2 of the subject, the
  * producer's built-in partitioner); every OpsLedger event is keyed by its subject.
  */
-public final class ReplicaOwnership implements Ownership, BindingRebalance {
+public final class ReplicaOwnership implements Ownership, BindingRebalance, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaOwnership.class);
 
@@ -48,6 +51,13 @@ public final class ReplicaOwnership implements Ownership, BindingRebalance {
   private final Set<String> replayedReaders;
   private final Duration handOver;
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "applier-ownership");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile int partitions;
 
   /**
@@ -135,8 +145,30 @@ public final class ReplicaOwnership implements Ownership, BindingRebalance {
     // Owned before the work is derived: a rollback read live meanwhile runs here, and the
     // derivation then knows it was taken.
     owned.addAll(taken);
-    replay.adopt(key -> taken.contains(partitionOf(key, n)));
+    adopt(taken, n);
     LOG.info("took over diffs partitions {}; this replica owns {}", sorted(taken), sorted(owned));
+  }
+
+  /**
+   * Derives the work of the partitions taken. Should the log not be readable now (a broker outage),
+   * the diffs still flow and the derivation is tried again every 10 s, off the consumer's thread,
+   * while the partitions stay this replica's.
+   */
+  private void adopt(Set<Integer> taken, int n) {
+    try {
+      replay.adopt(key -> taken.contains(partitionOf(key, n)) && owns(key));
+    } catch (RuntimeException e) {
+      LOG.error(
+          "cannot derive the work of diffs partitions {} from the log ({}); trying again in 10 s",
+          sorted(taken),
+          e.toString());
+      retries.schedule(() -> adopt(taken, n), 10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    retries.shutdownNow();
   }
 
   private static Set<Integer> diffs(Collection<TopicPartition> partitions) {
