@@ -27,6 +27,7 @@ import dev.opsledger.notifier.route.Templates;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
+import dev.opsledger.service.OpsLedgerServiceAutoConfiguration;
 import dev.opsledger.service.StreamBindingsPropertySource;
 import dev.opsledger.service.StreamFunction;
 import dev.opsledger.service.core.Backoff;
@@ -273,7 +274,9 @@ public class NotifierConfiguration {
       ReplicaLease notifierLease,
       OpsLedgerKafkaProperties kafka,
       EventCodec codec,
-      Environment env) {
+      Environment env,
+      ObjectProvider<OpsLedgerServiceAutoConfiguration.TopicCatalogInitializer> topicsReady) {
+    topicsReady.getIfAvailable(); // the view assigns every partition: the topics must exist
     List<String> topics = new ArrayList<>();
     for (StreamFunction f : FUNCTIONS) {
       if (f.topic() != Topic.PREVIEWS) {

@@ -122,14 +122,17 @@ public final class ReplicaView implements AutoCloseable {
     Map<TopicPartition, Long> seekTimes = new HashMap<>();
     Instant now = clock.instant();
     for (String topic : triggers) {
-      consumer
-          .partitionsFor(topic, timeout)
-          .forEach(
-              p -> {
-                TopicPartition tp = new TopicPartition(topic, p.partition());
-                all.add(tp);
-                seekTimes.put(tp, since(now, replay));
-              });
+      var partitions = consumer.partitionsFor(topic, timeout);
+      if (partitions == null || partitions.isEmpty()) {
+        throw new IllegalStateException(
+            "topic " + topic + " does not exist: a notifier replica reads all of it");
+      }
+      partitions.forEach(
+          p -> {
+            TopicPartition tp = new TopicPartition(topic, p.partition());
+            all.add(tp);
+            seekTimes.put(tp, since(now, replay));
+          });
     }
     consumer
         .partitionsFor(Topic.NOTIFICATIONS.topicName(), timeout)
