@@ -291,7 +291,8 @@ public class NotifierConfiguration {
             sharedGroup(env),
             props.replicas().resolvedId(),
             topics,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            props.capacity());
     Duration lookback = lookback(props);
     view.start(
         lookback,

@@ -130,7 +130,7 @@ class NotifierReplicasIT {
                   report.run();
                 }
               })
-          .atMost(Duration.ofSeconds(90))
+          .atMost(Duration.ofSeconds(180))
           .until(
               () ->
                   ceIds(hook).keySet().containsAll(webhookTriggers)

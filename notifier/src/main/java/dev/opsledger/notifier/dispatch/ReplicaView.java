@@ -76,6 +76,9 @@ public final class ReplicaView implements AutoCloseable {
   // Guarded by this.
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, TreeMap<Long, List<Notice>>> kept = new HashMap<>();
+  private final int capacity;
+  private int keptCount;
+  private boolean overCapacityTold;
   private Map<TopicPartition, Long> committed = Map.of();
   private Map<TopicPartition, Long> startEnds = Map.of();
   private Map<TopicPartition, Long> takeOverAt;
@@ -87,6 +90,8 @@ public final class ReplicaView implements AutoCloseable {
    *
    * @param group the shared consumer group of the notifier's trigger bindings
    * @param triggers the trigger topics
+   * @param capacity how many records' notices it keeps for their owners at most (the oldest of the
+   *     fullest partition go first: a group that commits nothing for that long is stuck)
    */
   public ReplicaView(
       KafkaConnection connection,
@@ -95,7 +100,8 @@ public final class ReplicaView implements AutoCloseable {
       String group,
       String replica,
       List<String> triggers,
-      Clock clock) {
+      Clock clock,
+      int capacity) {
     Map<String, Object> config = KafkaSettings.consumer(connection, null);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, group + "-view-" + replica);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
@@ -107,6 +113,7 @@ public final class ReplicaView implements AutoCloseable {
     this.replica = replica;
     this.triggers = List.copyOf(triggers);
     this.clock = clock;
+    this.capacity = capacity;
     this.thread = new Thread(this::run, "notifier-view");
     thread.setDaemon(true);
   }
@@ -204,7 +211,11 @@ public final class ReplicaView implements AutoCloseable {
       }
       TreeMap<Long, List<Notice>> m = kept.get(tp);
       List<Notice> out = m == null ? null : m.remove(offset);
-      return out == null ? List.of() : out;
+      if (out == null) {
+        return List.of();
+      }
+      keptCount--;
+      return out;
     }
   }
 
@@ -269,7 +280,9 @@ public final class ReplicaView implements AutoCloseable {
                 (tp, offset) -> {
                   TreeMap<Long, List<Notice>> m = kept.get(tp);
                   if (m != null) {
-                    m.headMap(offset).clear();
+                    var passed = m.headMap(offset);
+                    keptCount -= passed.size();
+                    passed.clear();
                   }
                 });
           }
@@ -326,7 +339,24 @@ public final class ReplicaView implements AutoCloseable {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     synchronized (this) {
       if (!perEvent.isEmpty() && r.offset() >= committed.getOrDefault(tp, 0L)) {
-        kept.computeIfAbsent(tp, k -> new TreeMap<>()).put(r.offset(), perEvent);
+        if (kept.computeIfAbsent(tp, k -> new TreeMap<>()).put(r.offset(), perEvent) == null) {
+          keptCount++;
+        }
+        if (keptCount > capacity) {
+          TreeMap<Long, List<Notice>> fullest =
+              kept.values().stream().max(java.util.Comparator.comparingInt(TreeMap::size)).get();
+          fullest.pollFirstEntry();
+          keptCount--;
+          if (!overCapacityTold) {
+            overCapacityTold = true;
+            LOG.warn(
+                "notifier replica {}: more than {} records' notices wait for their owners ({} has"
+                    + " committed nothing for long); the oldest are dropped",
+                replica,
+                capacity,
+                group);
+          }
+        }
       }
     }
   }
