@@ -13,6 +13,8 @@ import dev.opsledger.notifier.dispatch.LogOutcomes;
 import dev.opsledger.notifier.dispatch.NotifierEngine;
 import dev.opsledger.notifier.dispatch.NotifierHistory;
 import dev.opsledger.notifier.dispatch.PreviewNotifier;
+import dev.opsledger.notifier.dispatch.ReplicaLease;
+import dev.opsledger.notifier.dispatch.ReplicaView;
 import dev.opsledger.notifier.notice.Digest;
 import dev.opsledger.notifier.notice.NoticeKind;
 import dev.opsledger.notifier.notice.Notices;
@@ -25,6 +27,7 @@ import dev.opsledger.notifier.route.Templates;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
 import dev.opsledger.service.OpsLedgerKafkaProperties;
+import dev.opsledger.service.OpsLedgerServiceAutoConfiguration;
 import dev.opsledger.service.StreamBindingsPropertySource;
 import dev.opsledger.service.StreamFunction;
 import dev.opsledger.service.core.Backoff;
@@ -40,12 +43,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.PropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
 
 /**
  * Wires the notifier: stream consumers ({@code notifierDesiredIn}, {@code notifierDiffsIn}, {@code
@@ -222,18 +229,124 @@ public class NotifierConfiguration {
           env.getRequiredProperty(f.property("destination")),
           env.getRequiredProperty(f.groupProperty()));
     }
-    Duration lookback =
-        props.maxEventAge().isZero() || props.maxEventAge().isNegative()
-            ? Duration.ZERO
-            : (props.maxEventAge().compareTo(props.dedupeWindow()) >= 0
-                ? props.maxEventAge()
-                : props.dedupeWindow());
+    Duration lookback = lookback(props);
     // A commit may take up to the settle timeout to settle: its first events lie that much before
     // the oldest trigger still worth a message, and the digest needs them to attribute its diffs.
     Duration replay = lookback.isZero() ? lookback : lookback.plus(props.digest().settleTimeout());
+    if (props.replicas().enabled()) {
+      // The replica's view reads the history (and everything after) instead: notifierView.
+      engine.replicated(props.capacity());
+      return engine;
+    }
     new NotifierHistory(kafka.connection(), codec, clock, props.historyTimeout())
         .load(engine, groups, replay);
     return engine;
+  }
+
+  /**
+   * Replicas: which one coordinates (sends commit statuses and the chat digest). Closed after the
+   * dispatchers drained, so that the next coordinator reads on the log what this one sent.
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(prefix = "opsledger.notifier.replicas", name = "enabled")
+  public ReplicaLease notifierLease(
+      NotifierProperties props,
+      OpsLedgerKafkaProperties kafka,
+      Environment env,
+      ConfigurableListableBeanFactory beans) {
+    beans.registerDependentBean("notifierLease", "notifierDispatchers");
+    return new ReplicaLease(
+        kafka.connection(),
+        sharedGroup(env) + "-lease",
+        props.replicas().resolvedId(),
+        props.replicas().leaseTimeout());
+  }
+
+  /**
+   * Replicas: every partition of the triggers and notifications, read by this replica, from the
+   * history on (see {@link ReplicaView}).
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(prefix = "opsledger.notifier.replicas", name = "enabled")
+  public ReplicaView notifierView(
+      NotifierProperties props,
+      NotifierEngine notifierEngine,
+      ReplicaLease notifierLease,
+      OpsLedgerKafkaProperties kafka,
+      EventCodec codec,
+      Environment env,
+      ObjectProvider<OpsLedgerServiceAutoConfiguration.TopicCatalogInitializer> topicsReady) {
+    topicsReady.getIfAvailable(); // the view assigns every partition: the topics must exist
+    List<String> topics = new ArrayList<>();
+    for (StreamFunction f : FUNCTIONS) {
+      if (f.topic() != Topic.PREVIEWS) {
+        topics.add(env.getRequiredProperty(f.property("destination")));
+      }
+    }
+    ReplicaView view =
+        new ReplicaView(
+            kafka.connection(),
+            codec,
+            notifierEngine,
+            sharedGroup(env),
+            props.replicas().resolvedId(),
+            topics,
+            Clock.systemUTC(),
+            props.capacity());
+    Duration lookback = lookback(props);
+    view.start(
+        lookback,
+        lookback.isZero() ? lookback : lookback.plus(props.digest().settleTimeout()),
+        props.historyTimeout());
+    notifierLease.onChange(view::lease);
+    return view;
+  }
+
+  /** The trigger bindings' group, shared by the replicas (the commits binding's). */
+  private static String sharedGroup(Environment env) {
+    return env.getRequiredProperty(
+        FUNCTIONS.stream()
+            .filter(f -> f.name().equals(COMMITS_IN))
+            .findFirst()
+            .orElseThrow()
+            .groupProperty());
+  }
+
+  private static Duration lookback(NotifierProperties props) {
+    return props.maxEventAge().isZero() || props.maxEventAge().isNegative()
+        ? Duration.ZERO
+        : (props.maxEventAge().compareTo(props.dedupeWindow()) >= 0
+            ? props.maxEventAge()
+            : props.dedupeWindow());
+  }
+
+  /**
+   * The consumer of one trigger binding: alone, the engine handles each record; as one of several
+   * replicas, the record's partition is this replica's, and it sends what its view kept for it.
+   */
+  private static Consumer<Message<byte[]>> trigger(
+      EventMessages messages,
+      NotifierEngine engine,
+      ObjectProvider<ReplicaView> views,
+      NotifierProperties props) {
+    ReplicaView view = props.replicas().enabled() ? views.getObject() : null;
+    if (view == null) {
+      return m -> engine.handle(messages.decode(m));
+    }
+    return m -> {
+      MessageHeaders h = m.getHeaders();
+      try {
+        engine.sendOwned(
+            view.owned(
+                h.get(KafkaHeaders.RECEIVED_TOPIC, String.class),
+                h.get(KafkaHeaders.RECEIVED_PARTITION, Integer.class),
+                h.get(KafkaHeaders.OFFSET, Long.class),
+                props.historyTimeout()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    };
   }
 
   /**
@@ -251,8 +364,11 @@ public class NotifierConfiguration {
    */
   @Bean(DESIRED_IN)
   public Consumer<Message<byte[]>> notifierDesiredIn(
-      EventMessages messages, NotifierEngine notifierEngine) {
-    return m -> notifierEngine.handle(messages.decode(m));
+      EventMessages messages,
+      NotifierEngine notifierEngine,
+      ObjectProvider<ReplicaView> notifierView,
+      NotifierProperties props) {
+    return trigger(messages, notifierEngine, notifierView, props);
   }
 
   /**
@@ -261,8 +377,11 @@ public class NotifierConfiguration {
    */
   @Bean(DIFFS_IN)
   public Consumer<Message<byte[]>> notifierDiffsIn(
-      EventMessages messages, NotifierEngine notifierEngine) {
-    return m -> notifierEngine.handle(messages.decode(m));
+      EventMessages messages,
+      NotifierEngine notifierEngine,
+      ObjectProvider<ReplicaView> notifierView,
+      NotifierProperties props) {
+    return trigger(messages, notifierEngine, notifierView, props);
   }
 
   /**
@@ -271,8 +390,11 @@ public class NotifierConfiguration {
    */
   @Bean(APPLIES_IN)
   public Consumer<Message<byte[]>> notifierAppliesIn(
-      EventMessages messages, NotifierEngine notifierEngine) {
-    return m -> notifierEngine.handle(messages.decode(m));
+      EventMessages messages,
+      NotifierEngine notifierEngine,
+      ObjectProvider<ReplicaView> notifierView,
+      NotifierProperties props) {
+    return trigger(messages, notifierEngine, notifierView, props);
   }
 
   /**
@@ -281,8 +403,11 @@ public class NotifierConfiguration {
    */
   @Bean(COMMITS_IN)
   public Consumer<Message<byte[]>> notifierCommitsIn(
-      EventMessages messages, NotifierEngine notifierEngine) {
-    return m -> notifierEngine.handle(messages.decode(m));
+      EventMessages messages,
+      NotifierEngine notifierEngine,
+      ObjectProvider<ReplicaView> notifierView,
+      NotifierProperties props) {
+    return trigger(messages, notifierEngine, notifierView, props);
   }
 
   /**
@@ -293,10 +418,14 @@ public class NotifierConfiguration {
    */
   @Bean(OBSERVED_IN)
   public Consumer<Message<byte[]>> notifierObservedIn(
-      EventMessages messages, NotifierEngine notifierEngine) {
+      EventMessages messages,
+      NotifierEngine notifierEngine,
+      ObjectProvider<ReplicaView> notifierView,
+      NotifierProperties props) {
+    Consumer<Message<byte[]>> trigger = trigger(messages, notifierEngine, notifierView, props);
     return m -> {
       if (EventMessages.hasType(m, EventType.RESOURCE_HEALTH_CHANGED)) {
-        notifierEngine.handle(messages.decode(m));
+        trigger.accept(m);
       }
     };
   }

@@ -47,6 +47,7 @@ import org.springframework.validation.annotation.Validated;
  * @param templates Message templates by notice kind ({@code drift-detected}, {@code converged},
  *     {@code apply-failed}, {@code commit-rejected}, {@code approval-needed}, {@code
  *     commit-status}, {@code prune-held}, {@code fields-conflicted}).
+ * @param replicas Several notifiers on one log (see {@link Replicas}).
  */
 @Validated
 @ConfigurationProperties("opsledger.notifier")
@@ -65,13 +66,48 @@ public record NotifierProperties(
     @DefaultValue @Valid @NotNull Storm storm,
     @DefaultValue @Valid Map<String, Channel> channels,
     @DefaultValue @Valid List<Route> routes,
-    @DefaultValue Map<String, Template> templates) {
+    @DefaultValue Map<String, Template> templates,
+    @DefaultValue @Valid @NotNull Replicas replicas) {
 
   /** Copies the channels (in order), routes and templates. */
   public NotifierProperties {
     channels = Collections.unmodifiableMap(new LinkedHashMap<>(channels));
     routes = List.copyOf(routes);
     templates = Collections.unmodifiableMap(new LinkedHashMap<>(templates));
+  }
+
+  /**
+   * Several notifier replicas that together send what one sends. Every replica of a deployment sets
+   * {@code enabled}; a single notifier leaves it off.
+   *
+   * @param enabled Every replica reads every partition of the trigger topics and of the
+   *     notifications (a consumer of its own, no group); a per-event notice (webhook) is sent by
+   *     the replica the shared group gives the record's partition, commit statuses and chat
+   *     messages by the coordinator (the replica the group {@code <group>-lease} gives partition 0
+   *     of {@code opsledger.commits}).
+   * @param id This replica's id, in client ids and log lines; empty: the host name and the process
+   *     id.
+   * @param leaseTimeout How long a replica that died stays the coordinator (the lease group's
+   *     session timeout); one that stops hands over at once.
+   */
+  public record Replicas(
+      @DefaultValue("false") boolean enabled,
+      @DefaultValue("") String id,
+      @DefaultValue("10s") @NotNull Duration leaseTimeout) {
+
+    /** The id, or the host name and process id when none is set. */
+    public String resolvedId() {
+      if (id != null && !id.isBlank()) {
+        return id;
+      }
+      String host;
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "notifier";
+      }
+      return host + "-" + ProcessHandle.current().pid();
+    }
   }
 
   /**

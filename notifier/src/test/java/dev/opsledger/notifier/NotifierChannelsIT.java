@@ -406,7 +406,8 @@ class NotifierChannelsIT {
             () ->
                 keys.stream().allMatch(k -> limited.requestsContaining(k.toString()).size() == 1));
     assertThat(metrics.rateLimitedCount("limited")).isGreaterThanOrEqualTo(1);
-    assertThat(metrics.count("limited", "sent")).isEqualTo(3);
+    // Counted once the answer is in and the outcome recorded, just after the receiver saw it.
+    await("all three counted as sent").until(() -> metrics.count("limited", "sent") == 3);
   }
 
   static List<Request> statuses(RecordingReceiver receiver, String sha) {

@@ -10,7 +10,10 @@ import dev.opsledger.service.core.Backoff;
 import dev.opsledger.service.core.LogContext;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,6 +43,18 @@ public final class ChannelDispatcher implements AutoCloseable {
   private final NotifierMetrics metrics;
   private final ScheduledThreadPoolExecutor executor;
   private final Set<Job> pending = ConcurrentHashMap.newKeySet();
+
+  /** Change mode: the state last posted per subject (and revision), on this dispatcher's thread. */
+  private final Map<String, String> posted =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+              return size() > 10_000;
+            }
+          });
 
   private static final class Job {
     final Notice notice;
@@ -122,7 +137,11 @@ public final class ChannelDispatcher implements AutoCloseable {
 
   private void attempt(Job job) {
     Notice n = job.notice;
-    if (channel.changeMode() && !ledger.isCurrent(channel.name(), n.subject(), n.state())) {
+    // A state claimed in between may have been superseded before it was posted (pending, running,
+    // pending): what is current then is what the host already shows, and is not posted again.
+    if (channel.changeMode()
+        && (!ledger.isCurrent(channel.name(), n.changeKey(), n.state())
+            || n.state().equals(posted.get(n.changeKey())))) {
       pending.remove(job);
       ledger.release(n.id(), channel.name());
       metrics.outcome(channel.name(), "superseded");
@@ -146,6 +165,9 @@ public final class ChannelDispatcher implements AutoCloseable {
   private void send(Job job, Notice n, long started) {
     try {
       channel.send(n);
+      if (channel.changeMode()) {
+        posted.put(n.changeKey(), n.state());
+      }
       attempted("ok", started);
       pending.remove(job);
       outcomes.sent(channel, n, job.attempts);

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -164,7 +165,24 @@ public final class NotifierEngine {
   public synchronized List<Decision> tick() {
     Instant now = clock.instant();
     List<Decision> out = new ArrayList<>();
-    for (Notice notice : digest.due(now)) {
+    List<Notice> due = digest.due(now);
+    if (!coordinator) {
+      // A replica that does not coordinate keeps what its digest says is owed until the log says
+      // the coordinator told it (or it is too old): if it takes over, it sends the rest.
+      owed.addAll(due);
+      owed.removeIf(n -> tooOld(n.trigger(), now) || chatNotified(n));
+      while (owed.size() > capacity) {
+        owed.remove(0);
+      }
+      return out;
+    }
+    if (!owed.isEmpty()) {
+      List<Notice> all = new ArrayList<>(owed);
+      all.addAll(due);
+      owed.clear();
+      due = all;
+    }
+    for (Notice notice : due) {
       boolean tooOld = tooOld(notice.trigger(), now);
       for (String channel : router.route(notice)) {
         if (!sink.accepts(channel, notice.audience())) {
@@ -193,6 +211,135 @@ public final class NotifierEngine {
   }
 
   private final Map<String, Notice> lastFolded = new HashMap<>();
+
+  // Replicas (see ReplicaView): whether this replica sends what needs every partition (chat digest,
+  // commit statuses); what it would owe if it took over.
+  private boolean coordinator = true;
+  private boolean replicated;
+  private int capacity = 100_000;
+  private final List<Notice> owed = new ArrayList<>();
+  private final Map<String, Notice> latestStatus =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Notice> eldest) {
+          return size() > capacity;
+        }
+      };
+
+  /**
+   * Runs this engine as one of several replicas: it starts as not the coordinator (it sends no chat
+   * message and no commit status until {@link #coordinate(boolean)} says so).
+   *
+   * @param capacity how many owed chat notices and commit statuses it remembers meanwhile
+   */
+  public synchronized void replicated(int capacity) {
+    this.capacity = capacity;
+    this.coordinator = false;
+    this.replicated = true;
+  }
+
+  private synchronized boolean replicatedCoordinator() {
+    return replicated && coordinator;
+  }
+
+  /** Whether this engine sends the chat digest and commit statuses. */
+  public synchronized boolean coordinator() {
+    return coordinator;
+  }
+
+  /**
+   * Makes this replica the coordinator (it sends the chat digest and commit statuses) or not. On
+   * taking over, it sends every revision's latest commit status unless the log says it was posted
+   * (change mode against the ledger), and on the next tick the chat notices still owed.
+   *
+   * @return the decisions for the commit statuses sent on taking over
+   */
+  public synchronized List<Decision> coordinate(boolean active) {
+    if (active == coordinator) {
+      return List.of();
+    }
+    coordinator = active;
+    if (!active) {
+      return List.of();
+    }
+    List<Notice> latest = List.copyOf(latestStatus.values());
+    latestStatus.clear();
+    return send(latest, sink::changeMode);
+  }
+
+  /**
+   * Replica mode: learns from a trigger event (trackers, digest) as every replica does, sends its
+   * commit statuses if this replica coordinates (else remembers the latest per revision), and
+   * returns the per-event notices (webhooks) that the owner of the event's partition sends with
+   * {@link #sendOwned}.
+   */
+  public synchronized List<Notice> observeShared(EventEnvelope<? extends OpsLedgerEvent> event) {
+    List<Notice> perEvent = new ArrayList<>();
+    for (Notice notice : notices.observe(event)) {
+      boolean status = false;
+      boolean other = false;
+      for (String channel : router.route(notice)) {
+        if (sink.accepts(channel, notice.audience())) {
+          if (sink.changeMode(channel)) {
+            status = true;
+          } else {
+            other = true;
+          }
+        }
+      }
+      if (other) {
+        perEvent.add(notice);
+      }
+      if (status) {
+        if (coordinator) {
+          send(List.of(notice), sink::changeMode);
+        } else {
+          latestStatus.put(notice.changeKey(), notice);
+        }
+      }
+    }
+    digest.observe(event, clock.instant());
+    return perEvent;
+  }
+
+  /**
+   * Replica mode: sends the per-event notices of a record whose partition this replica owns (it
+   * came through the shared group), to every routed channel that is not a commit status.
+   */
+  public synchronized List<Decision> sendOwned(List<Notice> notices) {
+    return send(notices, c -> !sink.changeMode(c));
+  }
+
+  private List<Decision> send(List<Notice> list, java.util.function.Predicate<String> channels) {
+    List<Decision> out = new ArrayList<>();
+    Instant now = clock.instant();
+    for (Notice notice : list) {
+      boolean tooOld = tooOld(notice.trigger(), now);
+      for (String channel : router.route(notice)) {
+        if (!sink.accepts(channel, notice.audience()) || !channels.test(channel)) {
+          continue;
+        }
+        Decision d = decide(channel, notice, tooOld, now);
+        metrics.outcome(channel, outcomeName(d));
+        if (d instanceof Decision.Queued) {
+          sink.submit(channel, notice);
+        }
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  private boolean chatNotified(Notice notice) {
+    for (String channel : router.route(notice)) {
+      if (sink.accepts(channel, notice.audience()) && !ledger.notified(notice.id(), channel)) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   private Decision decideChat(String channel, Notice notice, boolean tooOld, Instant now) {
     if (ledger.notified(notice.id(), channel)) {
@@ -249,7 +396,13 @@ public final class NotifierEngine {
   /** Learns from a {@code NotificationSent} or {@code NotificationFailed} read from the log. */
   public void remember(EventEnvelope<? extends OpsLedgerEvent> event) {
     if (event.data() instanceof NotificationSent s) {
-      ledger.sent(s.triggerEventId(), s.channel(), s.dedupeKey(), s.sentAt());
+      if (replicatedCoordinator()) {
+        // What a coordinating replica reads back is its own (or older): it never moves a
+        // subject's last claimed state back.
+        ledger.delivered(s.triggerEventId(), s.channel(), s.dedupeKey(), s.sentAt());
+      } else {
+        ledger.sent(s.triggerEventId(), s.channel(), s.dedupeKey(), s.sentAt());
+      }
       settledCommit(s.subject(), s.dedupeKey(), s.sentAt());
     } else if (event.data() instanceof NotificationFailed f) {
       ledger.failed(f.triggerEventId(), f.channel(), null);
@@ -268,7 +421,7 @@ public final class NotifierEngine {
     }
     SentLedger.Decision d =
         sink.changeMode(channel)
-            ? ledger.decideChange(trigger, channel, notice.subject(), notice.state())
+            ? ledger.decideChange(trigger, channel, notice.changeKey(), notice.state())
             : ledger.decideWindow(trigger, channel, notice.dedupeKey(), now);
     return switch (d) {
       case SEND -> new Decision.Queued(channel, notice);

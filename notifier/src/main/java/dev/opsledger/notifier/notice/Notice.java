@@ -79,9 +79,17 @@ public record Notice(
     values = Map.copyOf(values);
   }
 
-  /** The key repeats are suppressed under: {@code <subject>|<state>}. */
+  /**
+   * What a state belongs to, for "posted again only when the state changes": the subject, and for a
+   * commit status the subject (the source id) with its revision, since each commit has its own.
+   */
+  public String changeKey() {
+    return kind == NoticeKind.COMMIT_STATUS ? subject + "@" + revision : subject;
+  }
+
+  /** The key repeats are suppressed under: {@code <changeKey>|<state>}. */
   public String dedupeKey() {
-    return subject + "|" + state;
+    return changeKey() + "|" + state;
   }
 
   /** A template placeholder's value, empty when absent. */

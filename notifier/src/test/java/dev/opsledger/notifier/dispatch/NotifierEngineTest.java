@@ -137,4 +137,54 @@ class NotifierEngineTest {
         .containsExactly(
             "gh:commit-status:pending", "gh:commit-status:running", "gh:commit-status:success");
   }
+
+  @Test
+  void anOlderCommitsLastStatusIsPostedEvenWhenANewerOneIsInTheSameState() {
+    ResourceKey db = Fixtures.deployment("prod", "db");
+    Instant t = clock.instant();
+    engine.handle(at(t, "r1", Fixtures.missing(web, "shop", "r1", t)));
+    engine.handle(at(t, "r2", Fixtures.inSync(db, "shop", "r2", t)));
+    engine.handle(at(t, "r1", Fixtures.inSync(web, "shop", "r1", t)));
+    assertThat(queued)
+        .filteredOn(q -> q.startsWith("gh:"))
+        .containsExactly(
+            "gh:commit-status:pending", "gh:commit-status:success", "gh:commit-status:success");
+  }
+
+  @Test
+  void aReplicaThatDoesNotCoordinateSendsNoStatusAndPostsTheLatestWhenItTakesOver() {
+    engine.replicated(1000);
+    Instant t = clock.instant();
+    List<Notice> perEvent =
+        engine.observeShared(at(t, "r1", Fixtures.missing(web, "shop", "r1", t)));
+    engine.observeShared(at(t, "r1", Fixtures.applying(web, "shop", "r1", t)));
+    assertThat(queued).isEmpty();
+    assertThat(perEvent).extracting(n -> n.kind()).containsExactly(NoticeKind.DRIFT_DETECTED);
+
+    // The owner of the record's partition sends its per-event notice, never its status.
+    engine.sendOwned(perEvent);
+    assertThat(queued).containsExactly("ops:drift-detected:missing");
+
+    engine.coordinate(true);
+    engine.observeShared(at(t, "r1", Fixtures.inSync(web, "shop", "r1", t)));
+    assertThat(queued)
+        .filteredOn(q -> q.startsWith("gh:"))
+        .containsExactly("gh:commit-status:running", "gh:commit-status:success");
+  }
+
+  @Test
+  void aStatusThePreviousCoordinatorPostedIsNotPostedAgainOnTakingOver() {
+    engine.replicated(1000);
+    Instant t = clock.instant();
+    var missing = at(t, "r1", Fixtures.missing(web, "shop", "r1", t));
+    engine.observeShared(missing);
+    engine.remember(
+        EventEnvelope.causedBy(
+            missing,
+            "/opsledger/notifier",
+            new NotificationSent(
+                "shop", "gh", "github", missing.id(), "x", "shop@r1|pending", 1, t)));
+    engine.coordinate(true);
+    assertThat(queued).isEmpty();
+  }
 }
