@@ -385,9 +385,13 @@ public final class Launcher {
         Fleet.managementProperties(properties, management, ApiToken.identity(), r.token);
         // Each service has a port of its own; the git-watcher's is --http-port (webhooks).
         properties.remove("server.port");
+        Map<ServiceCommand.Service, Integer> replicas = replicas(properties);
+        if (replicas.getOrDefault(ServiceCommand.Service.NOTIFIER, 1) > 1) {
+          // Notifier replicas share a view of the log and one coordinator (notifier README).
+          properties.put("opsledger.notifier.replicas.enabled", "true");
+        }
         r.services =
-            new ServiceProcesses(
-                data, properties, s.httpPort(), replicas(properties), progress::notice);
+            new ServiceProcesses(data, properties, s.httpPort(), replicas, progress::notice);
         r.parts.push(r.services);
         r.services.start();
         r.approvalsUrl = "http://127.0.0.1:" + management + ManagementServer.APPROVALS;

@@ -187,12 +187,17 @@ final class ServiceCommand implements Callable<Integer> {
   }
 
   /**
-   * What differs between replicas of a service: the replica's id (the applier's and notifier's
-   * groups of their own), and for all but the first, no second approvals port and a Git cache of
-   * its own.
+   * What differs between replicas of a service: the replica's id (the applier's group of its own,
+   * the notifier's client ids), and for all but the first, no second approvals port and a Git cache
+   * of its own.
    */
   static void replicaSettings(Service service, int replica, Properties settings) {
-    settings.setProperty("opsledger." + service.id + ".replica-id", replicaName(service, replica));
+    String id = replicaName(service, replica);
+    if (service == Service.APPLIER) {
+      settings.setProperty("opsledger.applier.replica-id", id);
+    } else if (service == Service.NOTIFIER) {
+      settings.setProperty("opsledger.notifier.replicas.id", id);
+    }
     if (replica == 1) {
       return;
     }

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * approvals ({@code --no-auto-sync}; each revision is approved through the approvals API right
  * after its push) and prunes what Git removes. Each revision must converge to Git with nothing
  * lost, no change applied twice for the same cause, no Slack message or webhook delivered twice and
- * nothing dead-lettered: what one replica of each would do. Revision 0 creates everything;
- * revision 1 changes every resource, prunes five and, live, edits a few, and one applier replica is
- * killed with {@code kill -9} mid-sync: the other takes its partitions over until it is back.
+ * nothing dead-lettered: what one replica of each would do. Revision 0 creates everything; revision
+ * 1 changes every resource, prunes five and, live, edits a few, and one applier replica is killed
+ * with {@code kill -9} mid-sync: the other takes its partitions over until it is back.
  *
  * <p>The report, with each JVM's memory, is {@code target/reliability/replicas.md}.
  */
