@@ -105,14 +105,21 @@ public class GitWatcherConfiguration {
 
   /**
    * Which replica fetches and publishes ({@code opsledger.git-watcher.lease.*}); started and closed
-   * by the {@link GitWatcherService}.
+   * by the {@link GitWatcherService}. Replicas share it when they watch the same sources: a
+   * git-watcher of other sources is not their replica, and is active too.
    */
   @Bean
   public ServiceLease gitWatcherLease(
       GitWatcherProperties props,
+      GitWatcherSources sources,
       OpsLedgerKafkaProperties kafka,
       ObjectProvider<MeterRegistry> registry) {
-    return ServiceLease.of(SERVICE, props.lease(), kafka.connection(), registry.getIfAvailable());
+    return ServiceLease.of(
+        SERVICE,
+        sources.all().stream().map(SourceSettings::id).toList(),
+        props.lease(),
+        kafka.connection(),
+        registry.getIfAvailable());
   }
 
   /** The lease in {@code /actuator/health} as {@code gitWatcherLease}: {@code active} or not. */

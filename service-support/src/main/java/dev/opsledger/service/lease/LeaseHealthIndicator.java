@@ -27,8 +27,8 @@ public class LeaseHealthIndicator extends AbstractHealthIndicator {
         .withDetail("enabled", lease.enabled());
     if (lease.enabled()) {
       builder
-          .withDetail("topic", ServiceLease.topic(lease.service()))
-          .withDetail("group", ServiceLease.group(lease.service()));
+          .withDetail("topic", ServiceLease.topic(lease.name()))
+          .withDetail("group", ServiceLease.group(lease.name()));
     }
   }
 }

@@ -86,6 +86,7 @@ public final class ServiceLease implements AutoCloseable {
   private static final String HEARTBEAT_METRIC = "last-heartbeat-seconds-ago";
 
   private final String service;
+  private final String name;
   private final LeaseSettings settings;
   private final KafkaConnection connection;
   private final TopicPartition partition;
@@ -108,15 +109,21 @@ public final class ServiceLease implements AutoCloseable {
   private long startedNanos;
 
   private ServiceLease(
-      String service, LeaseSettings settings, KafkaConnection connection, MeterRegistry meters) {
+      String service,
+      String name,
+      LeaseSettings settings,
+      KafkaConnection connection,
+      MeterRegistry meters) {
     this.service = service;
+    this.name = name;
     this.settings = settings;
     this.connection = connection;
-    this.partition = new TopicPartition(topic(service), 0);
+    this.partition = new TopicPartition(topic(name), 0);
     if (meters != null) {
       Gauge.builder("opsledger.lease.active", this, l -> l.active ? 1 : 0)
           .description("1 while this replica holds its service's lease (active), 0 on standby")
           .tag("service", service)
+          .tag("lease", name)
           .register(meters);
     }
   }
@@ -126,38 +133,54 @@ public final class ServiceLease implements AutoCloseable {
    * is always held.
    *
    * @param service the service's name, e.g. {@code git-watcher}
+   * @param scope what this deployment of the service watches (source ids, target names): the
+   *     replicas of one deployment share a lease, other deployments do not (see {@link
+   *     LeaseSettings#leaseName})
    * @param settings the lease's settings
    * @param connection the cluster
    * @param meters where {@code opsledger.lease.active} goes; null for none
    */
   public static ServiceLease of(
-      String service, LeaseSettings settings, KafkaConnection connection, MeterRegistry meters) {
+      String service,
+      Collection<String> scope,
+      LeaseSettings settings,
+      KafkaConnection connection,
+      MeterRegistry meters) {
     return new ServiceLease(
-        service, settings.enabled() ? settings : disabled(settings), connection, meters);
+        service,
+        settings.leaseName(service, scope),
+        settings.enabled() ? settings : disabled(settings),
+        connection,
+        meters);
   }
 
   /** A lease that is held from {@link #start} on, with no client: one replica only. */
   public static ServiceLease alwaysHeld(String service, MeterRegistry meters) {
-    return new ServiceLease(service, disabled(LeaseSettings.DEFAULTS), null, meters);
+    return new ServiceLease(service, service, disabled(LeaseSettings.DEFAULTS), null, meters);
   }
 
   private static LeaseSettings disabled(LeaseSettings s) {
-    return new LeaseSettings(false, s.sessionTimeout(), s.heartbeatInterval());
+    return new LeaseSettings(false, s.sessionTimeout(), s.heartbeatInterval(), s.name());
   }
 
-  /** The lease topic of {@code service}. */
-  public static String topic(String service) {
-    return TOPIC_PREFIX + service;
+  /** The topic of the lease {@code name}. */
+  public static String topic(String name) {
+    return TOPIC_PREFIX + name;
   }
 
-  /** The consumer group of {@code service}'s lease. */
-  public static String group(String service) {
-    return "opsledger-" + service + "-lease";
+  /** The consumer group of the lease {@code name}. */
+  public static String group(String name) {
+    return "opsledger-" + name + "-lease";
   }
 
   /** The service's name. */
   public String service() {
     return service;
+  }
+
+  /** The lease's name (see {@link LeaseSettings#leaseName}). */
+  public String name() {
+    return name;
   }
 
   /** Whether the lease is taken at all (false: always held). */
@@ -423,7 +446,7 @@ public final class ServiceLease implements AutoCloseable {
   }
 
   private Map<String, Object> consumerConfig() {
-    Map<String, Object> m = KafkaSettings.consumer(connection, group(service));
+    Map<String, Object> m = KafkaSettings.consumer(connection, group(name));
     m.put(ConsumerConfig.CLIENT_ID_CONFIG, "opsledger-lease-" + service);
     m.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
     m.put(

@@ -28,7 +28,7 @@ class ServiceLeaseIT {
 
   /** The broker's smallest session timeout ({@code group.min.session.timeout.ms}). */
   private static final LeaseSettings FAST =
-      new LeaseSettings(true, Duration.ofSeconds(6), Duration.ofMillis(500));
+      new LeaseSettings(true, Duration.ofSeconds(6), Duration.ofMillis(500), "");
 
   private final String service = "lease-it-" + UUID.randomUUID();
   private final AtomicInteger holders = new AtomicInteger();
@@ -120,7 +120,8 @@ class ServiceLeaseIT {
   void theGaugeSaysWhichReplicaIsActive() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     ServiceLease lease =
-        ServiceLease.of(service, FAST, KafkaConnection.of(SharedKafka.bootstrapServers()), meters);
+        ServiceLease.of(
+            service, List.of(), FAST, KafkaConnection.of(SharedKafka.bootstrapServers()), meters);
     lease.start(listener("gauge", new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>()));
     try {
       await("the lease is held").until(lease::active);
@@ -168,7 +169,8 @@ class ServiceLeaseIT {
 
     Replica(String name) {
       lease =
-          ServiceLease.of(service, FAST, KafkaConnection.of(SharedKafka.bootstrapServers()), null);
+          ServiceLease.of(
+              service, List.of(), FAST, KafkaConnection.of(SharedKafka.bootstrapServers()), null);
     }
 
     /** Whether this replica's consumer is a member of the group with its assignment made. */
