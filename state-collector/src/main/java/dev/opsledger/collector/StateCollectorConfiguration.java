@@ -90,8 +90,16 @@ public class StateCollectorConfiguration {
       StateCollectorProperties props, EventPublisher publisher, StateCollectorMetrics metrics) {
     // The emitter never waits for Kafka (an event Kafka refuses is sent again at the next
     // sighting), so the sink's acknowledgement timeout is never used.
-    return new ObservationEmitter(
-        publisher.sink(Duration.ofSeconds(30)), props.eventSource(), metrics, Clock.systemUTC());
+    ObservationEmitter emitter =
+        new ObservationEmitter(
+            publisher.sink(Duration.ofSeconds(30)),
+            props.eventSource(),
+            metrics,
+            Clock.systemUTC());
+    // Silent until this replica holds the lease (StateCollectorService), before any collector
+    // can report.
+    emitter.standBy();
+    return emitter;
   }
 
   /** The projection of {@code opsledger.desired}. */
@@ -176,7 +184,10 @@ public class StateCollectorConfiguration {
               stateCollectorDeclaredResources,
               stateCollectorEmitter));
     }
-    return new AwsCollector(pollers, metrics, aws.pollInterval());
+    AwsCollector collector = new AwsCollector(pollers, metrics, aws.pollInterval());
+    // Polls once this replica holds the lease (StateCollectorService).
+    collector.standBy();
+    return collector;
   }
 
   /** The state-collector's name in its lease topic, group and meters. */

@@ -303,9 +303,9 @@ public final class ServiceLease implements AutoCloseable {
 
   private void run() {
     try {
-      ensureTopic();
       try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig())) {
         consumer = c;
+        ensureTopic(c);
         if (closing) {
           return;
         }
@@ -421,7 +421,21 @@ public final class ServiceLease implements AutoCloseable {
     }
   }
 
-  private void ensureTopic() {
+  /**
+   * Creates the lease topic unless the consumer's metadata already has it: after the first start of
+   * a deployment, no admin client is created, which keeps the lease wait at start short.
+   */
+  private void ensureTopic(KafkaConsumer<String, byte[]> c) {
+    try {
+      if (!c.partitionsFor(partition.topic(), TOPIC_READY).isEmpty()) {
+        return;
+      }
+    } catch (KafkaException e) {
+      // Not known or not authorised to describe: let the admin client say which.
+    }
+    if (closing) {
+      return;
+    }
     try (Admin admin = Admin.create(KafkaSettings.admin(connection))) {
       new TopicBootstrapper(admin, (short) -1, TOPIC_READY)
           .ensure(
@@ -459,6 +473,8 @@ public final class ServiceLease implements AutoCloseable {
     // every half second, so a live member always rejoins well within it.
     m.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 30_000);
     m.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    // Created by ensureTopic with its one partition, never by the broker's defaults.
+    m.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     return m;
   }
