@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opsledger.events.CommitObserved;
 import dev.opsledger.gitwatcher.support.EventLog;
 import dev.opsledger.gitwatcher.support.Watchers;
+import dev.opsledger.service.lease.LeaseHealthIndicator;
 import dev.opsledger.service.lease.ServiceLease;
 import dev.opsledger.testkit.GitFixture;
 import dev.opsledger.testkit.SharedKafka;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -69,6 +71,10 @@ class ActiveStandbyIT {
     ConfigurableApplicationContext holder = active(a) ? a : b;
     ConfigurableApplicationContext standby = holder == a ? b : a;
     await("the holder recorded the head at once").until(() -> log.observed().size() == 1);
+    assertThat(leaseHealth(holder)).containsEntry("active", true);
+    assertThat(leaseHealth(standby)).containsEntry("active", false);
+    assertThat(leaseGauge(holder)).isEqualTo(1.0);
+    assertThat(leaseGauge(standby)).isEqualTo(0.0);
 
     String pushed = git.commit("second").write("b.yaml", configMap("b")).push();
     HttpResponse<String> answer = push(standby);
@@ -136,6 +142,23 @@ class ActiveStandbyIT {
     return properties.entrySet().stream()
         .map(e -> "--" + e.getKey() + "=" + e.getValue())
         .toArray(String[]::new);
+  }
+
+  /** What {@code /actuator/health} says of the replica's lease. */
+  private static Map<String, Object> leaseHealth(ConfigurableApplicationContext context) {
+    return context
+        .getBean("gitWatcherLeaseHealthIndicator", LeaseHealthIndicator.class)
+        .health()
+        .getDetails();
+  }
+
+  private static double leaseGauge(ConfigurableApplicationContext context) {
+    return context
+        .getBean(MeterRegistry.class)
+        .get("opsledger.lease.active")
+        .tag("service", "git-watcher")
+        .gauge()
+        .value();
   }
 
   private static boolean active(ConfigurableApplicationContext context) {
