@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,7 @@ public final class ServiceLease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceLease.class);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration TOPIC_READY = Duration.ofSeconds(30);
+  private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
   private static final String HEARTBEAT_METRIC = "last-heartbeat-seconds-ago";
 
   private final String service;
@@ -91,6 +93,7 @@ public final class ServiceLease implements AutoCloseable {
   private final KafkaConnection connection;
   private final TopicPartition partition;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch closeSignal = new CountDownLatch(1);
 
   private volatile Listener listener;
   private volatile boolean active;
@@ -278,6 +281,7 @@ public final class ServiceLease implements AutoCloseable {
       halting = halt;
       t = thread;
     }
+    closeSignal.countDown();
     if (t == null) {
       becomeStandby();
     } else {
@@ -301,35 +305,63 @@ public final class ServiceLease implements AutoCloseable {
     }
   }
 
+  /**
+   * Holds the membership until closed. A consumer that fails (bootstrap servers not resolvable yet,
+   * a fatal error of the group) is made again after a pause, standing by meanwhile, so a replica
+   * never stays a standby for good because Kafka was not there at its start.
+   */
   private void run() {
     try {
-      try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig())) {
-        consumer = c;
-        ensureTopic(c);
-        if (closing) {
-          return;
-        }
-        c.subscribe(List.of(partition.topic()), new Rebalance());
-        pollUntilClosed(c);
-        becomeStandby();
-        if (halting) {
-          c.close(
-              CloseOptions.groupMembershipOperation(
-                      CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
-                  .withTimeout(Duration.ZERO));
-        } else {
-          c.close(
-              CloseOptions.groupMembershipOperation(
-                      CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                  .withTimeout(Duration.ofSeconds(5)));
+      Duration pause = Duration.ofSeconds(1);
+      while (!closing) {
+        try {
+          runConsumer();
+        } catch (RuntimeException e) {
+          LOG.error(
+              "{}: the lease's consumer failed; this replica stands by and tries again in {}",
+              service,
+              pause,
+              e);
+          becomeStandby();
+          assigned = false;
+          if (closeSignal.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
+            break;
+          }
+          pause =
+              pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
         }
       }
-    } catch (RuntimeException e) {
-      LOG.error("{}: the lease stopped unexpectedly; this replica stands by", service, e);
-      becomeStandby();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
+      becomeStandby();
       consumer = null;
       stopped.countDown();
+    }
+  }
+
+  private void runConsumer() {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig())) {
+      consumer = c;
+      ensureTopic(c);
+      if (closing) {
+        return;
+      }
+      c.subscribe(List.of(partition.topic()), new Rebalance());
+      pollUntilClosed(c);
+      becomeStandby();
+      if (halting) {
+        c.close(
+            CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                .withTimeout(Duration.ZERO));
+      } else {
+        c.close(
+            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(5)));
+      }
+    } finally {
+      consumer = null;
     }
   }
 
@@ -344,10 +376,11 @@ public final class ServiceLease implements AutoCloseable {
         refresh(c);
       } catch (WakeupException e) {
         // close() or halt(): the loop condition ends it.
-      } catch (KafkaException e) {
+      } catch (RetriableException e) {
         LOG.warn("{}: lease poll failed, trying again: {}", service, e.toString());
         refresh(c);
       }
+      // Any other KafkaException is fatal for this consumer: run() makes a new one.
     }
   }
 

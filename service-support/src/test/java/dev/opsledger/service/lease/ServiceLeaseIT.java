@@ -105,6 +105,20 @@ class ServiceLeaseIT {
   }
 
   @Test
+  void aLeaseWhoseClusterCannotBeResolvedStandsByAndStillCloses() {
+    ServiceLease lease =
+        ServiceLease.of(
+            service, List.of(), FAST, KafkaConnection.of("no-such-broker.invalid:9092"), null);
+    List<String> events = new CopyOnWriteArrayList<>();
+    lease.start(listener("unresolved", events, new CopyOnWriteArrayList<>()));
+
+    lease.close();
+
+    assertThat(lease.active()).isFalse();
+    assertThat(events).isEmpty();
+  }
+
+  @Test
   void aDisabledLeaseIsHeldAtOnceWithoutKafka() {
     ServiceLease lease = ServiceLease.alwaysHeld(service, new SimpleMeterRegistry());
     List<String> events = new CopyOnWriteArrayList<>();
