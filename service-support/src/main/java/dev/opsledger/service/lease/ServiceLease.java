@@ -416,7 +416,11 @@ public final class ServiceLease implements AutoCloseable {
       if (HEARTBEAT_METRIC.equals(e.getKey().name())) {
         Object v = e.getValue().metricValue();
         if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
-          return n.doubleValue() * 1000 < settings.sessionTimeout().toMillis();
+          // A heartbeat short of the session timeout: the metric counts whole seconds and the
+          // loop looks every half second, so standing by a little early keeps the holder from
+          // working on while the coordinator already gives the lease away.
+          return n.doubleValue() * 1000
+              < settings.sessionTimeout().minus(settings.heartbeatInterval()).toMillis();
         }
         return true;
       }
@@ -502,9 +506,10 @@ public final class ServiceLease implements AutoCloseable {
     m.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
     m.put(
         ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) settings.heartbeatInterval().toMillis());
-    // The rebalance timeout: how long a rebalance waits for members to rejoin. The loop polls
-    // every half second, so a live member always rejoins well within it.
-    m.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 30_000);
+    // The rebalance timeout: how long a rebalance waits for members to rejoin, during which no
+    // member heartbeats. The loop polls every half second, so a live member rejoins well within
+    // a session timeout; a longer rebalance would make the holder stand by (heartbeatFresh).
+    m.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
     m.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     // Created by ensureTopic with its one partition, never by the broker's defaults.
     m.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
