@@ -85,6 +85,7 @@ public final class ServiceLease implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration TOPIC_READY = Duration.ofSeconds(30);
   private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+  private static final Duration TOPIC_CHECK = Duration.ofSeconds(30);
   private static final String HEARTBEAT_METRIC = "last-heartbeat-seconds-ago";
 
   private final String service;
@@ -366,6 +367,7 @@ public final class ServiceLease implements AutoCloseable {
   }
 
   private void pollUntilClosed(KafkaConsumer<String, byte[]> c) {
+    long nextTopicCheck = System.nanoTime() + TOPIC_CHECK.toNanos();
     while (!closing) {
       try {
         for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) {
@@ -374,6 +376,10 @@ public final class ServiceLease implements AutoCloseable {
           }
         }
         refresh(c);
+        if (!assigned && System.nanoTime() - nextTopicCheck > 0) {
+          nextTopicCheck = System.nanoTime() + TOPIC_CHECK.toNanos();
+          ensureTopic(c);
+        }
       } catch (WakeupException e) {
         // close() or halt(): the loop condition ends it.
       } catch (RetriableException e) {
@@ -486,13 +492,18 @@ public final class ServiceLease implements AutoCloseable {
                           "retention.ms",
                           Long.toString(RETENTION.toMillis())))));
     } catch (RuntimeException e) {
-      // Maybe topics are managed outside (Strimzi KafkaTopic) and the service may not create
-      // them: the subscription waits for the topic to exist.
-      LOG.warn(
-          "{}: cannot create the lease topic {} ({}); waiting for it to exist",
+      // Topics managed outside (Strimzi KafkaTopic) and a service that may not create them: no
+      // replica can hold the lease, so no replica works, until the topic exists. Said loudly,
+      // and again every TOPIC_CHECK while this replica holds nothing.
+      LOG.error(
+          "{}: the lease topic {} does not exist and cannot be created ({}): no replica of this"
+              + " service works until it does. Create it with 1 partition (and grant Read, Write,"
+              + " Describe on it and Read, Describe on the group {}), or set lease.enabled=false"
+              + " for a single replica",
           service,
           partition.topic(),
-          e.toString());
+          e.toString(),
+          group(name));
     }
   }
 
