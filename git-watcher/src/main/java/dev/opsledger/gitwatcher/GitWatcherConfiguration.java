@@ -21,6 +21,8 @@ import dev.opsledger.service.OpsLedgerKafkaProperties;
 import dev.opsledger.service.StreamBindingsPropertySource;
 import dev.opsledger.service.StreamFunction;
 import dev.opsledger.service.core.EventSink;
+import dev.opsledger.service.lease.LeaseHealthIndicator;
+import dev.opsledger.service.lease.ServiceLease;
 import dev.opsledger.service.tracing.EventTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -98,7 +100,35 @@ public class GitWatcherConfiguration {
     return new FetchScheduler(props.workerThreads(), metrics);
   }
 
-  /** One watcher per source, started with the context. */
+  /** The git-watcher's name in its lease topic, group and meters. */
+  public static final String SERVICE = "git-watcher";
+
+  /**
+   * Which replica fetches and publishes ({@code opsledger.git-watcher.lease.*}); started and closed
+   * by the {@link GitWatcherService}. Replicas share it when they watch the same sources: a
+   * git-watcher of other sources is not their replica, and is active too.
+   */
+  @Bean
+  public ServiceLease gitWatcherLease(
+      GitWatcherProperties props,
+      GitWatcherSources sources,
+      OpsLedgerKafkaProperties kafka,
+      ObjectProvider<MeterRegistry> registry) {
+    return ServiceLease.of(
+        SERVICE,
+        sources.all().stream().map(SourceSettings::id).toList(),
+        props.lease(),
+        kafka.connection(),
+        registry.getIfAvailable());
+  }
+
+  /** The lease in {@code /actuator/health} as {@code gitWatcherLease}: {@code active} or not. */
+  @Bean
+  public LeaseHealthIndicator gitWatcherLeaseHealthIndicator(ServiceLease gitWatcherLease) {
+    return new LeaseHealthIndicator(gitWatcherLease);
+  }
+
+  /** One watcher per source, started with the context, fetching while it holds the lease. */
   @Bean
   public GitWatcherService gitWatcherService(
       GitWatcherProperties props,
@@ -111,7 +141,8 @@ public class GitWatcherConfiguration {
       FetchScheduler gitWatcherScheduler,
       RenderTools gitWatcherRenderTools,
       EventTracing tracing,
-      PreviewRequests gitWatcherPreviewRequests) {
+      PreviewRequests gitWatcherPreviewRequests,
+      ServiceLease gitWatcherLease) {
     CommitLogCheckpoints checkpoints =
         new CommitLogCheckpoints(kafka.connection(), codec, props.publishTimeout());
     EventSink sink = publisher.sink(props.publishTimeout());
@@ -146,7 +177,8 @@ public class GitWatcherConfiguration {
                           Clock.systemUTC())
                       : null));
     }
-    return new GitWatcherService(watchers, gitWatcherScheduler);
+    return new GitWatcherService(
+        watchers, gitWatcherScheduler, gitWatcherLease, gitWatcherPreviewRequests);
   }
 
   /** What pull request webhooks tell the watchers (closed, reopened). */
@@ -155,16 +187,21 @@ public class GitWatcherConfiguration {
     return new PreviewRequests();
   }
 
-  /** The push and pull request webhook receivers. */
+  /**
+   * The push and pull request webhook receivers; a standby forwards what they receive to the
+   * replica that holds the lease.
+   */
   @Bean
   public WebhookController gitWatcherWebhookController(
       GitWatcherProperties props,
       GitWatcherSources sources,
       FetchScheduler gitWatcherScheduler,
       GitWatcherMetrics metrics,
-      PreviewRequests gitWatcherPreviewRequests) {
+      PreviewRequests gitWatcherPreviewRequests,
+      GitWatcherService gitWatcherService) {
     return new WebhookController(props.webhooks(), sources.all(), gitWatcherScheduler, metrics)
-        .previewing(previewSettings(props), gitWatcherPreviewRequests);
+        .previewing(previewSettings(props), gitWatcherPreviewRequests)
+        .triggering(gitWatcherService::trigger);
   }
 
   /** The preview settings of every configured source, by id. */

@@ -1,5 +1,6 @@
 package dev.opsledger.gitwatcher;
 
+import dev.opsledger.service.lease.LeaseSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -30,6 +32,9 @@ import org.springframework.validation.annotation.Validated;
  *     namespace.
  * @param webhooks The push webhook receivers.
  * @param render How Kustomize and Helm run, for the sources that render directories.
+ * @param lease Active/standby between replicas ({@code lease.enabled}, {@code
+ *     lease.session-timeout}, {@code lease.heartbeat-interval}): only the replica holding the lease
+ *     fetches and publishes; a standby forwards the webhooks it receives to it.
  */
 @Validated
 @ConfigurationProperties("opsledger.git-watcher")
@@ -42,7 +47,8 @@ public record GitWatcherProperties(
     @DefaultValue("1000") @Min(1) int publishBatchSize,
     @DefaultValue List<String> clusterScopedKinds,
     @DefaultValue @Valid Webhooks webhooks,
-    @DefaultValue @Valid Rendering render) {
+    @DefaultValue @Valid Rendering render,
+    @DefaultValue @NestedConfigurationProperty LeaseSettings lease) {
 
   /** The default of {@code cacheDir} depends on the machine, so it is set here. */
   public GitWatcherProperties {
@@ -51,6 +57,7 @@ public record GitWatcherProperties(
     }
     sources = List.copyOf(sources);
     clusterScopedKinds = List.copyOf(clusterScopedKinds);
+    lease = lease == null ? LeaseSettings.DEFAULTS : lease;
   }
 
   /**

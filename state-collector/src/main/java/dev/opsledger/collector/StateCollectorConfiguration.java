@@ -18,8 +18,11 @@ import dev.opsledger.events.SecretProtector;
 import dev.opsledger.events.Topic;
 import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.EventPublisher;
+import dev.opsledger.service.OpsLedgerKafkaProperties;
 import dev.opsledger.service.StreamBindingsPropertySource;
 import dev.opsledger.service.StreamFunction;
+import dev.opsledger.service.lease.LeaseHealthIndicator;
+import dev.opsledger.service.lease.ServiceLease;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -56,13 +59,16 @@ public class StateCollectorConfiguration {
   /**
    * The collector's stream functions. The desired binding reads the whole topic at every start
    * (reset-offsets, earliest): the collector keeps that projection in memory only, so it rebuilds
-   * it from the log instead of resuming from a committed offset.
+   * it from the log instead of resuming from a committed offset. Every replica reads every
+   * partition (the binder assigns them all instead of splitting them in the group): the active one
+   * needs every declared kind, and a standby must be ready to take over with them.
    */
   public static final List<StreamFunction> FUNCTIONS =
       List.of(
           StreamFunction.of(DESIRED_IN, Topic.DESIRED, "opsledger-state-collector")
               .kafkaConsumer("start-offset", "earliest")
-              .kafkaConsumer("reset-offsets", "true"));
+              .kafkaConsumer("reset-offsets", "true")
+              .kafkaConsumer("auto-rebalance-enabled", "false"));
 
   /** The collector's defaults: its properties file and its bindings. */
   public static final class Defaults extends StreamBindingsPropertySource {
@@ -84,8 +90,16 @@ public class StateCollectorConfiguration {
       StateCollectorProperties props, EventPublisher publisher, StateCollectorMetrics metrics) {
     // The emitter never waits for Kafka (an event Kafka refuses is sent again at the next
     // sighting), so the sink's acknowledgement timeout is never used.
-    return new ObservationEmitter(
-        publisher.sink(Duration.ofSeconds(30)), props.eventSource(), metrics, Clock.systemUTC());
+    ObservationEmitter emitter =
+        new ObservationEmitter(
+            publisher.sink(Duration.ofSeconds(30)),
+            props.eventSource(),
+            metrics,
+            Clock.systemUTC());
+    // Silent until this replica holds the lease (StateCollectorService), before any collector
+    // can report.
+    emitter.standBy();
+    return emitter;
   }
 
   /** The projection of {@code opsledger.desired}. */
@@ -170,7 +184,49 @@ public class StateCollectorConfiguration {
               stateCollectorDeclaredResources,
               stateCollectorEmitter));
     }
-    return new AwsCollector(pollers, metrics, aws.pollInterval());
+    AwsCollector collector = new AwsCollector(pollers, metrics, aws.pollInterval());
+    // Polls once this replica holds the lease (StateCollectorService).
+    collector.standBy();
+    return collector;
+  }
+
+  /** The state-collector's name in its lease topic, group and meters. */
+  public static final String SERVICE = "state-collector";
+
+  /**
+   * Which replica watches and reports ({@code opsledger.state-collector.lease.*}); started and
+   * closed by the {@link StateCollectorService}. Replicas share it when they observe the same
+   * targets: a collector of other targets is not their replica, and is active too.
+   */
+  @Bean
+  public ServiceLease stateCollectorLease(
+      StateCollectorProperties props,
+      OpsLedgerKafkaProperties kafka,
+      ObjectProvider<MeterRegistry> registry) {
+    List<String> targets = new ArrayList<>();
+    props.kubernetes().targets().forEach(t -> targets.add(t.name()));
+    props.aws().targets().forEach(t -> targets.add(t.name()));
+    return ServiceLease.of(
+        SERVICE, targets, props.lease(), kafka.connection(), registry.getIfAvailable());
+  }
+
+  /**
+   * The lease in {@code /actuator/health} as {@code stateCollectorLease}: {@code active} or not.
+   */
+  @Bean
+  public LeaseHealthIndicator stateCollectorLeaseHealthIndicator(ServiceLease stateCollectorLease) {
+    return new LeaseHealthIndicator(stateCollectorLease);
+  }
+
+  /** Runs the collectors while this replica holds the lease. */
+  @Bean
+  public StateCollectorService stateCollectorService(
+      ServiceLease stateCollectorLease,
+      ObservationEmitter stateCollectorEmitter,
+      KubernetesCollector stateCollectorKubernetes,
+      AwsCollector stateCollectorAws) {
+    return new StateCollectorService(
+        stateCollectorLease, stateCollectorEmitter, stateCollectorKubernetes, stateCollectorAws);
   }
 
   /** Folds desired events into the projection and tells both collectors. */

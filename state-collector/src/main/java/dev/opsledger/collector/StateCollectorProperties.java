@@ -1,5 +1,6 @@
 package dev.opsledger.collector;
 
+import dev.opsledger.service.lease.LeaseSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -22,6 +24,9 @@ import org.springframework.validation.annotation.Validated;
  * @param kubernetes The Kubernetes side.
  * @param aws The AWS side.
  * @param health How the health of live objects is told, besides the built-in rules.
+ * @param lease Active/standby between replicas ({@code lease.enabled}, {@code
+ *     lease.session-timeout}, {@code lease.heartbeat-interval}): only the replica holding the lease
+ *     watches and reports; the one that takes it over lists everything afresh.
  */
 @Validated
 @ConfigurationProperties("opsledger.state-collector")
@@ -29,7 +34,13 @@ public record StateCollectorProperties(
     @DefaultValue("/opsledger/state-collector") @NotBlank String eventSource,
     @DefaultValue @Valid Kubernetes kubernetes,
     @DefaultValue @Valid Aws aws,
-    @DefaultValue @Valid Health health) {
+    @DefaultValue @Valid Health health,
+    @DefaultValue @NestedConfigurationProperty LeaseSettings lease) {
+
+  /** An absent lease section is the default lease. */
+  public StateCollectorProperties {
+    lease = lease == null ? LeaseSettings.DEFAULTS : lease;
+  }
 
   /** The prefix of the custom health rules, named in their start-up errors. */
   public static final String HEALTH_RULES = "opsledger.state-collector.health.rules";

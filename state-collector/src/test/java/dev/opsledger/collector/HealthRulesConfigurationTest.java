@@ -49,6 +49,7 @@ class HealthRulesConfigurationTest {
             List.of(), Duration.ofMinutes(10), Duration.ofSeconds(30), "opsledger"),
         new StateCollectorProperties.Aws(
             List.of(), Duration.ofSeconds(60), Duration.ofMillis(500), 5),
-        new StateCollectorProperties.Health(List.of(rules)));
+        new StateCollectorProperties.Health(List.of(rules)),
+        null);
   }
 }

@@ -35,7 +35,9 @@ public final class FetchScheduler implements AutoCloseable {
     /** No source has that id. */
     UNKNOWN_SOURCE,
     /** The scheduler is stopped. */
-    STOPPED
+    STOPPED,
+    /** This replica stands by: the active one fetches. */
+    STANDBY
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(FetchScheduler.class);
@@ -45,6 +47,7 @@ public final class FetchScheduler implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final GitWatcherMetrics metrics;
   private volatile boolean stopped;
+  private volatile boolean paused;
 
   /**
    * A scheduler.
@@ -70,12 +73,35 @@ public final class FetchScheduler implements AutoCloseable {
     loops.put(sourceId, new Loop(sourceId, pollInterval, cycle));
   }
 
-  /** Starts polling every registered source, each first right away. */
+  /**
+   * Starts polling every registered source, each first right away; after {@link #pause()}, resumes
+   * it. Idempotent.
+   */
   public synchronized void start() {
+    paused = false;
     for (Loop loop : loops.values()) {
-      loop.poll =
-          timer.scheduleWithFixedDelay(
-              () -> request(loop.sourceId), 0, loop.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+      if (loop.poll == null && !stopped) {
+        loop.poll =
+            timer.scheduleWithFixedDelay(
+                () -> request(loop.sourceId),
+                0,
+                loop.pollInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /**
+   * Stops polling and refuses requests ({@link Trigger#STANDBY}) until {@link #start()}: this
+   * replica lost its lease. A cycle already running finishes; a queued one is dropped.
+   */
+  public synchronized void pause() {
+    paused = true;
+    for (Loop loop : loops.values()) {
+      if (loop.poll != null) {
+        loop.poll.cancel(false);
+        loop.poll = null;
+      }
     }
   }
 
@@ -95,6 +121,9 @@ public final class FetchScheduler implements AutoCloseable {
     }
     if (stopped) {
       return Trigger.STOPPED;
+    }
+    if (paused) {
+      return Trigger.STANDBY;
     }
     Trigger t = loop.request();
     metrics.fetchRequest(sourceId, t.name().toLowerCase(java.util.Locale.ROOT));
@@ -144,7 +173,12 @@ public final class FetchScheduler implements AutoCloseable {
     } finally {
       loop.completed.incrementAndGet();
       if (loop.finish() && !stopped) {
-        submit(loop);
+        if (paused) {
+          // The queued cycle is dropped with the lease: end the loop's run.
+          loop.finish();
+        } else {
+          submit(loop);
+        }
       }
     }
   }

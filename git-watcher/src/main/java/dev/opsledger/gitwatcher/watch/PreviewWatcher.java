@@ -82,6 +82,15 @@ public final class PreviewWatcher {
   }
 
   /**
+   * Makes the next pass read what was previewed from {@code opsledger.previews} again, as at start
+   * (another replica may have previewed meanwhile). Called on the cycle's thread.
+   */
+  void resumeFromLog() {
+    previewed = null;
+    closed = null;
+  }
+
+  /**
    * One pass: webhook news, the listing of request heads, a preview of each new head.
    *
    * @param renderer renders a head against the source's last good revision

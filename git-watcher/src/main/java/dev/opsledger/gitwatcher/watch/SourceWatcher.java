@@ -83,6 +83,9 @@ public final class SourceWatcher implements AutoCloseable {
 
   private boolean initialized;
 
+  /** Set when this replica takes the lease over: another one may have recorded meanwhile. */
+  private volatile boolean resumeFromLog;
+
   /** The source's pull request previews, or null when they are off. */
   private PreviewWatcher previews;
 
@@ -228,7 +231,24 @@ public final class SourceWatcher implements AutoCloseable {
     mirror.close();
   }
 
+  /**
+   * Makes the next cycle resume from the log, as at start: its checkpoint on {@code
+   * opsledger.commits} and its previews on {@code opsledger.previews}. Called when this replica
+   * takes the lease over, since the replica that held it may have recorded revisions meanwhile.
+   * Thread-safe; takes effect at the start of the next cycle.
+   */
+  public void resumeFromLog() {
+    resumeFromLog = true;
+  }
+
   private WatchOutcome cycle() {
+    if (resumeFromLog) {
+      resumeFromLog = false;
+      initialized = false;
+      if (previews != null) {
+        previews.resumeFromLog();
+      }
+    }
     WatchOutcome outcome = recordBranch();
     if (previews != null && initialized) {
       runPreviews();

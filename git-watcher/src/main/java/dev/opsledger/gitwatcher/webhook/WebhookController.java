@@ -46,6 +46,7 @@ public class WebhookController {
   private final GitWatcherMetrics metrics;
   private Map<String, PreviewSettings> previews = Map.of();
   private PreviewRequests previewRequests;
+  private FetchTrigger trigger = this::triggerHere;
 
   /**
    * The receivers.
@@ -104,6 +105,31 @@ public class WebhookController {
     this.previews = Map.copyOf(previews);
     this.previewRequests = previewRequests;
     return this;
+  }
+
+  /**
+   * Sends fetch requests to {@code trigger} instead of this replica's scheduler (a standby forwards
+   * them to the active replica).
+   *
+   * @return this controller
+   */
+  public WebhookController triggering(FetchTrigger trigger) {
+    this.trigger = trigger;
+    return this;
+  }
+
+  /**
+   * Asks this replica's scheduler for a fetch, with a pull request's news for the source's next
+   * cycle.
+   *
+   * @return false when this replica does not fetch (stopped or standing by)
+   */
+  public boolean triggerHere(String sourceId, PreviewRequests.Change change) {
+    if (change != null && previewRequests != null) {
+      previewRequests.add(sourceId, change);
+    }
+    FetchScheduler.Trigger t = scheduler.request(sourceId);
+    return t != FetchScheduler.Trigger.STOPPED && t != FetchScheduler.Trigger.STANDBY;
   }
 
   /** Whether a receiver is started. */
@@ -176,10 +202,7 @@ public class WebhookController {
       metrics.webhook(provider.id(), "ignored");
       return answer(HttpStatus.OK, "no tracked branch concerned");
     }
-    for (String id : targets) {
-      scheduler.request(id);
-    }
-    return triggered(provider, targets);
+    return triggered(provider, targets, null);
   }
 
   /**
@@ -201,16 +224,24 @@ public class WebhookController {
       metrics.webhook(provider.id(), "ignored");
       return answer(HttpStatus.OK, "no previewed source concerned");
     }
-    for (String id : targets) {
-      previewRequests.add(
-          id, new PreviewRequests.Change(notice.number(), notice.open(), notice.merged()));
-      scheduler.request(id);
-    }
-    return triggered(provider, targets);
+    return triggered(
+        provider,
+        targets,
+        new PreviewRequests.Change(notice.number(), notice.open(), notice.merged()));
   }
 
-  /** 202, naming the sources whose fetch the request triggered. */
-  private ResponseEntity<String> triggered(Provider provider, List<String> targets) {
+  /**
+   * Triggers a fetch of each target: 202 naming them, or 503 when a fetch could not be handed to
+   * the replica that fetches (the Git host may deliver the webhook again).
+   */
+  private ResponseEntity<String> triggered(
+      Provider provider, List<String> targets, PreviewRequests.Change change) {
+    for (String id : targets) {
+      if (!trigger.trigger(id, change)) {
+        metrics.webhook(provider.id(), "unavailable");
+        return answer(HttpStatus.SERVICE_UNAVAILABLE, "no replica could take the fetch");
+      }
+    }
     metrics.webhook(provider.id(), "triggered");
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .contentType(MediaType.APPLICATION_JSON)

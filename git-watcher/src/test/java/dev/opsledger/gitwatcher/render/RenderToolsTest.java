@@ -94,6 +94,7 @@ class RenderToolsTest {
         1000,
         List.of(),
         null,
-        new GitWatcherProperties.Rendering(Duration.ofSeconds(60), searchPath, dir));
+        new GitWatcherProperties.Rendering(Duration.ofSeconds(60), searchPath, dir),
+        null);
   }
 }

@@ -25,6 +25,7 @@ public final class AwsCollector implements DesiredListener, AutoCloseable {
   private final StateCollectorMetrics metrics;
   private final ScheduledExecutorService worker;
   private final List<Gauge> gauges = new ArrayList<>();
+  private volatile boolean active = true;
 
   /** A collector over {@code pollers}; polls start at once and repeat every {@code interval}. */
   public AwsCollector(
@@ -67,6 +68,19 @@ public final class AwsCollector implements DesiredListener, AutoCloseable {
     }
   }
 
+  /** Polls every target now and on the interval again: this replica took the lease. */
+  public void activate() {
+    active = true;
+    if (!pollers.isEmpty()) {
+      worker.execute(this::pollAll);
+    }
+  }
+
+  /** Skips the polls until {@link #activate()}: this replica stands by. */
+  public void standBy() {
+    active = false;
+  }
+
   @Override
   public void close() {
     worker.shutdownNow();
@@ -75,6 +89,9 @@ public final class AwsCollector implements DesiredListener, AutoCloseable {
   }
 
   private void pollAll() {
+    if (!active) {
+      return;
+    }
     pollers.values().forEach(this::pollOne);
   }
 

@@ -40,6 +40,9 @@ public final class ObservationEmitter implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService thread;
 
+  /** Whether this replica reports; confined to the emitter thread. */
+  private boolean emitting = true;
+
   /**
    * An emitter.
    *
@@ -88,6 +91,26 @@ public final class ObservationEmitter implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts reporting, with a clear ledger, as at start: this replica took the lease, and every
+   * observation from now on is news to it. Queued behind what is already queued.
+   */
+  public void activate() {
+    submit(
+        () -> {
+          ledger.clear();
+          emitting = true;
+        });
+  }
+
+  /**
+   * Stops reporting: observations queued after this are dropped (this replica lost the lease, or
+   * starts as a standby). Queued behind what is already queued.
+   */
+  public void standBy() {
+    submit(() -> emitting = false);
+  }
+
   /** Clears a remembered failure of {@code key}, so that a later failure is reported again. */
   public void clearFailure(ResourceKey key) {
     submit(() -> ledger.clearFailure(key));
@@ -95,6 +118,9 @@ public final class ObservationEmitter implements AutoCloseable {
 
   /** Must be called on the emitter thread (inside {@link #submit}): decides and sends. */
   public void decide(Observation observation) {
+    if (!emitting) {
+      return;
+    }
     // An observation belongs to no commit: its lines carry the resource only.
     try (LogContext context = LogContext.of(observation.key(), null)) {
       decideFor(observation);

@@ -49,6 +49,9 @@ public final class ClusterWatcher implements AutoCloseable {
   private final Set<KindRef> pending = ConcurrentHashMap.newKeySet();
   private final Set<ResourceKey> namespaceIgnored = ConcurrentHashMap.newKeySet();
 
+  /** Whether this replica watches; confined to the worker thread. */
+  private boolean active = true;
+
   /**
    * A watcher for one cluster; call {@link #start} to schedule its retries and resyncs.
    *
@@ -92,6 +95,36 @@ public final class ClusterWatcher implements AutoCloseable {
         this::resync, resyncInterval.toMillis(), resyncInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Watches every kind ever declared on the target, listing each afresh: this replica took the
+   * lease over. Asynchronous, after what is already queued.
+   */
+  public void activate() {
+    worker.execute(
+        () -> {
+          active = true;
+          for (KindRef kind : declared.kinds(target)) {
+            startWatch(kind);
+          }
+        });
+  }
+
+  /**
+   * Stops every informer and watches nothing until {@link #activate()}: this replica lost the lease
+   * or starts as a standby. Asynchronous, after what is already queued.
+   */
+  public void standBy() {
+    worker.execute(
+        () -> {
+          active = false;
+          watches.values().forEach(KindWatch::close);
+          watches.clear();
+          gauges.values().forEach(metrics::remove);
+          gauges.clear();
+          pending.clear();
+        });
+  }
+
   /** The target name. */
   public String target() {
     return target;
@@ -121,6 +154,9 @@ public final class ClusterWatcher implements AutoCloseable {
    * @return completes when the resync has been decided
    */
   public CompletableFuture<Void> resync() {
+    if (!active) {
+      return CompletableFuture.completedFuture(null);
+    }
     long started = System.nanoTime();
     CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
     for (KindWatch watch : List.copyOf(watches.values())) {
@@ -163,7 +199,7 @@ public final class ClusterWatcher implements AutoCloseable {
 
   private void startWatch(KindRef kind) {
     String id = kindId(kind.group(), kind.kind());
-    if (watches.containsKey(id)) {
+    if (!active || watches.containsKey(id)) {
       return;
     }
     ResourceKey kindKey =

@@ -41,6 +41,18 @@ public final class KubernetesCollector implements DesiredListener, AutoCloseable
     // Undeclared: the live object, if any, stays observed; the differ sees it as extraneous.
   }
 
+  /**
+   * Watches every cluster again (this replica took the lease); see {@link ClusterWatcher#activate}.
+   */
+  public void activate() {
+    clusters.values().forEach(ClusterWatcher::activate);
+  }
+
+  /** Stops watching every cluster (standby); see {@link ClusterWatcher#standBy}. */
+  public void standBy() {
+    clusters.values().forEach(ClusterWatcher::standBy);
+  }
+
   /** The watcher of {@code target}. */
   public Optional<ClusterWatcher> cluster(String target) {
     return Optional.ofNullable(clusters.get(target));

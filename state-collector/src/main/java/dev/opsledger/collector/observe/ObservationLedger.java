@@ -117,6 +117,15 @@ public final class ObservationLedger {
     }
   }
 
+  /**
+   * Forgets everything, as at start: every next sighting is news. For a replica that takes the
+   * lease over, since it cannot know what the previous holder reported.
+   */
+  public void clear() {
+    last.clear();
+    health.clear();
+  }
+
   /** What is remembered for {@code key}, or {@code null}. */
   public String fingerprint(ResourceKey key) {
     return last.get(key);
