@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.opsledger.kafka.TopicSpec;
+import dev.opsledger.service.lease.ServiceLease;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -154,8 +155,15 @@ class DeployManifestsTest {
       topics.put(t.path("spec").path("topicName").asText(), t);
     }
     List<TopicSpec> catalogue = TopicSpec.catalogue();
-    assertThat(topics.keySet())
-        .containsExactlyInAnyOrderElementsOf(catalogue.stream().map(TopicSpec::name).toList());
+    // Besides the catalogue: the one-partition lease topics of the active/standby services.
+    List<String> leases =
+        List.of(ServiceLease.topic("git-watcher"), ServiceLease.topic("state-collector"));
+    List<String> expected = new java.util.ArrayList<>(leases);
+    catalogue.forEach(spec -> expected.add(spec.name()));
+    assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+    for (String lease : leases) {
+      assertThat(topics.get(lease).path("spec").path("partitions").asInt()).as(lease).isEqualTo(1);
+    }
     for (TopicSpec spec : catalogue) {
       JsonNode t = topics.get(spec.name()).path("spec");
       assertThat(t.path("partitions").asInt()).as(spec.name()).isEqualTo(spec.partitions());

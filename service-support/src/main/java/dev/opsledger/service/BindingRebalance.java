@@ -2,21 +2,27 @@ package dev.opsledger.service;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
-import org.springframework.cloud.stream.binder.kafka.KafkaBindingRebalanceListener;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 
 /**
  * What a service does when a binding's partitions are assigned or revoked: seek a per-replica
  * reader to where its start-up replay stopped, take over or hand back the work of a partition.
  *
- * <p>The Kafka binder wires one {@link KafkaBindingRebalanceListener} into every binding, and only
- * when the context has exactly one. Under {@code opsledger up} the five services share a context,
- * so each declares {@code BindingRebalance} beans instead, and {@link #listener} is that one
- * listener: it hands each callback to every {@code BindingRebalance} of the context, which looks at
- * the binding name.
+ * <p>Why not the binder's {@code KafkaBindingRebalanceListener}: the binder takes one for every
+ * binding of the context, and then refuses any binding with {@code reset-offsets} (the
+ * state-collector's). Under {@code opsledger up} the five services share one context. So each
+ * service declares {@code BindingRebalance} beans for its own bindings, and {@link #install} puts a
+ * rebalance listener on those bindings' containers only, after any the binder set.
  */
 public interface BindingRebalance {
+
+  /** Whether this handles the rebalances of the binding, e.g. {@code applierDiffsIn-in-0}. */
+  boolean handles(String binding);
 
   /**
    * Partitions are about to be revoked, before the container commits its offsets. Work on them must
@@ -35,23 +41,61 @@ public interface BindingRebalance {
       Collection<TopicPartition> partitions,
       boolean initial) {}
 
-  /** The one listener of the context, handing each callback to every {@code BindingRebalance}. */
-  static KafkaBindingRebalanceListener listener(List<BindingRebalance> all) {
-    return new KafkaBindingRebalanceListener() {
-      @Override
-      public void onPartitionsRevokedBeforeCommit(
-          String bindingName, Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        all.forEach(r -> r.revoked(bindingName, partitions));
-      }
+  /**
+   * Installs, on the container of {@code binding}, a rebalance listener that calls those of {@code
+   * all} that handle it (after any listener the binder had set); nothing when none does. {@link
+   * ConsumerRetries}, the binder's one container customizer, calls it for every binding.
+   */
+  static void install(
+      AbstractMessageListenerContainer<?, ?> container,
+      String binding,
+      List<BindingRebalance> all) {
+    List<BindingRebalance> mine =
+        binding == null ? List.of() : all.stream().filter(r -> r.handles(binding)).toList();
+    if (mine.isEmpty()) {
+      return;
+    }
+    ConsumerRebalanceListener before =
+        container.getContainerProperties().getConsumerRebalanceListener();
+    AtomicBoolean initial = new AtomicBoolean(true);
+    container
+        .getContainerProperties()
+        .setConsumerRebalanceListener(
+            new ConsumerAwareRebalanceListener() {
+              @Override
+              public void onPartitionsRevokedBeforeCommit(
+                  Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+                if (before instanceof ConsumerAwareRebalanceListener b) {
+                  b.onPartitionsRevokedBeforeCommit(consumer, partitions);
+                } else if (before != null) {
+                  before.onPartitionsRevoked(partitions);
+                }
+                mine.forEach(r -> r.revoked(binding, partitions));
+              }
 
-      @Override
-      public void onPartitionsAssigned(
-          String bindingName,
-          Consumer<?, ?> consumer,
-          Collection<TopicPartition> partitions,
-          boolean initial) {
-        all.forEach(r -> r.assigned(bindingName, consumer, partitions, initial));
-      }
-    };
+              @Override
+              public void onPartitionsLost(
+                  Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+                if (before instanceof ConsumerAwareRebalanceListener b) {
+                  b.onPartitionsLost(consumer, partitions);
+                } else if (before != null) {
+                  before.onPartitionsLost(partitions);
+                }
+                // Lost (the session expired): another member may own them already.
+                mine.forEach(r -> r.revoked(binding, partitions));
+              }
+
+              @Override
+              public void onPartitionsAssigned(
+                  Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+                if (before instanceof ConsumerAwareRebalanceListener b) {
+                  b.onPartitionsAssigned(consumer, partitions);
+                } else if (before != null) {
+                  before.onPartitionsAssigned(partitions);
+                }
+                boolean first = initial.getAndSet(false);
+                mine.forEach(r -> r.assigned(binding, consumer, partitions, first));
+              }
+            });
   }
 }

@@ -76,6 +76,9 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
   /** Records written to a dead-letter topic, per topic they were read from. */
   public static final String DEAD_LETTERED = "opsledger.events.dead.lettered";
 
+  private volatile java.util.function.Supplier<java.util.List<BindingRebalance>> rebalances =
+      java.util.List::of;
+
   private final KafkaConnection connection;
   private final MeterRegistry meters;
   private final EventTracing tracing;
@@ -102,6 +105,14 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
     this.connection = connection;
     this.meters = meters;
     this.tracing = tracing;
+  }
+
+  /**
+   * The services' rebalance listeners, installed on the containers of the bindings they handle
+   * ({@link BindingRebalance#install}).
+   */
+  public void rebalances(java.util.function.Supplier<java.util.List<BindingRebalance>> all) {
+    this.rebalances = all;
   }
 
   /** Retries and dead letters are the container's, never the binding's. */
@@ -153,6 +164,9 @@ public class ConsumerRetries implements ListenerContainerWithDlqAndRetryCustomiz
     intercept(container, attempts);
     interceptBatches(container, attempts);
     intercept(container, new RecordLogContext(group == null ? "" : group, meters, tracing));
+    if (properties != null) {
+      BindingRebalance.install(container, properties.getBindingName(), rebalances.get());
+    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -60,17 +60,6 @@ public class OpsLedgerServiceAutoConfiguration {
         env.getProperty("spring.application.name", "opsledger"));
   }
 
-  /**
-   * The context's one rebalance listener of the Kafka binder: it hands assignments and revocations
-   * to every {@link BindingRebalance} bean (under {@code opsledger up}, several services' ones).
-   */
-  @Bean
-  @ConditionalOnBean(BindingRebalance.class)
-  public org.springframework.cloud.stream.binder.kafka.KafkaBindingRebalanceListener
-      opsledgerBindingRebalance(ObjectProvider<BindingRebalance> handlers) {
-    return BindingRebalance.listener(handlers.orderedStream().toList());
-  }
-
   /** The base OTLP endpoint of every signal, as OpenTelemetry's SDKs read it. */
   static final String OTEL_EXPORTER_OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
@@ -132,8 +121,16 @@ public class OpsLedgerServiceAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public ConsumerRetries opsledgerConsumerRetries(
-      OpsLedgerKafkaProperties props, ObjectProvider<MeterRegistry> meters, EventTracing tracing) {
-    return new ConsumerRetries(props.connection(), meters.getIfAvailable(), tracing);
+      OpsLedgerKafkaProperties props,
+      ObjectProvider<MeterRegistry> meters,
+      EventTracing tracing,
+      ObjectProvider<BindingRebalance> rebalances) {
+    ConsumerRetries retries =
+        new ConsumerRetries(props.connection(), meters.getIfAvailable(), tracing);
+    // The binder takes one container customizer: this one also installs the services' rebalance
+    // listeners (BindingRebalance), looked up when each binding is created.
+    retries.rebalances(() -> rebalances.orderedStream().toList());
+    return retries;
   }
 
   /**

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  *       replay stopped: what came before is restored, what came after is read.
  * </ul>
  *
+ * <p>The binder calls it through service-support's {@link BindingRebalance} listener, on these
+ * bindings only.
+ *
  * <p>A resource's partition is Kafka's default for its record key (murmur2 of the subject, the
  * producer's built-in partitioner); every OpsLedger event is keyed by its subject.
  */
@@ -79,6 +82,11 @@ public final class ReplicaOwnership implements Ownership, BindingRebalance, Auto
     this.diffsBinding = diffsBinding;
     this.replayedReaders = Set.copyOf(replayedReaders);
     this.handOver = handOver;
+  }
+
+  @Override
+  public boolean handles(String binding) {
+    return diffsBinding.equals(binding) || replayedReaders.contains(binding);
   }
 
   @Override
