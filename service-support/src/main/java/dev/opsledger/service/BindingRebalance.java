@@ -57,6 +57,7 @@ public interface BindingRebalance {
     }
     ConsumerRebalanceListener before =
         container.getContainerProperties().getConsumerRebalanceListener();
+    ConsumerAwareRebalanceListener first = aware(before);
     AtomicBoolean initial = new AtomicBoolean(true);
     container
         .getContainerProperties()
@@ -65,22 +66,20 @@ public interface BindingRebalance {
               @Override
               public void onPartitionsRevokedBeforeCommit(
                   Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-                if (before instanceof ConsumerAwareRebalanceListener b) {
-                  b.onPartitionsRevokedBeforeCommit(consumer, partitions);
-                } else if (before != null) {
-                  before.onPartitionsRevoked(partitions);
-                }
+                first.onPartitionsRevokedBeforeCommit(consumer, partitions);
                 mine.forEach(r -> r.revoked(binding, partitions));
+              }
+
+              @Override
+              public void onPartitionsRevokedAfterCommit(
+                  Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+                first.onPartitionsRevokedAfterCommit(consumer, partitions);
               }
 
               @Override
               public void onPartitionsLost(
                   Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-                if (before instanceof ConsumerAwareRebalanceListener b) {
-                  b.onPartitionsLost(consumer, partitions);
-                } else if (before != null) {
-                  before.onPartitionsLost(partitions);
-                }
+                first.onPartitionsLost(consumer, partitions);
                 // Lost (the session expired): another member may own them already.
                 mine.forEach(r -> r.revoked(binding, partitions));
               }
@@ -88,14 +87,39 @@ public interface BindingRebalance {
               @Override
               public void onPartitionsAssigned(
                   Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-                if (before instanceof ConsumerAwareRebalanceListener b) {
-                  b.onPartitionsAssigned(consumer, partitions);
-                } else if (before != null) {
-                  before.onPartitionsAssigned(partitions);
-                }
-                boolean first = initial.getAndSet(false);
-                mine.forEach(r -> r.assigned(binding, consumer, partitions, first));
+                first.onPartitionsAssigned(consumer, partitions);
+                boolean isFirst = initial.getAndSet(false);
+                mine.forEach(r -> r.assigned(binding, consumer, partitions, isFirst));
               }
             });
+  }
+
+  /** The binder's own listener, if any, as a consumer-aware one. */
+  private static ConsumerAwareRebalanceListener aware(ConsumerRebalanceListener listener) {
+    if (listener instanceof ConsumerAwareRebalanceListener aware) {
+      return aware;
+    }
+    return new ConsumerAwareRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (listener != null) {
+          listener.onPartitionsRevoked(partitions);
+        }
+      }
+
+      @Override
+      public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        if (listener != null) {
+          listener.onPartitionsLost(partitions);
+        }
+      }
+
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (listener != null) {
+          listener.onPartitionsAssigned(partitions);
+        }
+      }
+    };
   }
 }

@@ -53,13 +53,8 @@ public class ApplierInputs {
       // The shared diffs consumer hands this replica its own diffs: not decoded twice.
       return;
     }
-    EventEnvelope<OpsLedgerEvent> e;
-    try {
-      e = messages.decode(m);
-    } catch (PoisonRecordException ex) {
-      return;
-    }
-    if (e.data() instanceof ResourceEvent && e.type().topic() == Topic.DIFFS) {
+    EventEnvelope<OpsLedgerEvent> e = decodedOrNull(m);
+    if (e != null && e.data() instanceof ResourceEvent && e.type().topic() == Topic.DIFFS) {
       engine.onDiffSeen(resourceEvent(e, Topic.DIFFS));
     }
   }
@@ -106,14 +101,21 @@ public class ApplierInputs {
     if (!EventMessages.hasType(m, EventType.RESOURCE_HEALTH_CHANGED)) {
       return;
     }
-    EventEnvelope<OpsLedgerEvent> e;
-    try {
-      e = messages.decode(m);
-    } catch (PoisonRecordException ex) {
-      return;
-    }
-    if (e.data() instanceof ResourceHealthChanged h) {
+    EventEnvelope<OpsLedgerEvent> e = decodedOrNull(m);
+    if (e != null && e.data() instanceof ResourceHealthChanged h) {
       engine.onHealth(h.resource(), h.health());
+    }
+  }
+
+  /**
+   * The record's event, or {@code null} when it cannot be decoded: left to the topic's own consumer
+   * to dead-letter (one record, one DLQ entry).
+   */
+  private EventEnvelope<OpsLedgerEvent> decodedOrNull(Message<byte[]> m) {
+    try {
+      return messages.decode(m);
+    } catch (PoisonRecordException ex) {
+      return null;
     }
   }
 

@@ -37,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DependencyFaultsE2E {
 
-  private static final Path REPORT = Path.of("target", "reliability").toAbsolutePath();
-
   @TempDir Path dir;
 
   @Test
@@ -326,17 +324,6 @@ class DependencyFaultsE2E {
   }
 
   private static Consumer<String> reporter(String name) throws IOException {
-    Files.createDirectories(REPORT);
-    Path report = REPORT.resolve(name);
-    List<String> lines = new ArrayList<>();
-    return s -> {
-      System.out.println("[reliability] " + s);
-      lines.add(s);
-      try {
-        Files.write(report, lines);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    };
+    return Reports.reporter(name, "reliability");
   }
 }

@@ -4,8 +4,6 @@ import static dev.opsledger.testkit.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opsledger.testkit.CanaryScan;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetCrashE2E {
 
-  private static final Path REPORT = Path.of("target", "reliability").toAbsolutePath();
   private static final List<String> SERVICES =
       List.of("git-watcher", "state-collector", "differ", "applier", "notifier");
 
@@ -44,19 +41,8 @@ class FleetCrashE2E {
       throws Exception {
     long seed = Long.getLong("reliability.seed", ThreadLocalRandom.current().nextLong());
     Duration maxKill = Duration.ofSeconds(Long.getLong("reliability.fleet-max-kill-seconds", 20));
-    List<String> lines = new ArrayList<>();
-    Files.createDirectories(REPORT);
-    Path report = REPORT.resolve("fleet-crash-runs.md");
-    Consumer<String> say =
-        s -> {
-          System.out.println("[fleet] " + s);
-          lines.add(s);
-          try {
-            Files.write(report, lines);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        };
+    Consumer<String> say = Reports.reporter("fleet-crash-runs.md", "fleet");
+    Path report = Reports.DIR.resolve("fleet-crash-runs.md");
     say.accept(
         "fleet crash runs: every service killed once, seed %d (rerun: -Dreliability.seed=%d),"
                 .formatted(seed, seed)
@@ -70,7 +56,7 @@ class FleetCrashE2E {
             dir, new CrashCampaign.Settings(seed, maxKill, Duration.ofMinutes(5)), say)) {
       UpProcess up = campaign.up().option("--fleet");
       campaign.start();
-      say.accept(memory(up, "after revision 0"));
+      say.accept(Reports.memory(up, SERVICES, "after revision 0"));
       say.accept("runs 1 to 5 kill: " + String.join(", ", SERVICES));
       say.accept(CrashCampaign.header());
       say.accept("|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -79,7 +65,7 @@ class FleetCrashE2E {
         results.add(r);
         r.log().duplicateDetail().forEach(d -> say.accept("  duplicate apply: " + d));
       }
-      say.accept(memory(up, "after the runs"));
+      say.accept(Reports.memory(up, SERVICES, "after the runs"));
       assertThat(Files.readString(up.terminal()))
           .as("up's terminal tells of each death and restart")
           .contains(SERVICES.stream().map(s -> s + " started again").toList());
@@ -113,28 +99,5 @@ class FleetCrashE2E {
               assertThat(r.log().unreadable()).as("%s run unreadable records", which).isZero();
               assertThat(r.deadLetters()).as("%s run dead letters", which).isZero();
             });
-  }
-
-  /** Each service JVM's resident memory, from {@code /proc}. */
-  private static String memory(UpProcess up, String when) {
-    StringBuilder line = new StringBuilder("memory (RSS) " + when + ":");
-    for (String service : SERVICES) {
-      long kb = up.service(service).map(p -> rssKb(p.pid())).orElse(-1L);
-      line.append(" %s %d MB;".formatted(service, kb / 1024));
-    }
-    return line.toString();
-  }
-
-  private static long rssKb(long pid) {
-    try {
-      for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-        if (l.startsWith("VmRSS:")) {
-          return Long.parseLong(l.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException e) {
-      // the process is gone: reported as unknown
-    }
-    return -1;
   }
 }

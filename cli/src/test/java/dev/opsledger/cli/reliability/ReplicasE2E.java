@@ -3,9 +3,6 @@ package dev.opsledger.cli.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opsledger.testkit.LocalPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicasE2E {
 
-  private static final Path REPORT = Path.of("target", "reliability").toAbsolutePath();
-
   /** 448 ConfigMaps, 30 Secrets, 20 custom resources, their definition and a namespace. */
   private static final int CONFIG_MAPS = 448;
 
@@ -53,19 +48,8 @@ class ReplicasE2E {
   void twoOfEachConvergeFiveHundredResourcesWithApprovalsAndPrunesWithNothingLostOrTwice()
       throws Exception {
     long seed = Long.getLong("reliability.seed", ThreadLocalRandom.current().nextLong());
-    List<String> lines = new ArrayList<>();
-    Files.createDirectories(REPORT);
-    Path report = REPORT.resolve("replicas.md");
-    Consumer<String> say =
-        s -> {
-          System.out.println("[replicas] " + s);
-          lines.add(s);
-          try {
-            Files.write(report, lines);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        };
+    Consumer<String> say = Reports.reporter("replicas.md", "replicas");
+    Path report = Reports.DIR.resolve("replicas.md");
     say.accept(
         "replicas: 2 appliers, 2 differs, 2 notifiers, seed %d (rerun: -Dreliability.seed=%d),"
                 .formatted(seed, seed)
@@ -91,11 +75,11 @@ class ReplicasE2E {
               .property("spring.datasource.username", LocalPostgres.USER)
               .property("spring.datasource.password", "");
       campaign.start();
-      say.accept(memory(up, "after revision 0"));
+      say.accept(Reports.memory(up, JVMS, "after revision 0"));
       say.accept(CrashCampaign.header());
       say.accept("|---|---|---|---|---|---|---|---|---|---|---|---|");
       results.add(campaign.run("applier-2"));
-      say.accept(memory(up, "after the runs"));
+      say.accept(Reports.memory(up, JVMS, "after the runs"));
     }
     assertThat(results)
         .as("every run (seed %d; the table is in %s)", seed, report)
@@ -121,28 +105,5 @@ class ReplicasE2E {
               assertThat(r.webhookDuplicates()).as("run %d webhook duplicates", r.run()).isZero();
               assertThat(r.deadLetters()).as("run %d dead letters", r.run()).isZero();
             });
-  }
-
-  /** Each JVM's resident memory, from {@code /proc}. */
-  private static String memory(UpProcess up, String when) {
-    StringBuilder line = new StringBuilder("memory (RSS) " + when + ":");
-    for (String jvm : JVMS) {
-      long kb = up.service(jvm).map(p -> rssKb(p.pid())).orElse(-1L);
-      line.append(" %s %d MB;".formatted(jvm, kb / 1024));
-    }
-    return line.toString();
-  }
-
-  private static long rssKb(long pid) {
-    try {
-      for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-        if (l.startsWith("VmRSS:")) {
-          return Long.parseLong(l.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException e) {
-      // the process is gone: reported as unknown
-    }
-    return -1;
   }
 }
