@@ -38,10 +38,10 @@ import org.springframework.messaging.Message;
  * {@code inputsPerTransaction} records each): each command runs in a nested unit of work, so an
  * aggregate is loaded and locked once per transaction, and the events of all are appended and
  * committed together. One aggregate per resource, and a resource's records in log order; across
- * resources the commands run in order of aggregate id, so that the desired and observed consumers,
- * whose transactions hold their aggregates' locks until they commit, always lock in the same order
- * and never deadlock. A transaction covers consecutive records only, so what is committed is always
- * a prefix of the poll.
+ * resources the commands run in order of aggregate id, so that transactions holding their
+ * aggregates' locks until they commit (another differ's on the same store too: the database's
+ * unique index entries) always lock in the same order and never deadlock. A transaction covers
+ * consecutive records only, so what is committed is always a prefix of the poll.
  *
  * <p>When a transaction fails, it is rolled back whole (nothing of it is stored, so nothing is
  * published twice) and its records are handled again one by one, each in its own transaction as a
