@@ -116,8 +116,15 @@ public class DifferConfiguration {
    * both, and a resource's desired and observed records reach the same differ. Several differs on
    * one store then rarely write the same aggregate at once (only around a rebalance); when they do,
    * the store's unique key makes it a conflict, handled again ({@link DifferInputs}).
+   *
+   * <p>Two consumers per differ ({@code concurrency}), each a member of the group assigned
+   * partitions of both topics: a differ handles two polls at once, as it did with one consumer per
+   * topic, but on different resources, so they no longer wait for each other's aggregate locks.
    */
   private static final StreamFunction INPUTS = inputs();
+
+  /** The consumers (group members) of {@link #INPUTS_IN} per differ. */
+  public static final int INPUT_CONSUMERS = 2;
 
   private static StreamFunction inputs() {
     StreamFunction f = StreamFunction.of(INPUTS_IN, Topic.DESIRED, "opsledger-differ");
@@ -130,6 +137,7 @@ public class DifferConfiguration {
                 Topic.DESIRED.topicName() + "," + Topic.OBSERVED.topicName()))
         .consumer("multiplex", "true")
         .consumer("batch-mode", "true")
+        .consumer("concurrency", Integer.toString(INPUT_CONSUMERS))
         .kafkaConsumer(
             "configuration.partition.assignment.strategy", RangeAssignor.class.getName());
   }

@@ -346,7 +346,7 @@ class DifferReplicasIT {
                   d.members().stream()
                       .filter(m -> !m.assignment().topicPartitions().isEmpty())
                       .toList();
-              return withTopics.size() == members;
+              return withTopics.size() == members * DifferConfiguration.INPUT_CONSUMERS;
             });
   }
 }

@@ -258,7 +258,7 @@ class DifferSharedH2IT {
               }
               List<MemberDescription> assigned =
                   all.stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).toList();
-              return assigned.size() == members;
+              return assigned.size() == members * DifferConfiguration.INPUT_CONSUMERS;
             });
   }
 }
