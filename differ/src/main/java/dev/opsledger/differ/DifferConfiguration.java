@@ -15,6 +15,8 @@ import dev.opsledger.differ.outbox.ResourceStates;
 import dev.opsledger.differ.reconcile.DiffPolicy;
 import dev.opsledger.differ.reconcile.ResourceReconciliation;
 import dev.opsledger.differ.store.EventStoreSchema;
+import dev.opsledger.differ.store.StoreCheckedCache;
+import dev.opsledger.differ.store.UniqueKeyViolations;
 import dev.opsledger.differ.stream.AggregateLiveStates;
 import dev.opsledger.differ.stream.DifferInputs;
 import dev.opsledger.differ.stream.PreviewInputs;
@@ -32,11 +34,14 @@ import dev.opsledger.service.tracing.EventTracing;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.WeakReferenceCache;
@@ -49,6 +54,7 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
@@ -58,7 +64,6 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.MultiCorrelationDataProvider;
@@ -78,12 +83,13 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.messaging.Message;
 
 /**
- * Wires the differ: two stream consumers ({@code differDesiredIn}, {@code differObservedIn}, group
- * {@code opsledger-differ}) send commands to one {@code ResourceReconciliation} aggregate per
- * resource, stored in Axon's JDBC event store (PostgreSQL when {@code spring.datasource.url} is
- * set, else an H2 file under {@code opsledger.differ.data-dir}); the tracking processor {@code
- * differ-outbox} publishes their state changes to {@code opsledger.diffs}. Every bean name starts
- * with {@code differ} so that all services can share one context.
+ * Wires the differ: one stream consumer ({@code differInputsIn}, group {@code opsledger-differ}, of
+ * {@code opsledger.desired} and {@code opsledger.observed}) sends commands to one {@code
+ * ResourceReconciliation} aggregate per resource, stored in Axon's JDBC event store (PostgreSQL
+ * when {@code spring.datasource.url} is set, else an H2 file under {@code
+ * opsledger.differ.data-dir}); the tracking processor {@code differ-outbox} publishes their state
+ * changes to {@code opsledger.diffs}. Every bean name starts with {@code differ} so that all
+ * services can share one context.
  */
 @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DifferProperties.class)
@@ -96,23 +102,45 @@ public class DifferConfiguration {
   /** The {@code ce_source} of the differ's events. */
   public static final String SOURCE = "/opsledger/differ";
 
-  /** The consumer of {@code opsledger.desired}. */
-  public static final String DESIRED_IN = "differDesiredIn";
-
-  /** The consumer of {@code opsledger.observed}. */
-  public static final String OBSERVED_IN = "differObservedIn";
+  /**
+   * The consumer of both {@code opsledger.desired} and {@code opsledger.observed}: one binding, one
+   * Kafka consumer subscribed to both topics.
+   */
+  public static final String INPUTS_IN = "differInputsIn";
 
   /**
    * The inputs are consumed a poll at a time ({@code batch-mode}): {@link DifferInputs} handles a
-   * poll's records in one unit of work and transaction.
+   * poll's records in one unit of work and transaction. Both topics in one consumer ({@code
+   * multiplex}) with Kafka's range assignor: the two topics have the same keys (the resource) and
+   * the same number of partitions, so each differ of the group is assigned partition {@code p} of
+   * both, and a resource's desired and observed records reach the same differ. Several differs on
+   * one store then rarely write the same aggregate at once (only around a rebalance); when they do,
+   * the store's unique key makes it a conflict, handled again ({@link DifferInputs}).
+   *
+   * <p>Two consumers per differ ({@code concurrency}), each a member of the group assigned
+   * partitions of both topics: a differ handles two polls at once, as it did with one consumer per
+   * topic, but on different resources, so they no longer wait for each other's aggregate locks.
    */
-  private static final StreamFunction DESIRED =
-      StreamFunction.of(DESIRED_IN, Topic.DESIRED, "opsledger-differ")
-          .consumer("batch-mode", "true");
+  private static final StreamFunction INPUTS = inputs();
 
-  private static final StreamFunction OBSERVED =
-      StreamFunction.of(OBSERVED_IN, Topic.OBSERVED, "opsledger-differ")
-          .consumer("batch-mode", "true");
+  /** The consumers (group members) of {@link #INPUTS_IN} per differ. */
+  public static final int INPUT_CONSUMERS = 2;
+
+  private static StreamFunction inputs() {
+    StreamFunction f = StreamFunction.of(INPUTS_IN, Topic.DESIRED, "opsledger-differ");
+    return new StreamFunction(
+            f.name(),
+            f.topic(),
+            f.group(),
+            Map.of(
+                f.property("destination"),
+                Topic.DESIRED.topicName() + "," + Topic.OBSERVED.topicName()))
+        .consumer("multiplex", "true")
+        .consumer("batch-mode", "true")
+        .consumer("concurrency", Integer.toString(INPUT_CONSUMERS))
+        .kafkaConsumer(
+            "configuration.partition.assignment.strategy", RangeAssignor.class.getName());
+  }
 
   /** The consumer of {@code opsledger.previews}. */
   public static final String PREVIEWS_IN = "differPreviewsIn";
@@ -125,7 +153,7 @@ public class DifferConfiguration {
       StreamFunction.of(PREVIEWS_IN, Topic.PREVIEWS, "opsledger-differ-previews");
 
   /** The differ's stream functions; named groups, so a restart resumes where it stopped. */
-  public static final List<StreamFunction> FUNCTIONS = List.of(DESIRED, OBSERVED, PREVIEWS);
+  public static final List<StreamFunction> FUNCTIONS = List.of(INPUTS, PREVIEWS);
 
   /** The differ's defaults: its properties file and its bindings. */
   public static final class Defaults extends StreamBindingsPropertySource {
@@ -208,14 +236,19 @@ public class DifferConfiguration {
         .eventSerializer(eventSerializer)
         .upcasterChain(axon.upcasterChain())
         .snapshotFilter(axon.snapshotFilter())
-        .persistenceExceptionResolver(new JdbcSQLErrorCodesResolver())
+        .persistenceExceptionResolver(new UniqueKeyViolations())
         .connectionProvider(differConnections)
         .transactionManager(differAxonTransactions)
         .schema(differEventSchema)
         .build();
   }
 
-  /** The processors' tokens, in the event store's database. */
+  /**
+   * The outbox's token, in the event store's database. Its claims name this differ ({@code
+   * pid@host} and a random suffix, so that two differs in one JVM are two owners too): of several
+   * differs on one store, the one holding the claim publishes, and another takes it over when it is
+   * released or has not been extended for the claim timeout (10 s).
+   */
   @Bean
   public TokenStore differTokenStore(
       ConnectionProvider differConnections, Serializer serializer, TokenSchema differTokenSchema) {
@@ -223,6 +256,10 @@ public class DifferConfiguration {
         .connectionProvider(differConnections)
         .serializer(serializer)
         .schema(differTokenSchema)
+        .nodeId(
+            ManagementFactory.getRuntimeMXBean().getName()
+                + "/"
+                + UUID.randomUUID().toString().substring(0, 8))
         .build();
   }
 
@@ -261,15 +298,15 @@ public class DifferConfiguration {
   /**
    * The aggregates last handled, kept between units of work so that the next input of a resource
    * (its observation, after the poll of {@code opsledger.desired} recorded its declaration) does
-   * not read its snapshot and events again. Safe with one writer per event store: Axon evicts an
-   * aggregate whose unit of work rolls back (a nested one's too, with its poll's), and should
-   * another writer have appended to a cached aggregate, the append fails on the store's unique
-   * (aggregate, sequence) key, is rolled back, evicted, and the input handled again from the store.
-   * Weak references: the garbage collector empties it under memory pressure.
+   * not read its snapshot and events again. Safe with several differs on one store: a hit is used
+   * only while the store holds no newer event of the aggregate ({@link StoreCheckedCache}, one
+   * index look-up), and Axon evicts an aggregate whose unit of work rolls back (a nested one's too,
+   * with its poll's). Weak references: the garbage collector empties it under memory pressure.
    */
   @Bean
-  public Cache differAggregateCache() {
-    return new WeakReferenceCache();
+  public Cache differAggregateCache(
+      ConnectionProvider differConnections, EventSchema differEventSchema) {
+    return new StoreCheckedCache(new WeakReferenceCache(), differConnections, differEventSchema);
   }
 
   /**
@@ -287,7 +324,9 @@ public class DifferConfiguration {
   /**
    * The processors: {@code differ-outbox} tracking, one segment (in order), a propagating error
    * handler (a failed publication is retried, never skipped), started by {@link OutboxStarter};
-   * {@code differ-states} subscribing (updated in each command's unit of work).
+   * {@code differ-states} tracking from the store's first event with its token in memory, so every
+   * replica reads every change, whichever differ recorded it (a subscribing processor saw only its
+   * own JVM's commands).
    */
   @Bean
   public ConfigurerModule differProcessors(DifferProperties props) {
@@ -304,7 +343,14 @@ public class DifferConfiguration {
                         .andAutoStart(false))
             .registerListenerInvocationErrorHandler(
                 DiffOutbox.GROUP, c -> PropagatingErrorHandler.instance())
-            .registerSubscribingEventProcessor(ResourceStates.GROUP);
+            .registerTrackingEventProcessor(
+                ResourceStates.GROUP,
+                Configuration::eventStore,
+                c ->
+                    TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                        .andBatchSize(props.outboxBatchSize())
+                        .andInitialSegmentsCount(1))
+            .registerTokenStore(ResourceStates.GROUP, c -> new InMemoryTokenStore());
   }
 
   /** The latest state per resource: gauges, and what a rebuild needs. */
@@ -347,8 +393,8 @@ public class DifferConfiguration {
         new InputCatchUp(
             bootstrap,
             Map.of(
-                Topic.DESIRED.topicName(), groupOf(env, DESIRED),
-                Topic.OBSERVED.topicName(), groupOf(env, OBSERVED)));
+                Topic.DESIRED.topicName(), groupOf(env, INPUTS),
+                Topic.OBSERVED.topicName(), groupOf(env, INPUTS)));
     return new OutboxStarter(
         processing,
         tokenStore,
@@ -418,25 +464,15 @@ public class DifferConfiguration {
   }
 
   /**
-   * Consumes {@code opsledger.desired}, a poll at a time. Idempotent: the aggregate dedupes on
-   * {@code ce_id}, on (source, revision) and on the manifest's content hash; older revisions are
-   * ignored.
+   * Consumes {@code opsledger.desired} and {@code opsledger.observed}, a poll at a time.
+   * Idempotent: the aggregate dedupes a desired state on {@code ce_id}, on (source, revision) and
+   * on the manifest's content hash (older revisions are ignored), a live state on {@code ce_id} and
+   * on the live object's content hash (older observations are ignored).
    */
-  @Bean(DESIRED_IN)
-  public Consumer<Message<List<byte[]>>> differDesiredIn(
+  @Bean(INPUTS_IN)
+  public Consumer<Message<List<byte[]>>> differInputsIn(
       DifferInputs differInputs, Environment env) {
-    String group = groupOf(env, DESIRED);
-    return batch -> differInputs.accept(batch, group);
-  }
-
-  /**
-   * Consumes {@code opsledger.observed}, a poll at a time. Idempotent: the aggregate dedupes on
-   * {@code ce_id} and on the live object's content hash; older observations are ignored.
-   */
-  @Bean(OBSERVED_IN)
-  public Consumer<Message<List<byte[]>>> differObservedIn(
-      DifferInputs differInputs, Environment env) {
-    String group = groupOf(env, OBSERVED);
+    String group = groupOf(env, INPUTS);
     return batch -> differInputs.accept(batch, group);
   }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -20,11 +21,22 @@ import org.springframework.context.SmartLifecycle;
  * rebuild: it first reads what consumers already saw (the tail of {@code opsledger.diffs}), waits
  * until the input consumers have caught up with {@code opsledger.desired} and {@code
  * opsledger.observed}, and turns on the {@link RebuildFilter} before the processor starts.
+ *
+ * <p>Several differs on one store: the outbox has one segment, so one processor publishes, the one
+ * whose node holds the token's claim in the shared token store; the others try to claim it every
+ * few seconds and take over within the claim timeout when it is released (a clean stop) or expires
+ * (a crash). Of several differs starting on a new store, only the one that creates the token
+ * rebuilds, holding the claim meanwhile; the others follow without a filter.
  */
 public class OutboxStarter implements SmartLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxStarter.class);
   private static final Duration RETRY = Duration.ofSeconds(2);
+
+  /** A third of the token store's claim timeout (Axon's default, 10 s). */
+  private static final Duration CLAIM_EXTENSION = Duration.ofSeconds(3);
+
+  private static final Duration STATES_POLL = Duration.ofMillis(100);
 
   private final EventProcessingConfiguration processing;
   private final TokenStore tokens;
@@ -91,9 +103,17 @@ public class OutboxStarter implements SmartLifecycle {
 
   private void run() {
     try {
-      states.seed(store);
-      if (firstStart()) {
-        prepareRebuild();
+      if (firstStart() && elected()) {
+        Thread keeper = keepClaim();
+        try {
+          prepareRebuild();
+        } finally {
+          keeper.interrupt();
+        }
+        if (!running) {
+          release();
+          return;
+        }
       }
       if (running) {
         processor().start();
@@ -105,8 +125,65 @@ public class OutboxStarter implements SmartLifecycle {
   }
 
   private boolean firstStart() {
+    return segments() == 0;
+  }
+
+  private int segments() {
     int[] segments = transactions.fetchInTransaction(() -> tokens.fetchSegments(DiffOutbox.GROUP));
-    return segments.length == 0;
+    return segments.length;
+  }
+
+  /**
+   * Whether this differ rebuilds: it created the outbox's token and holds its claim, in one
+   * transaction, so that of several differs starting on one new store exactly one does. The others
+   * start their processor at once, without a filter; it waits for the claim, which this one keeps
+   * while it rebuilds ({@link #keepClaim}) and then hands to its own processor (same node).
+   */
+  private boolean elected() {
+    try {
+      transactions.executeInTransaction(
+          () -> {
+            tokens.initializeTokenSegments(DiffOutbox.GROUP, 1);
+            tokens.fetchToken(DiffOutbox.GROUP, 0);
+          });
+      return true;
+    } catch (RuntimeException e) {
+      if (segments() > 0) {
+        LOG.info("another differ on this event store rebuilds the outbox; this one follows it");
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Extends the outbox token's claim while a rebuild waits, so that no other differ takes it. */
+  private Thread keepClaim() {
+    Thread t =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                try {
+                  Thread.sleep(CLAIM_EXTENSION.toMillis());
+                  transactions.executeInTransaction(() -> tokens.extendClaim(DiffOutbox.GROUP, 0));
+                } catch (InterruptedException e) {
+                  return;
+                } catch (RuntimeException e) {
+                  LOG.warn("cannot extend the outbox's claim while rebuilding: {}", e.toString());
+                }
+              }
+            },
+            "differ-outbox-claim");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private void release() {
+    try {
+      transactions.executeInTransaction(() -> tokens.releaseClaim(DiffOutbox.GROUP, 0));
+    } catch (RuntimeException e) {
+      LOG.debug("cannot release the outbox's claim: {}", e.toString());
+    }
   }
 
   private void prepareRebuild() throws InterruptedException {
@@ -129,11 +206,35 @@ public class OutboxStarter implements SmartLifecycle {
     }
     TrackingToken headToken = store.createHeadToken();
     long head = headToken == null ? -1 : headToken.position().orElse(-1);
+    awaitStates(head);
     LOG.info(
-        "no outbox token: rebuild mode, {} resources already published, replay head at {}",
+        "no outbox token: rebuild mode, {} resources already published, replay head at {},"
+            + " {} resources recorded",
         seen.size(),
-        head);
+        head,
+        states.size());
     outbox.rebuilding(new RebuildFilter(seen, head));
+  }
+
+  /**
+   * Waits until {@link ResourceStates} has read the store up to {@code head}: the filter asks it
+   * which change at or before the head is its resource's latest, whichever differ recorded it.
+   */
+  private void awaitStates(long head) throws InterruptedException {
+    if (head < 0) {
+      return;
+    }
+    TrackingEventProcessor reader =
+        processing
+            .eventProcessor(ResourceStates.GROUP, TrackingEventProcessor.class)
+            .orElseThrow(() -> new IllegalStateException("no processor " + ResourceStates.GROUP));
+    while (running) {
+      EventTrackerStatus status = reader.processingStatus().get(0);
+      if (status != null && status.getCurrentPosition().orElse(-1) >= head) {
+        return;
+      }
+      Thread.sleep(STATES_POLL.toMillis());
+    }
   }
 
   private TrackingEventProcessor processor() {

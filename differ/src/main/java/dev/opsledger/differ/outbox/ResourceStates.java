@@ -8,30 +8,23 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The latest state change of every resource: the gauge {@code opsledger.differ.resources{state}},
- * and, for a rebuild, which change is a resource's latest. Seeded once at start by a scan of the
- * event store, then kept up to date by a subscribing processor ({@value #GROUP}) in the unit of
- * work of each command. Updates are ordered by the aggregate's sequence number, so the scan and the
- * handler can overlap.
+ * and, for a rebuild, which change is a resource's latest. Kept by a tracking processor ({@value
+ * #GROUP}) that reads the event store from its first event, its token in memory: each replica reads
+ * every change, whichever differ on the shared store recorded it. Updates are ordered by the
+ * aggregate's sequence number, so reading an event again changes nothing.
  */
 @ProcessingGroup(ResourceStates.GROUP)
 public class ResourceStates {
 
-  /** The subscribing processing group. */
+  /** The tracking processing group. */
   public static final String GROUP = "differ-states";
-
-  private static final Logger LOG = LoggerFactory.getLogger(ResourceStates.class);
 
   private final Map<String, Latest> latest = new HashMap<>();
   private final Map<ReconcileState, AtomicLong> counts = new EnumMap<>(ReconcileState.class);
@@ -55,24 +48,6 @@ public class ResourceStates {
   @EventHandler
   public void on(ReconciliationStateChanged change, EventMessage<?> message) {
     record(change.reconciliationId(), message, change.state());
-  }
-
-  /** Reads every state change in the event store (once, at start). */
-  public void seed(EventStore store) {
-    int changes = 0;
-    try (BlockingStream<TrackedEventMessage<?>> stream = store.openStream(null)) {
-      while (stream.hasNextAvailable()) {
-        TrackedEventMessage<?> m = stream.nextAvailable();
-        if (ReconciliationStateChanged.class.equals(m.getPayloadType())) {
-          ReconciliationStateChanged change = (ReconciliationStateChanged) m.getPayload();
-          record(change.reconciliationId(), m, change.state());
-          changes++;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    LOG.info("event store holds {} state changes of {} resources", changes, size());
   }
 
   /** Whether this event is the resource's latest state change. */

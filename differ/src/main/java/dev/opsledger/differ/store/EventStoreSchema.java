@@ -42,6 +42,9 @@ public final class EventStoreSchema {
   static final String TOKENS = "token_entry";
   static final String SEQUENCE = "domain_event_entry_seq";
 
+  /** The advisory lock (PostgreSQL) held while the tables are prepared: "OLdiffer" in ASCII. */
+  private static final long PREPARE_LOCK = 0x4f4c_6469_6666_6572L;
+
   private final Dialect dialect;
 
   private EventStoreSchema(Dialect dialect) {
@@ -115,6 +118,13 @@ public final class EventStoreSchema {
   }
 
   private void prepare(Connection c) throws SQLException {
+    if (dialect == Dialect.POSTGRES) {
+      // Two differs starting on one new database: CREATE ... IF NOT EXISTS is not atomic on
+      // PostgreSQL (the second can fail on the catalogue's unique key), so they take turns.
+      try (Statement s = c.createStatement()) {
+        s.execute("SELECT pg_advisory_xact_lock(" + PREPARE_LOCK + ")");
+      }
+    }
     boolean existed = tableExists(c, EVENTS);
     try (Statement s = c.createStatement()) {
       if (dialect == Dialect.POSTGRES) {

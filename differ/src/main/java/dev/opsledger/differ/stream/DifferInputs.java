@@ -9,6 +9,7 @@ import dev.opsledger.service.EventMessages;
 import dev.opsledger.service.PoisonRecordException;
 import dev.opsledger.service.core.LogContext;
 import dev.opsledger.service.tracing.EventTracing;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -36,10 +38,10 @@ import org.springframework.messaging.Message;
  * {@code inputsPerTransaction} records each): each command runs in a nested unit of work, so an
  * aggregate is loaded and locked once per transaction, and the events of all are appended and
  * committed together. One aggregate per resource, and a resource's records in log order; across
- * resources the commands run in order of aggregate id, so that the desired and observed consumers,
- * whose transactions hold their aggregates' locks until they commit, always lock in the same order
- * and never deadlock. A transaction covers consecutive records only, so what is committed is always
- * a prefix of the poll.
+ * resources the commands run in order of aggregate id, so that transactions holding their
+ * aggregates' locks until they commit (another differ's on the same store too: the database's
+ * unique index entries) always lock in the same order and never deadlock. A transaction covers
+ * consecutive records only, so what is committed is always a prefix of the poll.
  *
  * <p>When a transaction fails, it is rolled back whole (nothing of it is stored, so nothing is
  * published twice) and its records are handled again one by one, each in its own transaction as a
@@ -66,12 +68,23 @@ public class DifferInputs {
    */
   static final String CONSUMED = "opsledger.events.consumed";
 
+  /**
+   * Inputs whose transaction failed because another differ appended to one of its aggregates first
+   * (Axon's {@code ConcurrencyException} on the store's unique (aggregate, sequence) key): handled
+   * again, never dead-lettered.
+   */
+  public static final String CONFLICTS = "opsledger.differ.conflicts";
+
+  /** How many times a record alone is handled at once after a conflict, before backing off. */
+  static final int CONFLICT_ATTEMPTS = 5;
+
   private final EventMessages messages;
   private final CommandGateway commands;
   private final TransactionManager transactions;
   private final EventTracing tracing;
   private final MeterRegistry meters;
   private final int inputsPerTransaction;
+  private final Counter conflicts;
 
   /**
    * Creates the handler.
@@ -92,6 +105,10 @@ public class DifferInputs {
     this.tracing = tracing;
     this.meters = meters;
     this.inputsPerTransaction = inputsPerTransaction;
+    this.conflicts =
+        Counter.builder(CONFLICTS)
+            .description("input transactions that lost a race with another differ, handled again")
+            .register(meters);
   }
 
   /**
@@ -133,6 +150,9 @@ public class DifferInputs {
     try {
       handled = inOneTransaction(inputs, group);
     } catch (RuntimeException | Error e) {
+      if (isConflict(e)) {
+        conflicts.increment();
+      }
       LOG.debug("a transaction of {} inputs failed; handling them one by one", inputs.size(), e);
       oneByOne(inputs, group);
       return;
@@ -175,15 +195,44 @@ public class DifferInputs {
     for (Input input : inputs) {
       InputOutcome outcome = null;
       if (input.command().isPresent()) {
-        try {
-          outcome = dispatch(input, group);
-        } catch (RuntimeException e) {
-          throw new BatchListenerFailedException(
-              "input failed: " + input.aggregateId(), e, input.polled().index());
-        }
+        outcome = dispatchAlone(input, group);
       }
       count(new Handled(input, outcome), group);
     }
+  }
+
+  /**
+   * Sends one record's command in a transaction of its own. A conflict (another differ on the same
+   * store appended to the aggregate since it was loaded) is handled again at once, from the store,
+   * up to {@value #CONFLICT_ATTEMPTS} times; after that, or on any other failure, the record goes
+   * to the container's error handler, which retries it (never dead-letters it).
+   */
+  private InputOutcome dispatchAlone(Input input, String group) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return dispatch(input, group);
+      } catch (RuntimeException e) {
+        boolean conflict = isConflict(e);
+        if (conflict) {
+          conflicts.increment();
+        }
+        if (!conflict || attempt >= CONFLICT_ATTEMPTS) {
+          throw new BatchListenerFailedException(
+              "input failed: " + input.aggregateId(), e, input.polled().index());
+        }
+        LOG.debug("conflict on {}, handling it again: {}", input.aggregateId(), e.toString());
+      }
+    }
+  }
+
+  /** Whether a failure is Axon's optimistic concurrency conflict, among its causes. */
+  static boolean isConflict(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConcurrencyException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Sends the record's command inside the record's span, with its trace context as metadata. */

@@ -28,6 +28,7 @@ import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -48,6 +49,11 @@ class DifferInputsTest {
   final List<List<String>> committed = new ArrayList<>();
   final List<List<String>> rolledBack = new ArrayList<>();
   final Set<String> failing = new java.util.HashSet<>();
+
+  /** Revisions whose next N sends lose a race with another differ (Axon's conflict). */
+  final Map<String, Integer> conflicting = new HashMap<>();
+
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   /** Records which revisions each transaction covered, and whether it committed. */
   final TransactionManager transactions =
@@ -87,6 +93,9 @@ class DifferInputsTest {
                 if (failing.contains(revision)) {
                   throw new IllegalStateException("the store refused " + revision);
                 }
+                if (conflicting.merge(revision, -1, Integer::sum) >= 0) {
+                  throw new ConcurrencyException("another differ appended to " + revision);
+                }
                 return InputOutcome.RECORDED;
               });
 
@@ -96,7 +105,7 @@ class DifferInputsTest {
         gateway,
         transactions,
         EventTracing.off(),
-        new SimpleMeterRegistry(),
+        meters,
         perTransaction);
   }
 
@@ -216,5 +225,32 @@ class DifferInputsTest {
 
     assertThat(committed).containsExactly(List.of("a1", "b1"));
     assertThat(dispatched).doesNotContain("c1");
+  }
+
+  @Test
+  void aConflictWithAnotherDifferIsHandledAgainFromTheStoreAndCounted() {
+    // The poll's transaction loses the race on b1, and b1 alone loses it once more.
+    conflicting.put("b1", 2);
+
+    inputs(500).accept(poll(List.of(desired("a", "a1"), desired("b", "b1"))), "g");
+
+    assertThat(rolledBack).containsExactly(List.of("a1", "b1"));
+    assertThat(dispatched).containsExactly("a1", "b1", "a1", "b1", "b1");
+    assertThat(meters.counter(DifferInputs.CONFLICTS).count()).isEqualTo(2.0);
+  }
+
+  @Test
+  void aConflictThatLastsIsLeftToTheErrorHandlerWhichRetriesIt() {
+    conflicting.put("a1", 100);
+
+    assertThatThrownBy(() -> inputs(500).accept(poll(List.of(desired("a", "a1"))), "g"))
+        .isInstanceOfSatisfying(
+            BatchListenerFailedException.class, e -> assertThat(e.getIndex()).isEqualTo(0))
+        .hasRootCauseInstanceOf(ConcurrencyException.class);
+    // Transient for service-support's retries: never dead-lettered.
+    assertThat(
+            dev.opsledger.service.ConsumerFailures.classify(
+                new BatchListenerFailedException("x", new ConcurrencyException("conflict"), 0)))
+        .isEqualTo(dev.opsledger.service.ConsumerFailures.Kind.TRANSIENT);
   }
 }
