@@ -115,6 +115,24 @@ public final class Fleet {
   }
 
   /**
+   * One event store for several differ JVMs: unless a database is configured (PostgreSQL, {@code
+   * spring.datasource.url}, as a property or {@code -D}), the H2 file in mixed mode, which the
+   * first differ to open it serves to the others on loopback ({@code h2.bindAddress}, set by {@link
+   * ServiceCommand}). Separate files would each hold part of every resource's history.
+   */
+  static void sharedDifferStore(Map<String, Object> p, Path dir) {
+    if (p.containsKey("spring.datasource.url")
+        || System.getProperty("spring.datasource.url") != null
+        || System.getenv("SPRING_DATASOURCE_URL") != null) {
+      return;
+    }
+    // H2 refuses DB_CLOSE_ON_EXIT=FALSE (the default URL's) with AUTO_SERVER.
+    p.put(
+        "spring.datasource.url",
+        "jdbc:h2:file:" + dir.resolve("differ") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0");
+  }
+
+  /**
    * The applier's management port (approvals), on loopback, and the one approver: the local user,
    * with {@code up}'s token.
    */

@@ -386,6 +386,9 @@ public final class Launcher {
         // Each service has a port of its own; the git-watcher's is --http-port (webhooks).
         properties.remove("server.port");
         Map<ServiceCommand.Service, Integer> replicas = replicas(properties);
+        if (replicas.getOrDefault(ServiceCommand.Service.DIFFER, 1) > 1) {
+          Fleet.sharedDifferStore(properties, data.resolve("differ"));
+        }
         if (replicas.getOrDefault(ServiceCommand.Service.NOTIFIER, 1) > 1) {
           // Notifier replicas share a view of the log and one coordinator (notifier README).
           properties.put("opsledger.notifier.replicas.enabled", "true");

@@ -112,6 +112,8 @@ final class ServiceCommand implements Callable<Integer> {
     Service service = Service.named(name);
     // As in the one-JVM fleet: no update check, the CLI's logback.xml only, JUL to SLF4J.
     System.setProperty("axoniq.update-checker.disabled", "true");
+    // A differ serving a shared H2 file to its replicas (AUTO_SERVER) listens on loopback only.
+    System.setProperty("h2.bindAddress", "127.0.0.1");
     System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
     if (!SLF4JBridgeHandler.isInstalled()) {
       SLF4JBridgeHandler.removeHandlersForRootLogger();

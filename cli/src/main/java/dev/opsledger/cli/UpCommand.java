@@ -173,8 +173,8 @@ public class UpCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "SERVICE=N",
       description =
-          "with --fleet, run N JVMs of a service, e.g. applier=2,differ=2,notifier=2 (the differ's"
-              + " replicas need a shared event store: spring.datasource.url)")
+          "with --fleet, run N JVMs of a service, e.g. applier=2,differ=2,notifier=2 (the differs"
+              + " share one event store: the H2 file in mixed mode, or spring.datasource.url)")
   Map<String, Integer> replicas = new LinkedHashMap<>();
 
   @Option(
